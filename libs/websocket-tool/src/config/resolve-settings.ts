@@ -1,0 +1,93 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { invalidSettingMessage, unknownOptionMessage } from '../websocket-tool.messages.js';
+import type { ResolvedSettingsError } from './resolved-settings-error.js';
+import { SettingsValidationError } from './resolved-settings-error.js';
+import type { SettingSource, WebSocketToolSettings } from './resolved-settings.interface.js';
+import { SETTINGS_TABLE, type SettingDefinition, type SettingKind } from './settings-table.js';
+import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
+import { WebSocketToolSettingsSchema } from './websocket-tool-settings.schema.js';
+
+/** Turns an env var's text into a value; an unparsable text yields a value the schema rejects. */
+function parseEnv(kind: SettingKind, text: string): unknown {
+  const trimmed = text.trim();
+  switch (kind) {
+    case 'int':
+      return /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+    case 'number':
+      return trimmed === '' ? Number.NaN : Number(trimmed);
+    case 'boolean': {
+      const lower = trimmed.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+      if (['false', '0', 'no', 'off'].includes(lower)) return false;
+      return trimmed;
+    }
+    case 'string':
+      return trimmed;
+  }
+}
+
+/**
+ * Merges defaults < options < environment, validates the result and returns
+ * it frozen. Throws a `SettingsValidationError` whose message names each bad
+ * setting by the variable or option it came from, the bad value and the rule.
+ */
+export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.ProcessEnv = process.env): WebSocketToolSettings {
+  const known = new Set<string>(SETTINGS_TABLE.map((s) => s.key));
+  const problems: ResolvedSettingsError[] = [];
+  for (const key of Object.keys(options)) {
+    if (!known.has(key) && !EXTRA_OPTION_KEYS.has(key)) {
+      problems.push({ source: key, value: (options as Record<string, unknown>)[key], message: unknownOptionMessage(key) });
+    }
+  }
+
+  const values: Record<string, unknown> = {};
+  const sources: Record<string, SettingSource> = {};
+  const raw: Record<string, { from: string; value: unknown }> = {};
+  for (const setting of SETTINGS_TABLE) {
+    const fromEnv = env[setting.env];
+    const fromOptions = (options as Record<string, unknown>)[setting.key];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      values[setting.key] = parseEnv(setting.kind, fromEnv);
+      sources[setting.key] = 'env';
+      raw[setting.key] = { from: setting.env, value: fromEnv };
+    } else if (fromOptions !== undefined) {
+      values[setting.key] = fromOptions;
+      sources[setting.key] = 'options';
+      raw[setting.key] = { from: `option "${setting.key}"`, value: fromOptions };
+    } else {
+      values[setting.key] = setting.default;
+      sources[setting.key] = 'default';
+      raw[setting.key] = { from: `default of "${setting.key}"`, value: setting.default };
+    }
+  }
+
+  const instance = plainToInstance(WebSocketToolSettingsSchema, values);
+  for (const error of validateSync(instance, { forbidUnknownValues: false })) {
+    const setting = SETTINGS_TABLE.find((s) => s.key === error.property) as SettingDefinition;
+    const origin = raw[error.property];
+    problems.push({
+      source: origin.from,
+      value: origin.value,
+      message: invalidSettingMessage(origin.from, origin.value, setting.rule),
+    });
+  }
+  if (problems.length === 0 && (values.heartbeatTimeout as number) < (values.heartbeatInterval as number)) {
+    const origin = raw.heartbeatTimeout;
+    problems.push({
+      source: origin.from,
+      value: origin.value,
+      message: invalidSettingMessage(
+        origin.from,
+        origin.value,
+        'not less than heartbeatInterval (' + String(values.heartbeatInterval) + ')',
+      ),
+    });
+  }
+  if (problems.length > 0) throw new SettingsValidationError(problems);
+
+  return Object.freeze({ ...values, sources: Object.freeze(sources) }) as unknown as WebSocketToolSettings;
+}
+
+/** Option keys that are not settings (functions, objects) and so have no env var. */
+const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal']);

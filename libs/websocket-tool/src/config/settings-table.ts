@@ -1,0 +1,57 @@
+import { ENV_PREFIX } from '../websocket-tool.constants.js';
+import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
+
+/** How an environment variable's text becomes a value. */
+export type SettingKind = 'int' | 'number' | 'boolean' | 'string';
+
+/** One row of the settings table: the only mapping between options, env vars and defaults. */
+export interface SettingDefinition<K extends keyof WebSocketToolOptions = keyof WebSocketToolOptions> {
+  key: K;
+  env: string;
+  kind: SettingKind;
+  default: Required<WebSocketToolOptions>[K];
+  /** The rule, in words, for error messages and docs. */
+  rule: string;
+}
+
+const row = <K extends keyof WebSocketToolOptions>(
+  key: K,
+  kind: SettingKind,
+  def: Required<WebSocketToolOptions>[K],
+  rule: string,
+): SettingDefinition<K> => ({
+  key,
+  env: ENV_PREFIX + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase(),
+  kind,
+  default: def,
+  rule,
+});
+
+/** Every setting, its env var, kind, default and rule. */
+export const SETTINGS_TABLE: readonly SettingDefinition[] = [
+  row('maxQueueSize', 'int', 10000, 'an integer from 1 to 10000000'),
+  row('consumerPoolSize', 'int', 4, 'an integer from 1 to 64'),
+  row('enableHeartbeat', 'boolean', true, 'true or false'),
+  row('heartbeatInterval', 'number', 30, 'a number of seconds from 0.05 to 86400'),
+  row('heartbeatTimeout', 'number', 60, 'a number of seconds from 0.05 to 86400, not less than heartbeatInterval'),
+  row('maxClientErrors', 'int', 10, 'an integer from 1 to 1000000'),
+  row('taskRestartInterval', 'number', 5, 'a number of seconds from 0.05 to 86400'),
+  row('rateLimitMessagesPerWindow', 'int', 60, 'an integer from 1 to 100000000'),
+  row('rateLimitMessageWindow', 'number', 60, 'a number of seconds from 0.001 to 86400'),
+  row('rateLimitConnectionsPerWindow', 'int', 10, 'an integer from 1 to 100000000'),
+  row('rateLimitConnectionWindow', 'number', 60, 'a number of seconds from 0.001 to 86400'),
+  row('rateLimitBurstMultiplier', 'number', 2, 'a number from 1 to 1000'),
+  row('rateLimitDisconnectAfter', 'int', 3, 'an integer from 1 to 1000000'),
+  row('path', 'string', '/ws', "a path that starts with '/', has no trailing '/' and only URL-safe characters"),
+  row('maxPayloadBytes', 'int', 65536, 'an integer from 64 to 104857600'),
+  row('perMessageDeflate', 'boolean', false, 'true or false'),
+  row('maxConnections', 'int', 0, 'an integer from 0 (unlimited) to 10000000'),
+  row('trustProxy', 'int', 0, 'an integer from 0 to 32'),
+  row('maxClientQueueSize', 'int', 1000, 'an integer from 1 to 10000000'),
+  row('sendHighWaterMarkBytes', 'int', 1048576, 'an integer from 1024 to 1073741824'),
+  row('shutdownTimeout', 'number', 5, 'a number of seconds from 0 to 600'),
+  row('handlerTimeout', 'number', 30, 'a number of seconds from 0 (none) to 86400'),
+  row('maxTopicsPerClient', 'int', 100, 'an integer from 1 to 100000'),
+  row('maxTopicLength', 'int', 200, 'an integer from 1 to 10000'),
+  row('maxJsonDepth', 'int', 32, 'an integer from 1 to 1000'),
+];

@@ -1,0 +1,33 @@
+import { IsBoolean, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+
+/**
+ * The validation rules of every setting. Mirrors `SETTINGS_TABLE`; the
+ * resolver checks at boot that the two list the same keys.
+ */
+export class WebSocketToolSettingsSchema {
+  @IsInt() @Min(1) @Max(10_000_000) maxQueueSize!: number;
+  @IsInt() @Min(1) @Max(64) consumerPoolSize!: number;
+  @IsBoolean() enableHeartbeat!: boolean;
+  @IsNumber() @Min(0.05) @Max(86_400) heartbeatInterval!: number;
+  @IsNumber() @Min(0.05) @Max(86_400) heartbeatTimeout!: number;
+  @IsInt() @Min(1) @Max(1_000_000) maxClientErrors!: number;
+  @IsNumber() @Min(0.05) @Max(86_400) taskRestartInterval!: number;
+  @IsInt() @Min(1) @Max(100_000_000) rateLimitMessagesPerWindow!: number;
+  @IsNumber() @Min(0.001) @Max(86_400) rateLimitMessageWindow!: number;
+  @IsInt() @Min(1) @Max(100_000_000) rateLimitConnectionsPerWindow!: number;
+  @IsNumber() @Min(0.001) @Max(86_400) rateLimitConnectionWindow!: number;
+  @IsNumber() @Min(1) @Max(1000) rateLimitBurstMultiplier!: number;
+  @IsInt() @Min(1) @Max(1_000_000) rateLimitDisconnectAfter!: number;
+  @Matches(/^(\/[A-Za-z0-9._~-]+)+$/) path!: string;
+  @IsInt() @Min(64) @Max(104_857_600) maxPayloadBytes!: number;
+  @IsBoolean() perMessageDeflate!: boolean;
+  @IsInt() @Min(0) @Max(10_000_000) maxConnections!: number;
+  @IsInt() @Min(0) @Max(32) trustProxy!: number;
+  @IsInt() @Min(1) @Max(10_000_000) maxClientQueueSize!: number;
+  @IsInt() @Min(1024) @Max(1_073_741_824) sendHighWaterMarkBytes!: number;
+  @IsNumber() @Min(0) @Max(600) shutdownTimeout!: number;
+  @IsNumber() @Min(0) @Max(86_400) handlerTimeout!: number;
+  @IsInt() @Min(1) @Max(100_000) maxTopicsPerClient!: number;
+  @IsInt() @Min(1) @Max(10_000) maxTopicLength!: number;
+  @IsInt() @Min(1) @Max(1000) maxJsonDepth!: number;
+}

@@ -1,0 +1,211 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
+import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
+import { serializeEnvelope } from '../protocol/serialize-envelope.js';
+import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import { OutboundQueue } from '../outbound/outbound-queue.js';
+import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
+import { WsStatsService } from '../stats/ws-stats.service.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import type { ClientConnection } from './client-connection.js';
+import type { ConnectionInfo } from './connection-info.interface.js';
+import { OutboundFrame } from './outbound-frame.js';
+import { isValidTopic } from './topic-name.js';
+import type { WsClient } from './ws-client.interface.js';
+
+type CloseDefinition = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Why a subscription was refused. */
+export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_topic' | 'too_many_topics' | 'unknown_client';
+
+/**
+ * Every live connection of this node, indexed by client id and by topic.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class ConnectionRegistry implements OnModuleInit {
+  private readonly logger = new Logger('WebSocketTool');
+  private readonly connections = new Map<string, ClientConnection>();
+  private readonly topicIndex = new Map<string, Set<ClientConnection>>();
+  private namedCount = 0;
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
+    private readonly queue: OutboundQueue,
+    private readonly stats: WsStatsService,
+    private readonly handlers: WsHandlerRegistry,
+  ) {
+    this.timeoutMs = settings.heartbeatTimeout * 1000;
+  }
+
+  onModuleInit(): void {
+    this.queue.setEvents({
+      slowConsumer: (c) => this.close(c, CloseCode.SlowConsumer, 'slow_consumer'),
+      sendErrorLimit: (c) => this.close(c, CloseCode.SendError, 'send_error'),
+      sendFailed: (c, err) => {
+        if (this.handlers.hasHooks('message_failed')) {
+          this.handlers.runHooks('message_failed', { clientId: c.clientId, direction: 'outbound', type: null, error: err });
+        }
+      },
+    });
+  }
+
+  /**
+   * Adds a connection. A named id that is already connected is taken over:
+   * the old socket is closed with `duplicate_client` first.
+   */
+  add(connection: ClientConnection): void {
+    const previous = this.connections.get(connection.clientId);
+    if (previous) this.close(previous, CloseCode.DuplicateClient, 'duplicate_client');
+    this.connections.set(connection.clientId, connection);
+    if (connection.named) this.namedCount++;
+    this.stats.totalConnections++;
+  }
+
+  /**
+   * Forgets a connection and fires the disconnect hooks, once. Compares the
+   * socket's identity, so the cleanup of a replaced connection never removes
+   * the one that replaced it.
+   */
+  remove(connection: ClientConnection, reason: DisconnectReason): void {
+    if (connection.disconnectReason !== null) return;
+    connection.disconnectReason = reason;
+    connection.closing = true;
+    this.queue.discard(connection);
+    if (this.connections.get(connection.clientId) === connection) {
+      this.connections.delete(connection.clientId);
+      if (connection.named) this.namedCount--;
+    }
+    for (const topic of connection.topics) this.dropFromTopic(topic, connection);
+    connection.topics.clear();
+    this.stats.recordDisconnect(reason);
+    if (this.handlers.hasHooks('disconnect')) this.handlers.runHooks('disconnect', this.toClient(connection), reason);
+  }
+
+  /** Closes a connection with a close code from the `CloseCode` table and forgets it. */
+  close(connection: ClientConnection, close: CloseDefinition, reason: DisconnectReason, text?: string): void {
+    if (connection.disconnectReason !== null) return;
+    this.remove(connection, reason);
+    try {
+      connection.socket.close(close.code, toCloseReason(text ?? close.reason));
+    } catch {
+      connection.socket.terminate();
+    }
+  }
+
+  /** Closes a client by id. Returns false if no such client is connected here. */
+  disconnect(clientId: string, reasonText?: string): boolean {
+    const connection = this.connections.get(clientId);
+    if (!connection) return false;
+    this.close(connection, CloseCode.ServerDisconnect, 'server', reasonText);
+    return true;
+  }
+
+  get(clientId: string): ClientConnection | undefined {
+    return this.connections.get(clientId);
+  }
+
+  has(clientId: string): boolean {
+    return this.connections.has(clientId);
+  }
+
+  /** The live connection objects (internal use: fan-out, heartbeat, admin). */
+  values(): IterableIterator<ClientConnection> {
+    return this.connections.values();
+  }
+
+  info(clientId: string): ConnectionInfo | undefined {
+    const connection = this.connections.get(clientId);
+    return connection?.info(Date.now(), this.timeoutMs);
+  }
+
+  list(): ConnectionInfo[] {
+    const now = Date.now();
+    return [...this.connections.values()].map((c) => c.info(now, this.timeoutMs));
+  }
+
+  count(): number {
+    return this.connections.size;
+  }
+
+  countNamed(): number {
+    return this.namedCount;
+  }
+
+  countAnonymous(): number {
+    return this.connections.size - this.namedCount;
+  }
+
+  /** Subscribes a client to a topic. */
+  subscribe(clientId: string, topic: string): SubscribeOutcome {
+    const connection = this.connections.get(clientId);
+    return connection ? this.subscribeConnection(connection, topic) : 'unknown_client';
+  }
+
+  unsubscribe(clientId: string, topic: string): boolean {
+    const connection = this.connections.get(clientId);
+    return connection ? this.unsubscribeConnection(connection, topic) : false;
+  }
+
+  subscribeConnection(connection: ClientConnection, topic: string): SubscribeOutcome {
+    if (!isValidTopic(topic, this.settings.maxTopicLength)) return 'invalid_topic';
+    if (connection.topics.has(topic)) return 'already_subscribed';
+    if (connection.topics.size >= this.settings.maxTopicsPerClient) return 'too_many_topics';
+    connection.topics.add(topic);
+    let members = this.topicIndex.get(topic);
+    if (!members) {
+      members = new Set();
+      this.topicIndex.set(topic, members);
+    }
+    members.add(connection);
+    return 'subscribed';
+  }
+
+  unsubscribeConnection(connection: ClientConnection, topic: string): boolean {
+    if (!connection.topics.delete(topic)) return false;
+    this.dropFromTopic(topic, connection);
+    return true;
+  }
+
+  /** Connections subscribed to a topic. */
+  subscribers(topic: string): ReadonlySet<ClientConnection> | undefined {
+    return this.topicIndex.get(topic);
+  }
+
+  /** Topics with at least one subscriber on this node. */
+  topics(): string[] {
+    return [...this.topicIndex.keys()];
+  }
+
+  private dropFromTopic(topic: string, connection: ClientConnection): void {
+    const members = this.topicIndex.get(topic);
+    if (!members) return;
+    members.delete(connection);
+    if (members.size === 0) this.topicIndex.delete(topic);
+  }
+
+  /** Serializes and queues one message for one connection. */
+  sendTo(connection: ClientConnection, message: WsOutboundMessage): EnqueueOutcome {
+    return this.queue.enqueue(connection, new OutboundFrame(serializeEnvelope(message), Date.now()));
+  }
+
+  /** The public handle of a connection. */
+  toClient(connection: ClientConnection): WsClient {
+    return (connection.handle ??= {
+      clientId: connection.clientId,
+      named: connection.named,
+      identity: connection.identity,
+      info: () => connection.info(Date.now(), this.timeoutMs),
+      send: (message) => this.sendTo(connection, message),
+      subscribe: (topic) => {
+        const outcome = this.subscribeConnection(connection, topic);
+        return outcome === 'subscribed' || outcome === 'already_subscribed';
+      },
+      unsubscribe: (topic) => this.unsubscribeConnection(connection, topic),
+      disconnect: (reason) => this.close(connection, CloseCode.ServerDisconnect, 'server', reason),
+    });
+  }
+}

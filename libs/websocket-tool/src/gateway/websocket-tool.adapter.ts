@@ -1,0 +1,135 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Observable } from 'rxjs';
+import type { WebSocketServer } from 'ws';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import { HANDSHAKE_RESULT, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { HandshakeService } from './handshake.service.js';
+import { rejectUpgrade } from './reject-upgrade.js';
+
+/** Gateway option that marks the WebSocketTool gateway for the adapter. */
+export const WEBSOCKET_TOOL_GATEWAY_OPTION = 'websocketTool';
+
+type RegisteredServer = WebSocketServer & { path?: string; [WEBSOCKET_TOOL_GATEWAY_OPTION]?: boolean };
+
+const noop = () => undefined;
+
+/**
+ * The `@nestjs/platform-ws` adapter, extended for WebSocketTool:
+ *
+ * - routes `<path>` and `<path>/<clientId>` to the WebSocketTool gateway
+ *   (the stock adapter matches upgrade paths exactly);
+ * - runs the handshake checks (client id, capacity, per-IP rate, shutdown)
+ *   before accepting, answering refusals with a plain HTTP status;
+ * - applies `maxPayloadBytes` and `perMessageDeflate` from the settings;
+ * - answers upgrades to unknown paths with 404 instead of dropping the socket.
+ *
+ * Other gateways in the app keep working as with the stock adapter.
+ *
+ * @example
+ * ```ts
+ * const app = await NestFactory.create(AppModule);
+ * app.useWebSocketAdapter(new WebSocketToolAdapter(app));
+ * ```
+ * @publicApi
+ */
+export class WebSocketToolAdapter extends WsAdapter {
+  private readonly ownListeners = new Map<
+    number,
+    { server: http.Server; listener: (request: http.IncomingMessage, socket: Duplex, head: Buffer) => void }
+  >();
+  private handshake: HandshakeService | null = null;
+
+  constructor(private readonly appContext: INestApplicationContext) {
+    super(appContext);
+  }
+
+  override create(port: number, options?: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string }): unknown {
+    if (options?.[WEBSOCKET_TOOL_GATEWAY_OPTION]) {
+      const settings = this.appContext.get<WebSocketToolSettings>(WEBSOCKET_TOOL_SETTINGS, { strict: false });
+      const { [WEBSOCKET_TOOL_GATEWAY_OPTION]: _marker, ...rest } = options;
+      const server = super.create(port, {
+        ...rest,
+        path: settings.path,
+        maxPayload: settings.maxPayloadBytes,
+        perMessageDeflate: settings.perMessageDeflate,
+        // Kept on so the adapter's close() can still terminate stragglers at shutdown.
+        clientTracking: true,
+      }) as RegisteredServer;
+      server[WEBSOCKET_TOOL_GATEWAY_OPTION] = true;
+      return server;
+    }
+    return super.create(port, options);
+  }
+
+  /**
+   * Client-side errors (oversized frames, bad UTF-8, invalid close codes) are
+   * answered by ws with the proper close code; logging each one would let any
+   * client flood the log, so only server errors are logged.
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (ws) => ws.on('error', noop));
+    server.on('error', (err) => this.logger.error(err));
+    return server;
+  }
+
+  /** Frames of the WebSocketTool gateway go to its own dispatcher, not to rxjs handlers. */
+  override bindMessageHandlers(
+    client: unknown,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    if (handlers.length === 0) return;
+    super.bindMessageHandlers(client, handlers, transform);
+  }
+
+  protected override ensureHttpServerExists(port: number, httpServer: http.Server = http.createServer()): http.Server | undefined {
+    if (this.httpServersRegistry.has(port)) return undefined;
+    this.httpServersRegistry.set(port, httpServer);
+    const listener = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(port, request, socket, head);
+    httpServer.on('upgrade', listener);
+    this.ownListeners.set(port, { server: httpServer, listener });
+    return httpServer;
+  }
+
+  private onUpgrade(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A reset during the handshake must never become an uncaught error.
+    socket.on('error', noop);
+    try {
+      const servers = (this.wsServersRegistry.get(port) ?? []) as RegisteredServer[];
+      const url = request.url ?? '/';
+      for (const server of servers) {
+        if (server[WEBSOCKET_TOOL_GATEWAY_OPTION]) {
+          const handshake: HandshakeService = this.handshake ?? this.appContext.get(HandshakeService, { strict: false });
+          this.handshake = handshake;
+          if (!handshake.matches(url)) continue;
+          const decision = handshake.check(request);
+          if (!decision.accept) {
+            rejectUpgrade(socket, decision.status, decision.reason, decision.headers);
+            return;
+          }
+          (request as unknown as Record<symbol, unknown>)[HANDSHAKE_RESULT] = decision.result;
+          server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+          return;
+        }
+        const pathname = new URL(url, 'ws://localhost').pathname;
+        if (pathname === server.path) {
+          server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+          return;
+        }
+      }
+      rejectUpgrade(socket, 404, 'Not Found');
+    } catch {
+      rejectUpgrade(socket, 400, 'Bad Request');
+    }
+  }
+
+  override async dispose(): Promise<void> {
+    for (const { server, listener } of this.ownListeners.values()) server.off('upgrade', listener);
+    this.ownListeners.clear();
+    await super.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+import { Logger } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { HandshakeResult } from '../connection/client-connection.js';
+import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
+import { HANDSHAKE_RESULT } from '../websocket-tool.constants.js';
+import { adapterMissingMessage } from '../websocket-tool.messages.js';
+import { HandshakeService } from './handshake.service.js';
+import { WEBSOCKET_TOOL_GATEWAY_OPTION } from './websocket-tool.adapter.js';
+import { CloseCode } from '../protocol/close-codes.js';
+
+/**
+ * The gateway on `@nestjs/platform-ws`. Its path, payload limit and
+ * compression come from the settings through `WebSocketToolAdapter`; every
+ * connection is handed to the `ConnectionLifecycle`.
+ *
+ * @internal
+ */
+@WebSocketGateway({ [WEBSOCKET_TOOL_GATEWAY_OPTION]: true })
+export class WebSocketToolGateway implements OnGatewayConnection {
+  private readonly logger = new Logger('WebSocketTool');
+  private warnedAdapter = false;
+
+  constructor(
+    private readonly lifecycle: ConnectionLifecycle,
+    private readonly handshake: HandshakeService,
+  ) {}
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    let result = (request as unknown as Record<symbol, HandshakeResult | undefined>)[HANDSHAKE_RESULT];
+    if (!result) {
+      // The app installed the stock WsAdapter: run the checks now, after the fact.
+      if (!this.warnedAdapter) {
+        this.warnedAdapter = true;
+        this.logger.warn(adapterMissingMessage(request.url ?? '/ws'));
+      }
+      const decision = this.handshake.check(request);
+      if (!decision.accept) {
+        socket.close(CloseCode.ServerDisconnect.code, decision.reason.slice(0, 120));
+        return;
+      }
+      result = decision.result;
+    }
+    this.lifecycle.accept(socket, result);
+  }
+}

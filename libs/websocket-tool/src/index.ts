@@ -1,0 +1,32 @@
+export { WebSocketToolModule } from './websocket-tool.module.js';
+export type { WebSocketToolModuleExtras } from './websocket-tool.module-definition.js';
+export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS, RESERVED_TYPE_PREFIX } from './websocket-tool.constants.js';
+
+export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
+export type { WebSocketToolSettings, SettingSource } from './config/resolved-settings.interface.js';
+export { SETTINGS_TABLE, type SettingDefinition } from './config/settings-table.js';
+export { resolveSettings } from './config/resolve-settings.js';
+export { SettingsValidationError } from './config/resolved-settings-error.js';
+
+export { WebSocketToolAdapter } from './gateway/websocket-tool.adapter.js';
+export { CLIENT_ID_PATTERN } from './gateway/client-id.js';
+
+export { ConnectionRegistry, type SubscribeOutcome } from './connection/connection-registry.js';
+export type { ConnectionInfo } from './connection/connection-info.interface.js';
+export type { WsClient } from './connection/ws-client.interface.js';
+
+export { BroadcastService, type BroadcastOptions } from './messaging/broadcast.service.js';
+export type { SendResult, SendFailureReason } from './messaging/send-result.interface.js';
+export { OnWsMessage, type OnWsMessageOptions } from './messaging/on-ws-message.decorator.js';
+export { OnWsConnect, OnWsDisconnect, OnWsMessageReceived, OnWsMessageFailed } from './messaging/ws-hook.decorators.js';
+export type { WsMessageContext } from './messaging/ws-message-context.js';
+export type { WsHookEvent, WsMessageFailure } from './messaging/ws-hook-event.js';
+export type { EnqueueOutcome } from './outbound/enqueue-result.js';
+
+export { WsRateLimit, SkipWsRateLimit, type WsRateLimitOptions } from './rate-limit/ws-rate-limit.decorator.js';
+export { WsStatsService } from './stats/ws-stats.service.js';
+
+export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';
+export { WsErrorCode } from './protocol/error-codes.js';
+export { SystemMessageType } from './protocol/message-types.js';
+export type { WsEnvelope, WsInboundMessage, WsOutboundMessage } from './protocol/envelope.interface.js';

@@ -1,0 +1,434 @@
+import { HttpException, Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { WsException } from '@nestjs/websockets';
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import type { ClientConnection } from '../connection/client-connection.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { OutboundFrame } from '../connection/outbound-frame.js';
+import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
+import { OutboundQueue } from '../outbound/outbound-queue.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import type { WsInboundMessage, WsOutboundMessage } from '../protocol/envelope.interface.js';
+import { WsErrorCode } from '../protocol/error-codes.js';
+import { exceedsJsonDepth, stripDangerousKeys } from '../protocol/json-guards.js';
+import { LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.js';
+import { serializeEnvelope } from '../protocol/serialize-envelope.js';
+import { TokenBucket } from '../rate-limit/token-bucket.js';
+import { WsStatsService } from '../stats/ws-stats.service.js';
+import { RESERVED_TYPE_PREFIX, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { handlerFailedMessage } from '../websocket-tool.messages.js';
+import { WsHandlerRegistry, type HandlerEntry } from './ws-handler-registry.js';
+import type { WsMessageContext } from './ws-message-context.js';
+
+const MAX_TYPE_LENGTH = 200;
+type Correlation = string | number | undefined;
+
+/** A handler call that has not settled yet, watched for `handlerTimeout`. */
+interface InFlight {
+  connection: ClientConnection;
+  type: string;
+  id: Correlation;
+  deadline: number;
+  timedOut: boolean;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const ENVELOPE_KEYS = new Set(['type', 'content', 'meta']);
+const isEnvelope = (value: unknown): value is WsOutboundMessage =>
+  isPlainObject(value) && typeof value.type === 'string' && Object.keys(value).every((k) => ENVELOPE_KEYS.has(k));
+
+/**
+ * Turns inbound frames into handler calls: parse, check, rate-limit, route,
+ * validate, run (with Nest enhancers), reply. Every bad frame gets one
+ * documented `system.error` and the connection stays open.
+ *
+ * @internal
+ */
+@Injectable()
+export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('WebSocketTool');
+  private readonly inFlight = new Set<InFlight>();
+  private timeoutTimer: NodeJS.Timeout | null = null;
+  private readonly handlerTimeoutMs: number;
+
+  constructor(
+    @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
+    private readonly registry: ConnectionRegistry,
+    private readonly handlers: WsHandlerRegistry,
+    private readonly queue: OutboundQueue,
+    private readonly stats: WsStatsService,
+  ) {
+    this.handlerTimeoutMs = settings.handlerTimeout * 1000;
+  }
+
+  onModuleInit(): void {
+    if (this.handlerTimeoutMs > 0) {
+      const every = Math.max(10, Math.min(1000, this.handlerTimeoutMs / 4));
+      this.timeoutTimer = setInterval(() => this.sweepTimeouts(), every);
+      this.timeoutTimer.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timeoutTimer) clearInterval(this.timeoutTimer);
+    this.timeoutTimer = null;
+  }
+
+  /** Entry point for every frame a client sends. */
+  handle(connection: ClientConnection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    const now = Date.now();
+    connection.lastSeen = now;
+    connection.messagesReceived++;
+    this.stats.messagesReceived++;
+    this.stats.receivedWindow.add(now);
+    if (connection.closing) return;
+
+    if (isBinary) {
+      if (this.admit(connection, undefined, '', now, undefined)) {
+        this.sendError(connection, WsErrorCode.UnsupportedBinary, 'Binary frames are not supported: send JSON text frames.', undefined);
+      }
+      return;
+    }
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Buffer.from(data).toString('utf8');
+    if (exceedsJsonDepth(text, this.settings.maxJsonDepth)) {
+      if (this.admit(connection, undefined, '', now, undefined)) {
+        this.sendError(
+          connection,
+          WsErrorCode.InvalidMessage,
+          `The message nests deeper than ${this.settings.maxJsonDepth} levels.`,
+          undefined,
+        );
+      }
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      if (this.admit(connection, undefined, '', now, undefined)) {
+        this.sendError(connection, WsErrorCode.InvalidJson, 'The frame is not valid JSON.', undefined);
+      }
+      return;
+    }
+    const meta = isPlainObject(parsed) ? parsed.meta : undefined;
+    const id = isPlainObject(meta) && (typeof meta.id === 'string' || typeof meta.id === 'number') ? meta.id : undefined;
+    if (
+      !isPlainObject(parsed) ||
+      typeof parsed.type !== 'string' ||
+      parsed.type.length === 0 ||
+      parsed.type.length > MAX_TYPE_LENGTH ||
+      (meta !== undefined && meta !== null && !isPlainObject(meta))
+    ) {
+      if (this.admit(connection, undefined, '', now, id)) {
+        this.sendError(
+          connection,
+          WsErrorCode.InvalidMessage,
+          `A message must be a JSON object with a string "type" of 1 to ${MAX_TYPE_LENGTH} characters and an object "meta" if any.`,
+          id,
+        );
+      }
+      return;
+    }
+    stripDangerousKeys(parsed, text);
+    const type = parsed.type;
+    if (type.startsWith(RESERVED_TYPE_PREFIX)) {
+      this.handleSystem(connection, type, parsed, id, now);
+      return;
+    }
+    if (type === LEGACY_PONG_TYPE) {
+      connection.lastPong = now;
+      return;
+    }
+    const handler = this.handlers.handlers.get(type);
+    if (!this.admit(connection, handler, type, now, id)) return;
+    if (!handler) {
+      this.sendError(connection, WsErrorCode.UnknownType, `No handler registered for message type: ${type}`, id, { original_type: type });
+      return;
+    }
+    const message: WsInboundMessage = {
+      type,
+      content: parsed.content === undefined ? null : parsed.content,
+      meta: isPlainObject(meta) ? meta : {},
+    };
+    this.run(connection, handler, message, id);
+  }
+
+  /**
+   * Charges one message to the connection's bucket (or the handler's own).
+   * On a violation the client gets `system.rate_limited`, or is closed with
+   * 1008 after `rateLimitDisconnectAfter` consecutive violations.
+   */
+  private admit(connection: ClientConnection, handler: HandlerEntry | undefined, type: string, now: number, id: Correlation): boolean {
+    const override = handler?.rateLimit;
+    if (override === false) return true;
+    let bucket = connection.bucket;
+    let limit = this.settings.rateLimitMessagesPerWindow;
+    let window = this.settings.rateLimitMessageWindow;
+    if (override) {
+      limit = override.limit;
+      window = override.window;
+      connection.handlerBuckets ??= new Map();
+      let own = connection.handlerBuckets.get(type);
+      if (!own) {
+        own = TokenBucket.forWindow(limit, window, override.burstMultiplier ?? this.settings.rateLimitBurstMultiplier, now);
+        connection.handlerBuckets.set(type, own);
+      }
+      bucket = own;
+    }
+    if (bucket.take(now)) {
+      connection.violations = 0;
+      return true;
+    }
+    connection.violations++;
+    connection.violationsTotal++;
+    this.stats.rateLimitedMessages++;
+    this.stats.topRateLimitedClients.add(connection.clientId);
+    this.stats.topRateLimitedIps.add(connection.ip);
+    if (connection.violations >= this.settings.rateLimitDisconnectAfter) {
+      this.stats.rateLimitDisconnects++;
+      this.registry.close(connection, CloseCode.RateLimited, 'rate_limited');
+      return false;
+    }
+    this.send(connection, {
+      type: SystemMessageType.RateLimited,
+      content: 'Rate limit exceeded',
+      meta: {
+        ...(id !== undefined ? { id } : {}),
+        retry_after: Math.round(bucket.retryAfterSeconds(now) * 1000) / 1000,
+        limit,
+        window,
+        remaining: 0,
+        violations: connection.violations,
+      },
+    });
+    return false;
+  }
+
+  private handleSystem(connection: ClientConnection, type: string, parsed: Record<string, unknown>, id: Correlation, now: number): void {
+    const meta = isPlainObject(parsed.meta) ? parsed.meta : {};
+    const withId = (extra: Record<string, unknown>) => (id !== undefined ? { id, ...extra } : extra);
+    switch (type) {
+      case SystemMessageType.Pong:
+        connection.lastPong = now;
+        return;
+      case SystemMessageType.Ping:
+        this.send(connection, {
+          type: SystemMessageType.Pong,
+          content: 'pong',
+          meta: withId({ ping_id: meta.ping_id ?? null, timestamp: now }),
+        });
+        return;
+      case SystemMessageType.Subscribe:
+      case SystemMessageType.Unsubscribe: {
+        const content = parsed.content;
+        const topic = isPlainObject(content) ? content.topic : typeof content === 'string' ? content : undefined;
+        if (type === SystemMessageType.Unsubscribe) {
+          const was = typeof topic === 'string' && this.registry.unsubscribeConnection(connection, topic);
+          this.send(connection, {
+            type: SystemMessageType.Unsubscribed,
+            content: { topic: topic ?? null, was_subscribed: was },
+            meta: withId({}),
+          });
+          return;
+        }
+        const outcome = this.registry.subscribeConnection(connection, topic as string);
+        if (outcome === 'invalid_topic') {
+          this.sendError(
+            connection,
+            WsErrorCode.InvalidTopic,
+            `A topic is 1 to ${this.settings.maxTopicLength} characters of letters, digits and ._:@/-`,
+            id,
+            { original_type: type },
+          );
+        } else if (outcome === 'too_many_topics') {
+          this.sendError(
+            connection,
+            WsErrorCode.TooManyTopics,
+            `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`,
+            id,
+            {
+              original_type: type,
+            },
+          );
+        } else {
+          this.send(connection, { type: SystemMessageType.Subscribed, content: { topic }, meta: withId({}) });
+        }
+        return;
+      }
+      default:
+        this.sendError(connection, WsErrorCode.UnknownType, `No handler registered for message type: ${type}`, id, { original_type: type });
+    }
+  }
+
+  private run(connection: ClientConnection, handler: HandlerEntry, message: WsInboundMessage, id: Correlation): void {
+    const context = this.createContext(connection, message, id);
+    if (this.handlers.hasHooks('message_received')) this.handlers.runHooks('message_received', message, context);
+    const watch: InFlight | null =
+      this.handlerTimeoutMs > 0
+        ? { connection, type: message.type, id, deadline: Date.now() + this.handlerTimeoutMs, timedOut: false }
+        : null;
+    if (watch) this.inFlight.add(watch);
+    const pending = handler.dto ? this.validateThenInvoke(handler, context, message) : handler.invoke(context, message);
+    pending.then(
+      (result) => {
+        if (watch && !this.settle(watch)) return;
+        this.onResult(connection, message, id, result);
+      },
+      (err: unknown) => {
+        if (watch && !this.settle(watch)) return;
+        this.onError(connection, handler, message, id, err);
+      },
+    );
+  }
+
+  private async validateThenInvoke(handler: HandlerEntry, context: WsMessageContext, message: WsInboundMessage): Promise<unknown> {
+    const dto = handler.dto as new () => object;
+    const content = message.content;
+    if (!isPlainObject(content)) throw new DtoValidationFailure(['content must be an object']);
+    const instance = plainToInstance(dto, content) as object;
+    const errors = await validate(instance, { forbidUnknownValues: false });
+    if (errors.length > 0) throw new DtoValidationFailure(flattenValidationErrors(errors));
+    const validated: WsInboundMessage = { ...message, content: instance };
+    return handler.invoke(context, validated);
+  }
+
+  /** Returns false if the call already timed out (its late outcome is dropped). */
+  private settle(watch: InFlight): boolean {
+    this.inFlight.delete(watch);
+    return !watch.timedOut;
+  }
+
+  private sweepTimeouts(): void {
+    const now = Date.now();
+    for (const watch of this.inFlight) {
+      if (watch.deadline <= now) {
+        watch.timedOut = true;
+        this.inFlight.delete(watch);
+        this.logger.warn(
+          `Handler for "${watch.type}" did not finish within ${this.settings.handlerTimeout}s; the sender got "handler_timeout".`,
+        );
+        this.sendError(watch.connection, WsErrorCode.HandlerTimeout, 'The handler did not answer in time.', watch.id, {
+          original_type: watch.type,
+        });
+      }
+    }
+  }
+
+  private onResult(connection: ClientConnection, message: WsInboundMessage, id: Correlation, result: unknown): void {
+    if (result === undefined || connection.closing) return;
+    const reply: WsOutboundMessage = isEnvelope(result)
+      ? { type: result.type, content: result.content, meta: id !== undefined ? { ...result.meta, id } : result.meta }
+      : { type: message.type, content: result, meta: id !== undefined ? { id } : {} };
+    let json: string;
+    try {
+      json = serializeEnvelope(reply);
+    } catch {
+      this.sendError(connection, WsErrorCode.HandlerError, 'The handler returned a value that cannot be sent as JSON.', id, {
+        original_type: message.type,
+      });
+      return;
+    }
+    this.queue.enqueue(connection, new OutboundFrame(json, Date.now()));
+  }
+
+  private onError(connection: ClientConnection, handler: HandlerEntry, message: WsInboundMessage, id: Correlation, err: unknown): void {
+    const extra: Record<string, unknown> = { original_type: message.type };
+    if (err instanceof DtoValidationFailure) {
+      this.sendError(connection, WsErrorCode.ValidationFailed, 'The message content is invalid.', id, { ...extra, errors: err.errors });
+    } else if (err instanceof WsException) {
+      const error = err.getError();
+      const text = typeof error === 'string' ? error : isPlainObject(error) && typeof error.message === 'string' ? error.message : 'Error';
+      const code = isPlainObject(error) && typeof error.code === 'string' ? error.code : WsErrorCode.HandlerError;
+      this.sendError(connection, code, text, id, extra);
+    } else if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const response = err.getResponse();
+      const details = isPlainObject(response) ? response.message : response;
+      if (status === 403) {
+        this.sendError(connection, WsErrorCode.Forbidden, err.message, id, extra);
+      } else if (status === 400) {
+        this.sendError(connection, WsErrorCode.ValidationFailed, 'The message content is invalid.', id, {
+          ...extra,
+          errors: Array.isArray(details) ? details : [String(details)],
+        });
+      } else {
+        this.sendError(connection, WsErrorCode.HandlerError, err.message, id, extra);
+      }
+    } else {
+      this.logger.error(handlerFailedMessage(message.type, handler.where), err instanceof Error ? err.stack : String(err));
+      this.sendError(connection, WsErrorCode.HandlerError, 'The handler failed.', id, extra);
+    }
+    if (this.handlers.hasHooks('message_failed')) {
+      this.handlers.runHooks('message_failed', { clientId: connection.clientId, direction: 'inbound', type: message.type, error: err });
+    }
+  }
+
+  private createContext(connection: ClientConnection, message: WsInboundMessage, id: Correlation): WsMessageContext {
+    const registry = this.registry;
+    const send = (reply: WsOutboundMessage) => this.send(connection, reply);
+    return {
+      clientId: connection.clientId,
+      get client() {
+        return registry.toClient(connection);
+      },
+      identity: connection.identity,
+      message,
+      reply(messageOrContent: unknown): EnqueueOutcome {
+        const reply: WsOutboundMessage = isEnvelope(messageOrContent)
+          ? { ...messageOrContent, meta: id !== undefined ? { ...messageOrContent.meta, id } : messageOrContent.meta }
+          : { type: message.type, content: messageOrContent, meta: id !== undefined ? { id } : {} };
+        return send(reply);
+      },
+    };
+  }
+
+  /** Queues a message for one connection; a message that cannot be serialized is reported, never thrown. */
+  send(connection: ClientConnection, message: WsOutboundMessage): EnqueueOutcome {
+    let json: string;
+    try {
+      json = serializeEnvelope(message);
+    } catch {
+      return this.sendError(connection, WsErrorCode.HandlerError, 'A reply could not be serialized.', undefined);
+    }
+    return this.queue.enqueue(connection, new OutboundFrame(json, Date.now()));
+  }
+
+  sendError(
+    connection: ClientConnection,
+    code: string,
+    content: string,
+    id: Correlation,
+    extra: Record<string, unknown> = {},
+  ): EnqueueOutcome {
+    const meta: Record<string, unknown> = { code, ...extra };
+    if (id !== undefined) meta.id = id;
+    return this.queue.enqueue(
+      connection,
+      new OutboundFrame(serializeEnvelope({ type: SystemMessageType.Error, content, meta }), Date.now()),
+    );
+  }
+}
+
+/** Thrown inside the dispatcher when a DTO rejects the content. */
+class DtoValidationFailure extends Error {
+  constructor(readonly errors: string[]) {
+    super('validation failed');
+  }
+}
+
+function flattenValidationErrors(errors: ValidationError[], prefix = ''): string[] {
+  const out: string[] = [];
+  for (const error of errors) {
+    const path = prefix + error.property;
+    for (const text of Object.values(error.constraints ?? {})) out.push(text);
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, path + '.'));
+  }
+  return out;
+}

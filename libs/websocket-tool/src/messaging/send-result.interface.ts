@@ -1,0 +1,25 @@
+/**
+ * Why a message did not reach (the queue of) its recipient.
+ *
+ * - `unknown_client`: no client with that id is connected.
+ * - `queue_full`: the outbound queue was full; the message was dropped and
+ *   counted as a queue overflow.
+ * - `not_serializable`: the message could not be turned into JSON.
+ *
+ * @publicApi
+ */
+export type SendFailureReason = 'unknown_client' | 'queue_full' | 'not_serializable';
+
+/**
+ * What a `BroadcastService` call did: how many recipients got the message
+ * queued, how many were dropped, and why if nothing went out. `ok` is false
+ * whenever any recipient's copy was dropped or the target was unknown.
+ *
+ * @publicApi
+ */
+export interface SendResult {
+  ok: boolean;
+  queued: number;
+  dropped: number;
+  reason?: SendFailureReason;
+}

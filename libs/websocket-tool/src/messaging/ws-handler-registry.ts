@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { hookFailedMessage } from '../websocket-tool.messages.js';
+import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
+import type { WsHookEvent } from './ws-hook-event.js';
+
+/** A discovered `@OnWsMessage` handler, ready to call. */
+export interface HandlerEntry {
+  type: string;
+  /** `Class.method`, for logs and the admin API. */
+  where: string;
+  providerName: string;
+  methodName: string;
+  dto: (new (...args: never[]) => object) | null;
+  /** Per-handler rate limit: undefined = module default, false = none. */
+  rateLimit: WsRateLimitMetadata | undefined;
+  /** Runs guards, interceptors, pipes and filters, then the method, with `(client, message)`. */
+  invoke: (client: unknown, message: unknown) => Promise<unknown>;
+}
+
+/** A discovered lifecycle hook. */
+export interface HookEntry {
+  event: WsHookEvent;
+  where: string;
+  call: (...args: unknown[]) => unknown;
+}
+
+/**
+ * Every handler and hook found at boot. The dispatcher reads it on every
+ * message, so lookups are a single `Map.get`.
+ *
+ * @internal
+ */
+@Injectable()
+export class WsHandlerRegistry {
+  private readonly logger = new Logger('WebSocketTool');
+  readonly handlers = new Map<string, HandlerEntry>();
+  readonly hooks: Record<WsHookEvent, HookEntry[]> = {
+    connect: [],
+    disconnect: [],
+    message_received: [],
+    message_failed: [],
+  };
+
+  hasHooks(event: WsHookEvent): boolean {
+    return this.hooks[event].length > 0;
+  }
+
+  /**
+   * Runs every hook of an event in registration order. A hook that throws
+   * or rejects is logged and never affects the connection or the others.
+   */
+  runHooks(event: WsHookEvent, ...args: unknown[]): void {
+    for (const hook of this.hooks[event]) {
+      try {
+        const result = hook.call(...args);
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          (result as Promise<unknown>).then(undefined, (err: unknown) => this.logHookError(hook, err));
+        }
+      } catch (err) {
+        this.logHookError(hook, err);
+      }
+    }
+  }
+
+  private logHookError(hook: HookEntry, err: unknown): void {
+    this.logger.error(hookFailedMessage(hook.event, hook.where), err instanceof Error ? err.stack : String(err));
+  }
+}

@@ -1,0 +1,313 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import type { ClientConnection } from '../connection/client-connection.js';
+import type { OutboundFrame } from '../connection/outbound-frame.js';
+import { WsStatsService } from '../stats/ws-stats.service.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import type { EnqueueOutcome } from './enqueue-result.js';
+
+const OPEN = 1;
+const TEXT_FRAME = { binary: false } as const;
+/** How long a client whose socket buffer is above the high-water mark waits before the next try. */
+const PARKED_RECHECK_MS = 10;
+/** Clients one consumer flushes before it yields to I/O. */
+const CLIENTS_PER_SLICE = 256;
+
+/** Callbacks the queue needs from the connection registry (set at init, avoiding a cycle). */
+export interface OutboundQueueEvents {
+  slowConsumer(connection: ClientConnection): void;
+  sendErrorLimit(connection: ClientConnection): void;
+  sendFailed(connection: ClientConnection, err: Error): void;
+}
+
+/** A consumer loop's state, for the supervisor. */
+export interface ConsumerState {
+  index: number;
+  alive: boolean;
+  lastError: unknown;
+}
+
+/**
+ * Per-client outbound queues, drained by a pool of `consumerPoolSize`
+ * consumer loops.
+ *
+ * - Queued messages count against `maxQueueSize` in total and
+ *   `maxClientQueueSize` per client; past either the message is dropped and
+ *   counted as an overflow, and a client past its own cap is closed as a slow
+ *   consumer.
+ * - A consumer writes all of a client's pending frames at once inside one
+ *   cork/uncork, so messages queued in the same tick leave in one write.
+ * - A client whose socket buffer is above `sendHighWaterMarkBytes` is parked
+ *   and retried later; the others are served meanwhile.
+ *
+ * @internal
+ */
+@Injectable()
+export class OutboundQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger('WebSocketTool');
+  /** Total frames queued for all clients. */
+  size = 0;
+  private ready: ClientConnection[] = [];
+  private readyHead = 0;
+  private readonly parked = new Set<ClientConnection>();
+  private parkedTimer: NodeJS.Timeout | null = null;
+  private wakeUp: (() => void) | null = null;
+  private wakePromise: Promise<void> | null = null;
+  private stopped = false;
+  private events: OutboundQueueEvents | null = null;
+  readonly consumers: ConsumerState[] = [];
+  private readonly hwm: number;
+  private readonly maxTotal: number;
+  private readonly maxPerClient: number;
+  private readonly maxErrors: number;
+  /** Called with the queue wait in ms for every frame written (metrics). */
+  onFrameWritten: ((waitMs: number) => void) | null = null;
+
+  constructor(
+    @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
+    private readonly stats: WsStatsService,
+  ) {
+    this.hwm = settings.sendHighWaterMarkBytes;
+    this.maxTotal = settings.maxQueueSize;
+    this.maxPerClient = Math.min(settings.maxClientQueueSize, settings.maxQueueSize);
+    this.maxErrors = settings.maxClientErrors;
+    for (let i = 0; i < settings.consumerPoolSize; i++) this.consumers.push({ index: i, alive: false, lastError: null });
+  }
+
+  setEvents(events: OutboundQueueEvents): void {
+    this.events = events;
+  }
+
+  /** Starts every consumer that is not running. Returns how many were (re)started. */
+  startConsumers(): number {
+    let started = 0;
+    for (const consumer of this.consumers) {
+      if (!consumer.alive && !this.stopped) {
+        consumer.alive = true;
+        started++;
+        this.consume(consumer).then(
+          () => {
+            consumer.alive = false;
+          },
+          (err: unknown) => {
+            consumer.alive = false;
+            consumer.lastError = err;
+            this.logger.error(`Outbound consumer ${consumer.index} stopped: ${String(err)}`);
+          },
+        );
+      }
+    }
+    return started;
+  }
+
+  get maxSize(): number {
+    return this.maxTotal;
+  }
+
+  enqueue(connection: ClientConnection, frame: OutboundFrame): EnqueueOutcome {
+    if (connection.closing) return 'closed';
+    if (this.size >= this.maxTotal) {
+      this.stats.queueOverflows++;
+      return 'queue_full';
+    }
+    if (connection.queued >= this.maxPerClient) {
+      this.stats.queueOverflows++;
+      this.events?.slowConsumer(connection);
+      return 'client_queue_full';
+    }
+    connection.queue.push(frame);
+    this.size++;
+    if (!connection.scheduled) {
+      connection.scheduled = true;
+      this.ready.push(connection);
+      this.signal();
+    }
+    return 'queued';
+  }
+
+  /** Drops everything queued for a connection that is going away. */
+  discard(connection: ClientConnection): void {
+    const n = connection.queued;
+    if (n > 0) {
+      this.size -= n;
+      connection.queue = [];
+      connection.queueHead = 0;
+    }
+    this.parked.delete(connection);
+  }
+
+  /** Resolves once nothing is queued, or after `timeoutMs`. Returns what is left. */
+  async drain(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.size;
+  }
+
+  private signal(): void {
+    if (this.wakeUp) {
+      const wake = this.wakeUp;
+      this.wakeUp = null;
+      this.wakePromise = null;
+      wake();
+    }
+  }
+
+  private waitForWork(): Promise<void> {
+    if (!this.wakePromise) {
+      this.wakePromise = new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+      });
+    }
+    return this.wakePromise;
+  }
+
+  private takeReady(): ClientConnection | undefined {
+    if (this.readyHead >= this.ready.length) {
+      if (this.ready.length > 0) {
+        this.ready = [];
+        this.readyHead = 0;
+      }
+      return undefined;
+    }
+    const connection = this.ready[this.readyHead];
+    this.ready[this.readyHead++] = undefined as unknown as ClientConnection;
+    return connection;
+  }
+
+  private async consume(state: ConsumerState): Promise<void> {
+    let flushed = 0;
+    while (!this.stopped) {
+      const connection = this.takeReady();
+      if (!connection) {
+        flushed = 0;
+        await this.waitForWork();
+        continue;
+      }
+      try {
+        this.flush(connection);
+      } catch (err) {
+        // Put the client back so a restarted consumer delivers what it holds.
+        connection.scheduled = true;
+        this.ready.push(connection);
+        state.lastError = err;
+        throw err;
+      }
+      if (++flushed >= CLIENTS_PER_SLICE) {
+        flushed = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  /** Writes a client's pending frames, up to the high-water mark, in one corked batch. */
+  flush(connection: ClientConnection): void {
+    connection.scheduled = false;
+    if (connection.closing) {
+      this.discard(connection);
+      return;
+    }
+    const socket = connection.socket;
+    if (socket.readyState !== OPEN) {
+      return;
+    }
+    if (socket.bufferedAmount > this.hwm) {
+      this.park(connection);
+      return;
+    }
+    // Corked, the frames below leave in one write; the budget keeps one batch
+    // from pushing the socket buffer far past the high-water mark.
+    let budget = this.hwm - socket.bufferedAmount;
+    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    raw?.cork();
+    const queue = connection.queue;
+    const now = this.onFrameWritten ? Date.now() : 0;
+    try {
+      while (connection.queueHead < queue.length && budget > 0) {
+        const frame = queue[connection.queueHead] as OutboundFrame;
+        queue[connection.queueHead++] = undefined;
+        this.size--;
+        budget -= frame.data.length;
+        this.onFrameWritten?.(now - frame.enqueuedAt);
+        try {
+          socket.send(frame.data, TEXT_FRAME, connection.onSent);
+        } catch (err) {
+          this.recordSendResult(connection, err as Error);
+        }
+      }
+    } finally {
+      raw?.uncork();
+    }
+    if (connection.queueHead >= queue.length) {
+      connection.queue = [];
+      connection.queueHead = 0;
+    } else if (connection.closing) {
+      this.discard(connection);
+    } else if (socket.bufferedAmount <= this.hwm) {
+      // The kernel took the batch: keep going after the other ready clients.
+      connection.scheduled = true;
+      this.ready.push(connection);
+    } else {
+      this.park(connection);
+    }
+  }
+
+  /** Per-connection send callback: counts the outcome and enforces `maxClientErrors`. */
+  recordSendResult(connection: ClientConnection, err?: Error | null): void {
+    const now = Date.now();
+    if (err) {
+      connection.messagesFailed++;
+      connection.consecutiveSendErrors++;
+      this.stats.messagesFailed++;
+      this.stats.failedWindow.add(now);
+      this.events?.sendFailed(connection, err);
+      if (connection.consecutiveSendErrors >= this.maxErrors && !connection.closing) {
+        this.events?.sendErrorLimit(connection);
+      }
+      return;
+    }
+    connection.messagesSent++;
+    connection.consecutiveSendErrors = 0;
+    this.stats.messagesSent++;
+    this.stats.sentWindow.add(now);
+  }
+
+  private park(connection: ClientConnection): void {
+    connection.scheduled = true;
+    this.parked.add(connection);
+    if (!this.parkedTimer && !this.stopped) {
+      this.parkedTimer = setTimeout(() => this.recheckParked(), PARKED_RECHECK_MS);
+    }
+  }
+
+  private recheckParked(): void {
+    this.parkedTimer = null;
+    for (const connection of this.parked) {
+      if (connection.closing || connection.socket.readyState !== OPEN) {
+        this.parked.delete(connection);
+        this.discard(connection);
+        connection.scheduled = false;
+      } else if (connection.socket.bufferedAmount <= this.hwm) {
+        this.parked.delete(connection);
+        this.ready.push(connection);
+      }
+    }
+    if (this.readyHead < this.ready.length) this.signal();
+    if (this.parked.size > 0 && !this.stopped) {
+      this.parkedTimer = setTimeout(() => this.recheckParked(), PARKED_RECHECK_MS);
+    }
+  }
+
+  /** Stops the consumers and the parked-client timer. */
+  stop(): void {
+    this.stopped = true;
+    if (this.parkedTimer) clearTimeout(this.parkedTimer);
+    this.parkedTimer = null;
+    this.signal();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { DISCONNECT_REASONS, type DisconnectReason } from '../protocol/close-codes.js';
+import { RollingCounter } from './rolling-counter.js';
+import { TopCounter } from './top-counter.js';
+
+/**
+ * Every counter of the module in one place. Increments are plain field
+ * writes so the message path pays nothing; rates and gauges are computed
+ * when someone reads them (admin API, metrics scrape).
+ *
+ * @publicApi
+ */
+@Injectable()
+export class WsStatsService {
+  totalConnections = 0;
+  totalDisconnections = 0;
+  messagesReceived = 0;
+  messagesSent = 0;
+  messagesFailed = 0;
+  queueOverflows = 0;
+  heartbeatTimeouts = 0;
+  supervisorRestarts = 0;
+  rateLimitedMessages = 0;
+  rateLimitedConnections = 0;
+  rateLimitDisconnects = 0;
+  rejectedHandshakes = 0;
+  readonly disconnectionsByReason: Record<DisconnectReason, number> = Object.fromEntries(DISCONNECT_REASONS.map((r) => [r, 0])) as Record<
+    DisconnectReason,
+    number
+  >;
+
+  readonly receivedWindow = new RollingCounter(60);
+  readonly sentWindow = new RollingCounter(60);
+  readonly failedWindow = new RollingCounter(60);
+
+  /** Clients and IPs with the most rate-limit rejections (bounded memory). */
+  readonly topRateLimitedClients = new TopCounter(100);
+  readonly topRateLimitedIps = new TopCounter(100);
+
+  recordDisconnect(reason: DisconnectReason): void {
+    this.totalDisconnections++;
+    this.disconnectionsByReason[reason]++;
+  }
+}

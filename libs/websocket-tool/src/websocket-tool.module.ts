@@ -1,0 +1,55 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { settingsProvider } from './config/settings.provider.js';
+import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
+import { ConnectionRegistry } from './connection/connection-registry.js';
+import { HandshakeService } from './gateway/handshake.service.js';
+import { WebSocketToolGateway } from './gateway/websocket-tool.gateway.js';
+import { HeartbeatService } from './heartbeat/heartbeat.service.js';
+import { BroadcastService } from './messaging/broadcast.service.js';
+import { MessageDispatcher } from './messaging/message-dispatcher.js';
+import { WsExplorer } from './messaging/ws-explorer.js';
+import { WsHandlerRegistry } from './messaging/ws-handler-registry.js';
+import { OutboundQueue } from './outbound/outbound-queue.js';
+import { WsStatsService } from './stats/ws-stats.service.js';
+import { SupervisorService } from './supervisor/supervisor.service.js';
+import { WEBSOCKET_TOOL_SETTINGS } from './websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_OPTIONS_TYPE, WebSocketToolConfigurableModule } from './websocket-tool.module-definition.js';
+
+/**
+ * Real-time WebSocket messaging for a Nest app.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [WebSocketToolModule.forRoot({ maxQueueSize: 20000 })] })
+ * export class AppModule {}
+ * // main.ts: app.useWebSocketAdapter(new WebSocketToolAdapter(app));
+ * ```
+ * @publicApi
+ */
+@Module({
+  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  providers: [
+    settingsProvider,
+    WsStatsService,
+    WsHandlerRegistry,
+    OutboundQueue,
+    ConnectionRegistry,
+    MessageDispatcher,
+    ConnectionLifecycle,
+    HandshakeService,
+    WebSocketToolGateway,
+    WsExplorer,
+    HeartbeatService,
+    SupervisorService,
+    BroadcastService,
+  ],
+  exports: [WEBSOCKET_TOOL_SETTINGS, ConnectionRegistry, BroadcastService, WsStatsService, WsHandlerRegistry],
+})
+export class WebSocketToolModule extends WebSocketToolConfigurableModule {
+  /** Registers the module; every option is optional and `FP_WST_*` env vars override them. */
+  static override forRoot(options: typeof WEBSOCKET_TOOL_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}
