@@ -88,6 +88,9 @@ export class ConnectionRegistry implements OnModuleInit {
   /** Closes a connection with a close code from the `CloseCode` table and forgets it. */
   close(connection: ClientConnection, close: CloseDefinition, reason: DisconnectReason, text?: string): void {
     if (connection.disconnectReason !== null) return;
+    // What is already queued (e.g. the last system.rate_limited) goes out before
+    // the close frame, except for clients that cannot take more.
+    if (reason !== 'slow_consumer' && reason !== 'send_error' && connection.queued > 0) this.queue.flush(connection);
     this.remove(connection, reason);
     try {
       connection.socket.close(close.code, toCloseReason(text ?? close.reason));
