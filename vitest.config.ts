@@ -7,6 +7,7 @@ export default defineConfig({
     alias: {
       // Tests exercise the library's source through its public entry point.
       '@websocket-tool/nestjs': fileURLToPath(new URL('./libs/websocket-tool/src/index.ts', import.meta.url)),
+      '@websocket-tool/client': fileURLToPath(new URL('./libs/websocket-tool-client/src/index.ts', import.meta.url)),
     },
   },
   test: {

@@ -1,6 +1,11 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { WebSocketToolAdapter, WebSocketToolModule, type WebSocketToolOptions } from '@websocket-tool/nestjs';
+import {
+  WebSocketToolAdapter,
+  WebSocketToolModule,
+  type WebSocketToolModuleExtras,
+  type WebSocketToolModuleOptions,
+} from '@websocket-tool/nestjs';
 import type { AddressInfo } from 'node:net';
 
 export interface TestApp {
@@ -18,19 +23,22 @@ export interface TestApp {
  * extra providers/imports, installed with WebSocketToolAdapter.
  */
 export async function createTestApp(
-  options: WebSocketToolOptions = {},
+  options: WebSocketToolModuleOptions & WebSocketToolModuleExtras = {},
   metadata: ModuleMetadata = {},
   configure?: (app: INestApplication) => void,
+  /** A fixed port, to restart a server where its clients expect it. */
+  listenPort = 0,
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [WebSocketToolModule.forRoot(options), ...(metadata.imports ?? [])],
     providers: metadata.providers ?? [],
     controllers: metadata.controllers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  // Keep-alive HTTP connections (a polling page) must not hold close() open.
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'], forceCloseConnections: true });
   app.useWebSocketAdapter(new WebSocketToolAdapter(app));
   configure?.(app);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(listenPort, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   let closed = false;
   return {

@@ -18,8 +18,8 @@ export class WsTestClient {
   readonly opened: Promise<void>;
   readonly socket: WebSocket;
 
-  constructor(url: string, options: ClientOptions = {}) {
-    this.socket = new WebSocket(url, options);
+  constructor(url: string, options: ClientOptions = {}, protocols?: string[]) {
+    this.socket = protocols ? new WebSocket(url, protocols, options) : new WebSocket(url, options);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
@@ -40,8 +40,8 @@ export class WsTestClient {
     });
   }
 
-  static async connect(url: string, options: ClientOptions = {}): Promise<WsTestClient> {
-    const client = new WsTestClient(url, options);
+  static async connect(url: string, options: ClientOptions = {}, protocols?: string[]): Promise<WsTestClient> {
+    const client = new WsTestClient(url, options, protocols);
     await client.opened;
     await client.next('system.client_connected');
     return client;

@@ -1,11 +1,24 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { WebSocketToolModule } from '@websocket-tool/nestjs';
 import { ChatHandlers } from './chat/chat.handlers.js';
 import { PageController } from './page/page.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { ReportJobsModule, reportJobsWebSocketOptions } from './jobs/index.js';
+
+// With REDIS_URL the report demo runs on a BullMQ queue and worker; without, in this process.
+const reportJobs = { redisUrl: process.env.REDIS_URL || undefined };
 
 @Module({
-  imports: [WebSocketToolModule.forRoot()],
+  // The app owns /metrics; WebSocketTool adds its fp_websocket_tool_* metrics to the same registry.
+  imports: [
+    WebSocketToolModule.forRoot({ isGlobal: true, ...reportJobsWebSocketOptions(reportJobs) }),
+    PrometheusModule.register(),
+    TerminusModule,
+    ReportJobsModule.register(reportJobs),
+  ],
   providers: [ChatHandlers],
-  controllers: [PageController],
+  controllers: [PageController, HealthController],
 })
 export class AppModule {}

@@ -3,6 +3,8 @@ export type { WebSocketToolModuleExtras } from './websocket-tool.module-definiti
 export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS, RESERVED_TYPE_PREFIX } from './websocket-tool.constants.js';
 
 export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
+export type { WebSocketToolModuleOptions } from './config/websocket-tool-module-options.interface.js';
+export type { WsIdentity, WsAuthenticate, WsCanUseClientId, WsJwtOptions } from './security/ws-identity.interface.js';
 export type { WebSocketToolSettings, SettingSource } from './config/resolved-settings.interface.js';
 export { SETTINGS_TABLE, type SettingDefinition } from './config/settings-table.js';
 export { resolveSettings } from './config/resolve-settings.js';
@@ -26,7 +28,18 @@ export type { EnqueueOutcome } from './outbound/enqueue-result.js';
 export { WsRateLimit, SkipWsRateLimit, type WsRateLimitOptions } from './rate-limit/ws-rate-limit.decorator.js';
 export { WsStatsService } from './stats/ws-stats.service.js';
 
+export { WebSocketToolHealthIndicator, type WsHealthIndicatorResult } from './health/websocket-tool.health.js';
+export { WsHealthService, type WsHealthReport } from './health/ws-health.service.js';
+export type { WsHealthStatus } from './health/health-rules.js';
+export { WsStatsSnapshotService } from './admin/ws-stats-snapshot.service.js';
+export { AdminAccessGuard } from './admin/admin-access.guard.js';
+export { CLIENT_SORT_KEYS, type ClientSortKey } from './admin/client-query.js';
+export * from './admin/dto/index.js';
+
 export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';
 export { WsErrorCode } from './protocol/error-codes.js';
 export { SystemMessageType } from './protocol/message-types.js';
 export type { WsEnvelope, WsInboundMessage, WsOutboundMessage } from './protocol/envelope.interface.js';
+
+export * from './task-monitor/index.js';
+export { ProtectedPrometheusController } from './metrics/protected-prometheus.controller.js';

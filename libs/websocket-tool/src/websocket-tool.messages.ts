@@ -34,3 +34,45 @@ export const loopRestartedMessage = (name: string, reason: string): string =>
 export const adapterMissingMessage = (path: string): string =>
   `WebSocketTool is loaded but the app does not use WebSocketToolAdapter, so "${path}/<clientId>" and the handshake checks are off. ` +
   'Call app.useWebSocketAdapter(new WebSocketToolAdapter(app)) before app.listen().';
+
+export const metricsUnavailableMessage = (): string =>
+  'Metrics are on but prom-client cannot be loaded, so WebSocketTool exports no metrics. ' +
+  'Install prom-client (and register PrometheusModule in the app), or set enableMetrics: false.';
+
+export const metricNameTakenMessage = (name: string): string =>
+  `Metric "${name}" is already registered in prom-client's registry (another WebSocketTool app in this process, or an app metric ` +
+  'with that name), so this instance exports no metrics. Give each instance its own metricsPrefix, or close the other app first.';
+
+export const adminLocalOnlyMessage = (paths: string): string =>
+  `The admin API and page (${paths}) answer only local requests (127.0.0.1, ::1). To open them to other machines set ` +
+  'FP_WST_ADMIN_TOKEN (option adminToken) and send "Authorization: Bearer <token>", or give an adminGuard; ' +
+  'FP_WST_ENABLE_ADMIN=false turns them off.';
+
+export const adminLocalOnlyRefusedMessage = (): string =>
+  'The WebSocketTool admin routes answer only local requests (from 127.0.0.1 or ::1, without proxy headers). ' +
+  'To allow remote access, set FP_WST_ADMIN_TOKEN on the server and send "Authorization: Bearer <token>".';
+
+export const adminUnauthorizedMessage = (): string =>
+  'Admin token missing or wrong: send "Authorization: Bearer <token>" (or HTTP Basic with the token as password).';
+
+export const adminCrossSiteMessage = (): string => "Admin requests made by another site's page are refused.";
+
+export const adminTokenShortMessage = (length: number, min: number): string =>
+  `The admin token (FP_WST_ADMIN_TOKEN / adminToken) is only ${length} characters long; use a random secret of at least ${min}.`;
+
+export const adminGuardUnavailableMessage = (name: string, reason: string): string =>
+  `The adminGuard ${name || 'class'} could not be created (${reason}). Register it as a provider the app can resolve, or pass an instance.`;
+
+export const clientNotConnectedMessage = (clientId: string): string => `Client ${show(clientId)} is not connected.`;
+
+export const sendQueueFullMessage = (dropped: number, queued: number): string =>
+  `The outbound queue is full: the message was dropped for ${dropped} recipient(s) and queued for ${queued}. Retry later.`;
+
+export const sendTargetConflictMessage = (): string =>
+  'Give one target: client_id (query or body, the same in both) or topic, or neither to send to everyone.';
+
+export const invalidTopicMessage = (maxLength: number): string => `A topic is 1 to ${maxLength} characters of letters, digits and ._:@/-`;
+
+export const clientBundleMissingMessage = (path: string): string =>
+  `GET ${path} answers 404: the browser client bundle is not built. Run "npm run build:client" (or install @websocket-tool/client), ` +
+  'or set clientBundlePath to "off".';

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
+import type { WebSocketToolModuleOptions } from './config/websocket-tool-module-options.interface.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './websocket-tool.constants.js';
 
 /** Options that shape the module graph rather than the runtime. */
@@ -12,7 +12,7 @@ export const {
   ConfigurableModuleClass: WebSocketToolConfigurableModule,
   OPTIONS_TYPE: WEBSOCKET_TOOL_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: WEBSOCKET_TOOL_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<WebSocketToolOptions>({
+} = new ConfigurableModuleBuilder<WebSocketToolModuleOptions>({
   moduleName: 'WebSocketTool',
   optionsInjectionToken: WEBSOCKET_TOOL_MODULE_OPTIONS,
 })

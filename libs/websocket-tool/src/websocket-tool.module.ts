@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ADMIN_EXPORTS, ADMIN_PROVIDERS } from './admin/admin.providers.js';
+import { withAdminRoutes } from './admin/admin-routes.js';
+import { ClientBundleService } from './client-bundle/client-bundle.service.js';
 import { settingsProvider } from './config/settings.provider.js';
 import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
@@ -11,11 +14,18 @@ import { BroadcastService } from './messaging/broadcast.service.js';
 import { MessageDispatcher } from './messaging/message-dispatcher.js';
 import { WsExplorer } from './messaging/ws-explorer.js';
 import { WsHandlerRegistry } from './messaging/ws-handler-registry.js';
+import { WsMetricsService } from './metrics/ws-metrics.service.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
 import { WsStatsService } from './stats/ws-stats.service.js';
 import { SupervisorService } from './supervisor/supervisor.service.js';
+import { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
+import { TaskMonitor } from './task-monitor/task-monitor.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from './websocket-tool.constants.js';
-import { WEBSOCKET_TOOL_OPTIONS_TYPE, WebSocketToolConfigurableModule } from './websocket-tool.module-definition.js';
+import {
+  WEBSOCKET_TOOL_ASYNC_OPTIONS_TYPE,
+  WEBSOCKET_TOOL_OPTIONS_TYPE,
+  WebSocketToolConfigurableModule,
+} from './websocket-tool.module-definition.js';
 
 /**
  * Real-time WebSocket messaging for a Nest app.
@@ -44,12 +54,31 @@ import { WEBSOCKET_TOOL_OPTIONS_TYPE, WebSocketToolConfigurableModule } from './
     HeartbeatService,
     SupervisorService,
     BroadcastService,
+    WsMetricsService,
+    ClientBundleService,
+    TaskMonitor,
+    TaskMonitorBullMqBridge,
+    ...ADMIN_PROVIDERS,
   ],
-  exports: [WEBSOCKET_TOOL_SETTINGS, ConnectionRegistry, BroadcastService, WsStatsService, WsHandlerRegistry],
+  exports: [
+    WEBSOCKET_TOOL_SETTINGS,
+    ConnectionRegistry,
+    BroadcastService,
+    WsStatsService,
+    WsHandlerRegistry,
+    TaskMonitor,
+    TaskMonitorBullMqBridge,
+    ...ADMIN_EXPORTS,
+  ],
 })
 export class WebSocketToolModule extends WebSocketToolConfigurableModule {
   /** Registers the module; every option is optional and `FP_WST_*` env vars override them. */
   static override forRoot(options: typeof WEBSOCKET_TOOL_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+    return withAdminRoutes(super.forRoot(options));
+  }
+
+  /** Registers the module with options from a factory, class or existing provider (`useFactory`, `useClass`, `useExisting`). */
+  static override forRootAsync(options: typeof WEBSOCKET_TOOL_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withAdminRoutes(super.forRootAsync(options));
   }
 }

@@ -1,16 +1,32 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { SAMPLE_PAGE_HTML } from './sample-page.html.js';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { WEBSOCKET_TOOL_SETTINGS, type WebSocketToolSettings } from '@websocket-tool/nestjs';
+import { BUNDLE_DISABLED_HTML, samplePageHtml } from './sample-page.html.js';
+import { SAMPLE_PAGE_SCRIPT } from './sample-page.script.js';
 
-/** Serves the demo page. */
+/** Scripts only from this origin: the client bundle and the page's own script, no inline code. */
+const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:";
+
+/** Serves the demo page and its script. */
 @Controller()
 export class PageController {
+  private readonly html: string;
+
+  constructor(@Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings) {
+    const bundle = settings.clientBundlePath;
+    this.html = bundle === '' || bundle === 'off' ? BUNDLE_DISABLED_HTML : samplePageHtml(bundle);
+  }
+
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
-  )
+  @Header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   index(): string {
-    return SAMPLE_PAGE_HTML;
+    return this.html;
+  }
+
+  @Get('sample-page.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('X-Content-Type-Options', 'nosniff')
+  script(): string {
+    return SAMPLE_PAGE_SCRIPT;
   }
 }

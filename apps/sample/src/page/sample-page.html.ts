@@ -1,5 +1,12 @@
-/** The demo page: connect, chat in rooms, see system messages. Everything from the network is rendered as text. */
-export const SAMPLE_PAGE_HTML = `<!doctype html>
+/**
+ * The demo page: chat in rooms over the served client bundle, with the
+ * connection status (and reconnect countdown) in the header. Everything from
+ * the network is rendered as text. The page's own code is `/sample-page.js`,
+ * so the Content-Security-Policy needs no inline scripts.
+ *
+ * @param bundlePath - where the app serves the client bundle (`clientBundlePath`)
+ */
+export const samplePageHtml = (bundlePath: string): string => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -7,67 +14,66 @@ export const SAMPLE_PAGE_HTML = `<!doctype html>
 <title>WebSocketTool sample</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #f5f6f8; color: #1d2330; }
-  header { background: #1d2330; color: #fff; padding: 10px 16px; display: flex; gap: 12px; align-items: center; }
+  header { background: #1d2330; color: #fff; padding: 10px 16px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
   header h1 { font-size: 16px; margin: 0; flex: 1; }
-  #status { padding: 2px 8px; border-radius: 10px; background: #888; }
-  #status.open { background: #1f9d55; } #status.closed { background: #cc1f1a; }
-  main { display: grid; grid-template-columns: 1fr 320px; gap: 16px; padding: 16px; }
+  #status { padding: 2px 10px; border-radius: 10px; background: #888; min-width: 90px; text-align: center; }
+  #status.open { background: #1f9d55; } #status.reconnecting, #status.connecting { background: #b7791f; } #status.closed { background: #cc1f1a; }
+  #rtt { color: #cbd5e0; font-size: 12px; }
+  main { display: grid; grid-template-columns: 1fr 340px; gap: 16px; padding: 16px; }
   section { background: #fff; border-radius: 6px; padding: 12px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
-  #log, #system { height: 380px; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
+  h2 { font-size: 15px; margin: 0 0 8px; }
+  #log, #system { height: 360px; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
   .row { padding: 2px 0; border-bottom: 1px solid #eee; white-space: pre-wrap; word-break: break-word; }
-  .sys { color: #6b7280; } .err { color: #cc1f1a; }
-  form { display: flex; gap: 6px; margin-top: 8px; } input { flex: 1; padding: 6px; } button { padding: 6px 10px; }
+  .sys { color: #6b7280; } .err { color: #cc1f1a; } .room { color: #2b6cb0; }
+  form { display: flex; gap: 6px; margin-top: 8px; } input, select { padding: 6px; } #text { flex: 1; } button { padding: 6px 10px; }
+  #rooms { display: flex; gap: 6px; flex-wrap: wrap; margin-top: 8px; min-height: 24px; }
+  .chip { background: #ebf4ff; border-radius: 12px; padding: 2px 4px 2px 10px; display: inline-flex; gap: 4px; align-items: center; }
+  .chip button { border: 0; background: transparent; cursor: pointer; padding: 0 4px; }
+  .chip.pending { opacity: .6; }
+  .slot { grid-column: 1 / -1; }
+  .slot:empty { display: none; }
 </style>
 </head>
 <body>
-<header><h1>WebSocketTool sample</h1><span>client id</span><input id="clientId" placeholder="anonymous" size="14"><button id="connect">Connect</button><span id="status">offline</span></header>
+<header>
+  <h1>WebSocketTool sample</h1>
+  <label>client id <input id="clientId" placeholder="anonymous" size="14"></label>
+  <button id="connect">Connect</button>
+  <span id="status" data-state="idle">offline</span>
+  <span id="rtt"></span>
+</header>
 <main>
-  <section><h2>Chat</h2>
+  <section id="chat-panel">
+    <h2>Chat</h2>
     <div id="log"></div>
-    <form id="chat"><input id="room" placeholder="room (empty = everyone)" size="10"><input id="text" placeholder="message" autocomplete="off"><button>Send</button></form>
-    <form id="join"><input id="joinRoom" placeholder="room to join"><button>Join</button><button type="button" id="leave">Leave</button></form>
+    <form id="chat">
+      <select id="room" title="send to"><option value="">everyone</option></select>
+      <input id="text" placeholder="message" autocomplete="off" maxlength="2000">
+      <button>Send</button>
+    </form>
+    <form id="join">
+      <input id="joinRoom" placeholder="room to join, e.g. lobby" maxlength="200">
+      <button>Join</button>
+    </form>
+    <div id="rooms"></div>
   </section>
-  <section><h2>System messages</h2><div id="system"></div></section>
+  <section id="system-panel"><h2>System messages</h2><div id="system"></div></section>
+
+  <!-- ===== Task progress panel (reserved) =====
+       The task monitor demo adds its panel inside #tasks-panel (hidden while empty). It gets the
+       page's client from window.sampleClient, or from the "sample:client" event that the page
+       dispatches on document each time it (re)creates its client. -->
+  <section id="tasks-panel" class="slot"></section>
+  <!-- ===== end of the task progress panel ===== -->
 </main>
-<script>
-(() => {
-  const $ = (id) => document.getElementById(id);
-  let ws = null;
-  function line(target, text, cls) {
-    const div = document.createElement('div');
-    div.className = 'row ' + (cls || '');
-    div.textContent = text;
-    target.appendChild(div);
-    target.scrollTop = target.scrollHeight;
-  }
-  function setStatus(text, cls) { const s = $('status'); s.textContent = text; s.className = cls; }
-  function send(type, content, meta) { if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type, content, meta: meta || {} })); }
-  function connect() {
-    if (ws) ws.close();
-    const id = $('clientId').value.trim();
-    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws' + (id ? '/' + encodeURIComponent(id) : '');
-    ws = new WebSocket(url);
-    setStatus('connecting', '');
-    ws.onopen = () => setStatus('online', 'open');
-    ws.onclose = (e) => { setStatus('closed ' + e.code + (e.reason ? ' ' + e.reason : ''), 'closed'); };
-    ws.onmessage = (event) => {
-      let m; try { m = JSON.parse(event.data); } catch { return; }
-      if (m.type === 'system.ping') { send('system.pong', 'pong', { ping_id: m.meta && m.meta.ping_id }); return; }
-      if (m.type === 'chat.message') {
-        const who = m.content && m.content.name ? m.content.name : (m.meta && m.meta.from);
-        line($('log'), (m.meta && m.meta.topic ? '[' + m.meta.topic + '] ' : '') + who + ': ' + (m.content && m.content.text));
-      } else {
-        line($('system'), m.type + ' ' + JSON.stringify(m.content) + ' ' + JSON.stringify(m.meta), m.type === 'system.error' ? 'err' : 'sys');
-      }
-    };
-  }
-  $('connect').onclick = connect;
-  $('chat').onsubmit = (e) => { e.preventDefault(); const room = $('room').value.trim(); send('chat.message', { text: $('text').value }, room ? { topic: room } : {}); $('text').value = ''; };
-  $('join').onsubmit = (e) => { e.preventDefault(); send('system.subscribe', { topic: $('joinRoom').value.trim() }); };
-  $('leave').onclick = () => send('system.unsubscribe', { topic: $('joinRoom').value.trim() });
-  connect();
-})();
-</script>
+<script src="${bundlePath}"></script>
+<script src="/sample-page.js"></script>
 </body>
 </html>
+`;
+
+/** Shown when the app does not serve the client bundle. */
+export const BUNDLE_DISABLED_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>WebSocketTool sample</title></head>
+<body><p>The client bundle is not served (clientBundlePath is off), so this page cannot connect.</p></body></html>
 `;

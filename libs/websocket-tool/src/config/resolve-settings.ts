@@ -7,6 +7,10 @@ import type { SettingSource, WebSocketToolSettings } from './resolved-settings.i
 import { SETTINGS_TABLE, type SettingDefinition, type SettingKind } from './settings-table.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 import { WebSocketToolSettingsSchema } from './websocket-tool-settings.schema.js';
+import { CODE_OPTION_KEYS } from './websocket-tool-module-options.interface.js';
+
+/** Settings whose values are secrets. */
+const SECRET_SETTING = /token|secret|password/i;
 
 /** Turns an env var's text into a value; an unparsable text yields a value the schema rejects. */
 function parseEnv(kind: SettingKind, text: string): unknown {
@@ -33,6 +37,11 @@ function parseEnv(kind: SettingKind, text: string): unknown {
  * setting by the variable or option it came from, the bad value and the rule.
  */
 export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.ProcessEnv = process.env): WebSocketToolSettings {
+  // `metrics` is an alias of `enableMetrics`; the full name wins when both are given.
+  if (options.metrics !== undefined) {
+    const { metrics, ...rest } = options;
+    options = rest.enableMetrics === undefined ? { ...rest, enableMetrics: metrics } : rest;
+  }
   const known = new Set<string>(SETTINGS_TABLE.map((s) => s.key));
   const problems: ResolvedSettingsError[] = [];
   for (const key of Object.keys(options)) {
@@ -69,7 +78,8 @@ export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.
     problems.push({
       source: origin.from,
       value: origin.value,
-      message: invalidSettingMessage(origin.from, origin.value, setting.rule),
+      // A secret's value is never echoed, even when it is wrong.
+      message: invalidSettingMessage(origin.from, SECRET_SETTING.test(setting.key) ? '[redacted]' : origin.value, setting.rule),
     });
   }
   if (problems.length === 0 && (values.heartbeatTimeout as number) < (values.heartbeatInterval as number)) {
@@ -90,4 +100,4 @@ export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.
 }
 
 /** Option keys that are not settings (functions, objects) and so have no env var. */
-const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal']);
+const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', ...CODE_OPTION_KEYS]);

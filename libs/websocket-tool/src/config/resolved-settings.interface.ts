@@ -9,7 +9,10 @@ export type SettingSource = 'default' | 'options' | 'env';
  *
  * @publicApi
  */
-export type WebSocketToolSettings = Readonly<Required<WebSocketToolOptions>> & {
+export type WebSocketToolSettings = Readonly<Required<Omit<WebSocketToolOptions, OptionAlias>>> & {
   /** Where each setting's value came from. */
-  readonly sources: Readonly<Record<keyof WebSocketToolOptions, SettingSource>>;
+  readonly sources: Readonly<Record<Exclude<keyof WebSocketToolOptions, OptionAlias>, SettingSource>>;
 };
+
+/** Option names that only stand for another setting (`metrics` for `enableMetrics`), absent from the settings. */
+export type OptionAlias = 'metrics';

@@ -58,4 +58,56 @@ export interface WebSocketToolOptions {
   maxTopicLength?: number;
   /** Deepest JSON nesting accepted in an inbound message. `FP_WST_MAX_JSON_DEPTH`. @default 32 */
   maxJsonDepth?: number;
+  /**
+   * Who gets task events: `'subscribers'` of `task:<taskId>` plus the task's owner, or `'all'` clients
+   * (the original plugin's behaviour). `FP_WST_TASK_EVENTS_AUDIENCE`.
+   * @default 'subscribers'
+   */
+  taskEventsAudience?: 'subscribers' | 'all';
+  /** Events of each task kept for late subscribers; 0 turns history off. `FP_WST_TASK_HISTORY_SIZE`. @default 200 */
+  taskHistorySize?: number;
+  /** Seconds a finished task is remembered for late subscribers before it is forgotten. `FP_WST_TASK_RETENTION`. @default 600 */
+  taskRetention?: number;
+  /** Most tasks tracked at once; past it the oldest finished (else oldest) task is forgotten. `FP_WST_MAX_TRACKED_TASKS`. @default 1000 */
+  maxTrackedTasks?: number;
+  /** Seconds a client has to send its complete upgrade request (and to pass authentication); slower ones get 408. `FP_WST_HANDSHAKE_TIMEOUT`. @default 10 */
+  handshakeTimeout?: number;
+  /**
+   * Export the module's Prometheus metrics into prom-client's default registry (served by the app's
+   * `PrometheusModule` at `/metrics`). Off, nothing is registered and nothing is timed. `FP_WST_ENABLE_METRICS`.
+   * @default true
+   */
+  enableMetrics?: boolean;
+  /**
+   * Alias of `enableMetrics` (`metrics: false` turns the metrics off); `enableMetrics` and
+   * `FP_WST_ENABLE_METRICS` win when given.
+   * @default true
+   */
+  metrics?: boolean;
+  /**
+   * Put in front of every metric name; `''` gives the bare names. Independent of `PrometheusModule`'s
+   * `customMetricPrefix`. `FP_WST_METRICS_PREFIX`.
+   * @default 'fp_websocket_tool_'
+   */
+  metricsPrefix?: string;
+  /** Serve the admin REST API and the admin page; off, their routes answer 404. `FP_WST_ENABLE_ADMIN`. @default true */
+  enableAdmin?: boolean;
+  /** Path in front of every admin route (`<prefix>/ws/stats`, `<prefix>/ws-admin`, ...). `FP_WST_ADMIN_PREFIX`. @default '' */
+  adminPrefix?: string;
+  /** Path of the admin dashboard page, after `adminPrefix`. `FP_WST_ADMIN_PAGE_PATH`. @default '/ws-admin' */
+  adminPagePath?: string;
+  /**
+   * Secret that opens the admin API and page to remote callers (`Authorization: Bearer <token>`, or HTTP Basic
+   * with the token as password). Empty: only local requests (127.0.0.1, ::1) are let in. `FP_WST_ADMIN_TOKEN`.
+   * @default ''
+   */
+  adminToken?: string;
+  /** Seconds over which the health check counts events (overflows, failures, rate limiting). `FP_WST_HEALTH_WINDOW`. @default 300 */
+  healthWindow?: number;
+  /**
+   * Path where the app serves the browser client bundle (`<script src="/ws-client.js">`); `''` or `'off'`
+   * serves nothing (an empty env var counts as unset, so use `off` there). `FP_WST_CLIENT_BUNDLE_PATH`.
+   * @default '/ws-client.js'
+   */
+  clientBundlePath?: string;
 }

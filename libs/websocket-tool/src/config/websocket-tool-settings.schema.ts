@@ -1,4 +1,5 @@
-import { IsBoolean, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn } from 'class-validator';
 
 /**
  * The validation rules of every setting. Mirrors `SETTINGS_TABLE`; the
@@ -30,4 +31,18 @@ export class WebSocketToolSettingsSchema {
   @IsInt() @Min(1) @Max(100_000) maxTopicsPerClient!: number;
   @IsInt() @Min(1) @Max(10_000) maxTopicLength!: number;
   @IsInt() @Min(1) @Max(1000) maxJsonDepth!: number;
+  @IsIn(['subscribers', 'all']) taskEventsAudience!: 'subscribers' | 'all';
+  @IsInt() @Min(0) @Max(100_000) taskHistorySize!: number;
+  @IsNumber() @Min(0) @Max(604_800) taskRetention!: number;
+  @IsInt() @Min(1) @Max(1_000_000) maxTrackedTasks!: number;
+  @IsNumber() @Min(1) @Max(600) handshakeTimeout!: number;
+  @IsBoolean() enableMetrics!: boolean;
+  @IsString() @Matches(/^([A-Za-z_:][A-Za-z0-9_:]{0,99})?$/) metricsPrefix!: string;
+  @IsBoolean() enableAdmin!: boolean;
+  @IsString() @Matches(/^((\/[A-Za-z0-9._~-]+)+)?$/) adminPrefix!: string;
+  @IsString() @Matches(/^(\/[A-Za-z0-9._~-]+)+$/) adminPagePath!: string;
+  // Deliberately no length rule: a failed rule prints the value, and this one is a secret.
+  @IsString() adminToken!: string;
+  @IsNumber() @Min(0.1) @Max(86_400) healthWindow!: number;
+  @IsString() @Matches(/^(off|(\/[A-Za-z0-9._~-]+)+)?$/) clientBundlePath!: string;
 }

@@ -31,6 +31,7 @@ export class ConnectionRegistry implements OnModuleInit {
   private readonly topicIndex = new Map<string, Set<ClientConnection>>();
   private namedCount = 0;
   private readonly timeoutMs: number;
+  private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
@@ -164,7 +165,19 @@ export class ConnectionRegistry implements OnModuleInit {
       this.topicIndex.set(topic, members);
     }
     members.add(connection);
+    for (const listener of this.subscribeListeners) listener(connection, topic);
     return 'subscribed';
+  }
+
+  /**
+   * Calls `listener` synchronously after every new subscription, before the
+   * acknowledgement: what it queues for the connection precedes any message
+   * published to the topic later (task history replay). It must not throw.
+   *
+   * @internal
+   */
+  onSubscribe(listener: (connection: ClientConnection, topic: string) => void): void {
+    this.subscribeListeners.push(listener);
   }
 
   unsubscribeConnection(connection: ClientConnection, topic: string): boolean {

@@ -1,12 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
 import type { HandshakeResult } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { IpConnectionLimiter } from '../rate-limit/ip-connection-limiter.js';
+import { HandshakeRefusal } from '../security/handshake-refusal.js';
+import { createJwtAuthenticate } from '../security/jwt-authenticator.js';
+import { isOriginAllowed } from '../security/origin-policy.js';
+import type { WsAuthenticate, WsIdentity } from '../security/ws-identity.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { anonymousClientId, parseUpgradeTarget } from './client-id.js';
 import { clientIp } from './client-ip.js';
 
@@ -16,17 +21,23 @@ export type HandshakeDecision =
 
 /**
  * Decides at the HTTP upgrade, before any WebSocket exists, whether a client
- * may connect: path and client id (400), shutdown and capacity (503), and the
- * per-IP connection rate (429 with `Retry-After`).
+ * may connect, in this order: path (404), shutdown (503), client id (400),
+ * origin (403), capacity (503), per-IP connection rate (429 with
+ * `Retry-After`), authentication (401) and client-id ownership (403).
+ *
+ * Returns synchronously unless authentication is configured.
  *
  * @internal
  */
 @Injectable()
 export class HandshakeService {
+  private readonly logger = new Logger('WebSocketTool');
   readonly ipLimiter: IpConnectionLimiter;
+  private readonly authenticate: WsAuthenticate | null;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolModuleOptions,
     private readonly registry: ConnectionRegistry,
     private readonly stats: WsStatsService,
     private readonly lifecycle: ConnectionLifecycle,
@@ -36,6 +47,12 @@ export class HandshakeService {
       settings.rateLimitConnectionWindow,
       settings.rateLimitBurstMultiplier,
     );
+    this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
+  }
+
+  /** True when upgrades are authenticated (and so `check` is async). */
+  get authenticates(): boolean {
+    return this.authenticate !== null;
   }
 
   /** True if the URL is one of ours (`<path>` or `<path>/<id>`). */
@@ -43,11 +60,15 @@ export class HandshakeService {
     return parseUpgradeTarget(url, this.settings.path).match;
   }
 
-  check(request: IncomingMessage): HandshakeDecision {
+  check(request: IncomingMessage): HandshakeDecision | Promise<HandshakeDecision> {
     const target = parseUpgradeTarget(request.url ?? '/', this.settings.path);
     if (!target.match) return this.refuse(404, 'Not Found');
     if (this.lifecycle.shuttingDown) return this.refuse(503, 'Server is shutting down', { 'Retry-After': '1' });
     if (target.error) return this.refuse(400, 'Invalid client id: ' + target.error);
+    const origin = request.headers.origin;
+    if (!isOriginAllowed(typeof origin === 'string' ? origin : undefined, request.headers.host, this.options?.allowedOrigins)) {
+      return this.refuse(403, 'Origin not allowed');
+    }
     if (this.settings.maxConnections > 0 && this.registry.count() >= this.settings.maxConnections) {
       return this.refuse(503, 'Server is at its connection limit', { 'Retry-After': '5' });
     }
@@ -61,15 +82,38 @@ export class HandshakeService {
       });
     }
     const ua = request.headers['user-agent'];
-    return {
-      accept: true,
-      result: {
-        clientId: target.clientId ?? anonymousClientId(),
-        named: target.clientId !== null,
-        ip,
-        userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '',
-      },
+    const result: HandshakeResult = {
+      clientId: target.clientId ?? anonymousClientId(),
+      named: target.clientId !== null,
+      ip,
+      userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '',
     };
+    if (!this.authenticate) return { accept: true, result };
+    return this.authenticateUpgrade(request, result);
+  }
+
+  private async authenticateUpgrade(request: IncomingMessage, result: HandshakeResult): Promise<HandshakeDecision> {
+    let identity: WsIdentity | null | undefined;
+    try {
+      identity = await (this.authenticate as WsAuthenticate)(request);
+    } catch (err) {
+      if (err instanceof HandshakeRefusal) return this.refuse(err.status, err.reason);
+      this.logger.warn(`Authentication threw (${err instanceof Error ? err.name : 'error'}); the upgrade was refused with 401.`);
+      return this.refuse(401, 'authentication failed');
+    }
+    if (!identity) return this.refuse(401, 'authentication failed');
+    if (result.named) {
+      let allowed = false;
+      try {
+        allowed = this.options.canUseClientId
+          ? await this.options.canUseClientId(identity, result.clientId)
+          : identity.userId !== undefined && identity.userId === result.clientId;
+      } catch {
+        allowed = false;
+      }
+      if (!allowed) return this.refuse(403, 'This identity may not use that client id');
+    }
+    return { accept: true, result: { ...result, identity } };
   }
 
   private refuse(status: number, reason: string, headers?: Record<string, string>): HandshakeDecision {

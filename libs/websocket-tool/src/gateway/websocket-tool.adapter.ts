@@ -7,7 +7,8 @@ import type { Observable } from 'rxjs';
 import type { WebSocketServer } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { HANDSHAKE_RESULT, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { HandshakeService } from './handshake.service.js';
+import { selectSubprotocol } from '../security/extract-token.js';
+import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 
 /** Gateway option that marks the WebSocketTool gateway for the adapter. */
@@ -42,6 +43,7 @@ export class WebSocketToolAdapter extends WsAdapter {
     { server: http.Server; listener: (request: http.IncomingMessage, socket: Duplex, head: Buffer) => void }
   >();
   private handshake: HandshakeService | null = null;
+  private readonly handshakeTimers = new WeakMap<Duplex, NodeJS.Timeout>();
 
   constructor(private readonly appContext: INestApplicationContext) {
     super(appContext);
@@ -56,6 +58,8 @@ export class WebSocketToolAdapter extends WsAdapter {
         path: settings.path,
         maxPayload: settings.maxPayloadBytes,
         perMessageDeflate: settings.perMessageDeflate,
+        // A browser that offered ["bearer", <token>] needs "bearer" echoed back.
+        handleProtocols: (offered: Set<string>) => selectSubprotocol(offered),
         // Kept on so the adapter's close() can still terminate stragglers at shutdown.
         clientTracking: true,
       }) as RegisteredServer;
@@ -92,12 +96,14 @@ export class WebSocketToolAdapter extends WsAdapter {
     const listener = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(port, request, socket, head);
     httpServer.on('upgrade', listener);
     this.ownListeners.set(port, { server: httpServer, listener });
+    this.guardSlowHandshakes(httpServer);
     return httpServer;
   }
 
   private onUpgrade(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     // A reset during the handshake must never become an uncaught error.
     socket.on('error', noop);
+    this.clearHandshakeTimer(socket);
     try {
       const servers = (this.wsServersRegistry.get(port) ?? []) as RegisteredServer[];
       const url = request.url ?? '/';
@@ -106,13 +112,27 @@ export class WebSocketToolAdapter extends WsAdapter {
           const handshake: HandshakeService = this.handshake ?? this.appContext.get(HandshakeService, { strict: false });
           this.handshake = handshake;
           if (!handshake.matches(url)) continue;
-          const decision = handshake.check(request);
-          if (!decision.accept) {
-            rejectUpgrade(socket, decision.status, decision.reason, decision.headers);
+          const version = request.headers['sec-websocket-version'];
+          if (version !== undefined && version !== '13' && version !== '8') {
+            rejectUpgrade(socket, 426, 'Unsupported WebSocket version', { 'Sec-WebSocket-Version': '13' });
             return;
           }
-          (request as unknown as Record<symbol, unknown>)[HANDSHAKE_RESULT] = decision.result;
-          server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+          const decision = handshake.check(request);
+          if (decision instanceof Promise) {
+            const timer = setTimeout(() => rejectUpgrade(socket, 408, 'Handshake timed out'), this.handshakeTimeoutMs());
+            decision.then(
+              (d) => {
+                clearTimeout(timer);
+                this.complete(server, d, request, socket, head);
+              },
+              () => {
+                clearTimeout(timer);
+                rejectUpgrade(socket, 401, 'authentication failed');
+              },
+            );
+          } else {
+            this.complete(server, decision, request, socket, head);
+          }
           return;
         }
         const pathname = new URL(url, 'ws://localhost').pathname;
@@ -124,6 +144,49 @@ export class WebSocketToolAdapter extends WsAdapter {
       rejectUpgrade(socket, 404, 'Not Found');
     } catch {
       rejectUpgrade(socket, 400, 'Bad Request');
+    }
+  }
+
+  private complete(
+    server: RegisteredServer,
+    decision: HandshakeDecision,
+    request: http.IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void {
+    if (!decision.accept) {
+      rejectUpgrade(socket, decision.status, decision.reason, decision.headers);
+      return;
+    }
+    if (socket.destroyed) return;
+    (request as unknown as Record<symbol, unknown>)[HANDSHAKE_RESULT] = decision.result;
+    server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+  }
+
+  private handshakeTimeoutMs(): number {
+    return this.appContext.get<WebSocketToolSettings>(WEBSOCKET_TOOL_SETTINGS, { strict: false }).handshakeTimeout * 1000;
+  }
+
+  /**
+   * Slowloris protection: a connection that has not completed its first
+   * request (or upgrade) within `handshakeTimeout` gets 408 and is closed.
+   */
+  private guardSlowHandshakes(server: http.Server): void {
+    const timeoutMs = this.handshakeTimeoutMs();
+    server.on('connection', (socket: Duplex) => {
+      const timer = setTimeout(() => rejectUpgrade(socket, 408, 'Request Timeout'), timeoutMs);
+      timer.unref();
+      this.handshakeTimers.set(socket, timer);
+      socket.once('close', () => this.clearHandshakeTimer(socket));
+    });
+    server.on('request', (request: http.IncomingMessage) => this.clearHandshakeTimer(request.socket));
+  }
+
+  private clearHandshakeTimer(socket: Duplex): void {
+    const timer = this.handshakeTimers.get(socket);
+    if (timer) {
+      clearTimeout(timer);
+      this.handshakeTimers.delete(socket);
     }
   }
 

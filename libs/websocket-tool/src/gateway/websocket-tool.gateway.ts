@@ -6,9 +6,9 @@ import type { HandshakeResult } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { HANDSHAKE_RESULT } from '../websocket-tool.constants.js';
 import { adapterMissingMessage } from '../websocket-tool.messages.js';
-import { HandshakeService } from './handshake.service.js';
+import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { WEBSOCKET_TOOL_GATEWAY_OPTION } from './websocket-tool.adapter.js';
-import { CloseCode } from '../protocol/close-codes.js';
+import { CloseCode, toCloseReason } from '../protocol/close-codes.js';
 
 /**
  * The gateway on `@nestjs/platform-ws`. Its path, payload limit and
@@ -28,20 +28,22 @@ export class WebSocketToolGateway implements OnGatewayConnection {
   ) {}
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    let result = (request as unknown as Record<symbol, HandshakeResult | undefined>)[HANDSHAKE_RESULT];
-    if (!result) {
-      // The app installed the stock WsAdapter: run the checks now, after the fact.
-      if (!this.warnedAdapter) {
-        this.warnedAdapter = true;
-        this.logger.warn(adapterMissingMessage(request.url ?? '/ws'));
-      }
-      const decision = this.handshake.check(request);
-      if (!decision.accept) {
-        socket.close(CloseCode.ServerDisconnect.code, decision.reason.slice(0, 120));
-        return;
-      }
-      result = decision.result;
+    const result = (request as unknown as Record<symbol, HandshakeResult | undefined>)[HANDSHAKE_RESULT];
+    if (result) {
+      this.lifecycle.accept(socket, result);
+      return;
     }
-    this.lifecycle.accept(socket, result);
+    // The app installed the stock WsAdapter: run the checks now, after the fact.
+    if (!this.warnedAdapter) {
+      this.warnedAdapter = true;
+      this.logger.warn(adapterMissingMessage(request.url ?? '/ws'));
+    }
+    const decision = this.handshake.check(request);
+    const settle = (d: HandshakeDecision) => {
+      if (d.accept) this.lifecycle.accept(socket, d.result);
+      else socket.close(CloseCode.PolicyViolation.code, toCloseReason(d.reason));
+    };
+    if (decision instanceof Promise) decision.then(settle, () => socket.terminate());
+    else settle(decision);
   }
 }

@@ -16,7 +16,9 @@ import { LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.j
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { RESERVED_TYPE_PREFIX, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { RESERVED_TYPE_PREFIX, WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
+import { isValidTopic } from '../connection/topic-name.js';
 import { handlerFailedMessage } from '../websocket-tool.messages.js';
 import { WsHandlerRegistry, type HandlerEntry } from './ws-handler-registry.js';
 import type { WsMessageContext } from './ws-message-context.js';
@@ -53,6 +55,8 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly inFlight = new Set<InFlight>();
   private timeoutTimer: NodeJS.Timeout | null = null;
   private readonly handlerTimeoutMs: number;
+  /** Called with a handler's message type and run time in ms when it settles (metrics); null costs nothing. */
+  onHandlerSettled: ((type: string, ms: number) => void) | null = null;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
@@ -60,6 +64,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     private readonly handlers: WsHandlerRegistry,
     private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolModuleOptions,
   ) {
     this.handlerTimeoutMs = settings.handlerTimeout * 1000;
   }
@@ -238,32 +243,42 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
           });
           return;
         }
-        const outcome = this.registry.subscribeConnection(connection, topic as string);
-        if (outcome === 'invalid_topic') {
-          this.sendError(
-            connection,
-            WsErrorCode.InvalidTopic,
-            `A topic is 1 to ${this.settings.maxTopicLength} characters of letters, digits and ._:@/-`,
-            id,
-            { original_type: type },
-          );
-        } else if (outcome === 'too_many_topics') {
-          this.sendError(
-            connection,
-            WsErrorCode.TooManyTopics,
-            `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`,
-            id,
-            {
-              original_type: type,
-            },
-          );
-        } else {
-          this.send(connection, { type: SystemMessageType.Subscribed, content: { topic }, meta: withId({}) });
+        const canSubscribe = this.options?.canSubscribe;
+        if (canSubscribe && isValidTopic(topic, this.settings.maxTopicLength)) {
+          // The app decides who may listen to a topic (e.g. a task's log); until it
+          // answers nothing is subscribed, so no event can leak in between.
+          Promise.resolve()
+            .then(() => canSubscribe(this.registry.toClient(connection), topic))
+            .then(
+              (allowed) => (allowed ? this.subscribe(connection, type, topic, id) : this.refuseTopic(connection, type, id)),
+              () => this.refuseTopic(connection, type, id),
+            );
+          return;
         }
+        this.subscribe(connection, type, topic, id);
         return;
       }
       default:
         this.sendError(connection, WsErrorCode.UnknownType, `No handler registered for message type: ${type}`, id, { original_type: type });
+    }
+  }
+
+  private refuseTopic(connection: ClientConnection, type: string, id: Correlation): void {
+    if (connection.closing) return;
+    this.sendError(connection, WsErrorCode.Forbidden, 'You may not subscribe to this topic.', id, { original_type: type });
+  }
+
+  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
+    if (connection.closing) return;
+    const outcome = this.registry.subscribeConnection(connection, topic as string);
+    if (outcome === 'invalid_topic') {
+      const text = `A topic is 1 to ${this.settings.maxTopicLength} characters of letters, digits and ._:@/-`;
+      this.sendError(connection, WsErrorCode.InvalidTopic, text, id, { original_type: type });
+    } else if (outcome === 'too_many_topics') {
+      const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
+      this.sendError(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
+    } else {
+      this.send(connection, { type: SystemMessageType.Subscribed, content: { topic }, meta: id !== undefined ? { id } : {} });
     }
   }
 
@@ -275,13 +290,17 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
         ? { connection, type: message.type, id, deadline: Date.now() + this.handlerTimeoutMs, timedOut: false }
         : null;
     if (watch) this.inFlight.add(watch);
+    const timed = this.onHandlerSettled;
+    const started = timed ? performance.now() : 0;
     const pending = handler.dto ? this.validateThenInvoke(handler, context, message) : handler.invoke(context, message);
     pending.then(
       (result) => {
+        timed?.(message.type, performance.now() - started);
         if (watch && !this.settle(watch)) return;
         this.onResult(connection, message, id, result);
       },
       (err: unknown) => {
+        timed?.(message.type, performance.now() - started);
         if (watch && !this.settle(watch)) return;
         this.onError(connection, handler, message, id, err);
       },

@@ -13,6 +13,8 @@ export const CloseCode = {
   Normal: { code: 1000, reason: 'normal', reconnect: false },
   /** The server is shutting down; reconnect to another instance. */
   Shutdown: { code: 1001, reason: 'shutdown', reconnect: true },
+  /** Refused by a handshake check that ran after the WebSocket was accepted (stock adapter only). */
+  PolicyViolation: { code: 1008, reason: 'policy_violation', reconnect: false },
   /** Too many consecutive rate-limit violations. */
   RateLimited: { code: 1008, reason: 'rate_limited', reconnect: true },
   /** A frame was larger than `maxPayloadBytes` (sent by the `ws` library). */

@@ -1,0 +1,20 @@
+export { WebSocketToolClient, type SendOutcome, type RequestOptions } from './websocket-tool-client.js';
+export type { WebSocketToolClientOptions, CloseInfo, TokenTransport } from './client-options.interface.js';
+export type { ClientState, ClientStateEvent, ClientStats } from './client-state.interface.js';
+export type { WsMessage, WsOutgoingMessage, MessageMap, MessageHandler, Unsubscribe } from './message.interface.js';
+export type { WebSocketLike, WebSocketConstructorLike } from './websocket-like.interface.js';
+export type { ClientClock } from './clock.interface.js';
+export type { ClientLogger } from './client-logger.interface.js';
+export type { DropPolicy, DropReason } from './offline-queue.js';
+export { WsRequestError, WsRequestFailedError } from './request-errors.js';
+export { backoffCeiling, backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+export {
+  SystemMessageType,
+  ClientCloseCode,
+  TERMINAL_CLOSE_CODES,
+  TASK_TOPIC_PREFIX,
+  isTerminalCloseCode,
+  shouldReconnectByDefault,
+} from './protocol.constants.js';
+export { WILDCARD } from './handler-registry.js';
+export { createLegacyRegistry, type LegacyRegistry, type LegacyHandler, type LegacyMessage } from './legacy-registry.js';

@@ -1,0 +1,36 @@
+import { Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { WsHealthService } from '../health/ws-health.service.js';
+import { AdminController } from './admin-controller.decorator.js';
+import { HealthResponseDto } from './dto/health.dto.js';
+import { StatsResponseDto } from './dto/stats.dto.js';
+import { WsStatsSnapshotService } from './ws-stats-snapshot.service.js';
+
+/** Statistics and health. `/ws/*` and `/info/*` are the same routes under the original plugin's two names. */
+@AdminController()
+export class AdminStatsController {
+  constructor(
+    private readonly snapshots: WsStatsSnapshotService,
+    private readonly health: WsHealthService,
+  ) {}
+
+  @Get(['ws/stats', 'info/stats'])
+  @ApiOperation({ summary: 'Every counter and gauge, with the health verdict' })
+  @ApiOkResponse({ type: StatsResponseDto })
+  stats(): StatsResponseDto {
+    return this.snapshots.snapshot();
+  }
+
+  @Get(['ws/health', 'info/health'])
+  @ApiOperation({
+    summary: 'Health: healthy, warning or critical (the most severe rule wins)',
+    description: 'Events count over the last healthWindow seconds, so health recovers after a storm.',
+  })
+  @ApiOkResponse({ type: HealthResponseDto, description: 'healthy or warning' })
+  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'critical, or the server is shutting down' })
+  check(): HealthResponseDto {
+    const report = this.health.report();
+    if (report.status === 'critical') throw new ServiceUnavailableException(report);
+    return report;
+  }
+}

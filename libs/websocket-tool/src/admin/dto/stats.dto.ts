@@ -1,0 +1,74 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Hooks registered per event, under the original plugin's names. @publicApi */
+export class RegisteredHooksDto {
+  @ApiProperty({ example: 1 }) client_connected!: number;
+  @ApiProperty({ example: 1 }) client_disconnected!: number;
+  @ApiProperty({ example: 0 }) message_received!: number;
+  @ApiProperty({ example: 0 }) message_failed!: number;
+}
+
+/** A client among the most rate-limited. @publicApi */
+export class TopRateLimitedClientDto {
+  @ApiProperty({ example: 'alice' }) client_id!: string;
+  @ApiProperty({ description: 'Rate-limit rejections (approximate once more than 100 clients are tracked)', example: 12 })
+  count!: number;
+}
+
+/** An IP among the most rate-limited. @publicApi */
+export class TopRateLimitedIpDto {
+  @ApiProperty({ example: '203.0.113.7' }) ip!: string;
+  @ApiProperty({ example: 12 }) count!: number;
+}
+
+/**
+ * Every counter and gauge of the module. Counters are totals since start;
+ * `*_per_sec` are averages over the last 60 s.
+ *
+ * @publicApi
+ */
+export class WsStatsDto {
+  @ApiProperty({ description: 'Connections accepted since start' }) total_connections!: number;
+  @ApiProperty({ description: 'Connections closed since start' }) total_disconnections!: number;
+  @ApiProperty({ description: 'Frames received from clients' }) messages_received!: number;
+  @ApiProperty({ description: 'Messages written to client sockets' }) messages_sent!: number;
+  @ApiProperty({ description: 'Messages whose write failed' }) messages_failed!: number;
+  @ApiProperty({ description: 'Messages dropped because a queue was full' }) queue_overflows!: number;
+  @ApiProperty({ description: 'Clients closed for not answering pings' }) heartbeat_timeouts!: number;
+  @ApiProperty({ description: 'Open connections' }) total_active_connections!: number;
+  @ApiProperty() active_named_connections!: number;
+  @ApiProperty() active_anonymous_connections!: number;
+  @ApiProperty({ description: 'Messages waiting in the outbound queues' }) queue_size!: number;
+  @ApiProperty({ description: 'maxQueueSize' }) max_queue_size!: number;
+  @ApiProperty({ description: 'queue_size / max_queue_size', example: 0.01 }) queue_utilization!: number;
+  @ApiProperty({ description: 'Frames received per second (last 60 s)' }) received_per_sec!: number;
+  @ApiProperty({ description: 'Messages sent per second (last 60 s)' }) sent_per_sec!: number;
+  @ApiProperty({ description: 'Failed sends per second (last 60 s)' }) failed_per_sec!: number;
+  @ApiProperty({ description: 'True while the server shuts down' }) is_shutdown!: boolean;
+  @ApiProperty({ description: 'Message types with an @OnWsMessage handler' }) registered_handlers!: number;
+  @ApiProperty({ type: RegisteredHooksDto }) registered_hooks!: RegisteredHooksDto;
+  @ApiProperty({ description: 'Background loops restarted by the supervisor' }) supervisor_restarts!: number;
+  @ApiProperty({ description: 'Messages refused by a rate limit' }) rate_limited_messages!: number;
+  @ApiProperty({ description: 'Handshakes refused by the per-IP connection limit' }) rate_limited_connections!: number;
+  @ApiProperty({ description: 'Clients closed after repeated rate-limit violations' }) rate_limit_disconnects!: number;
+  @ApiProperty({ description: 'Upgrade requests refused for any reason' }) rejected_handshakes!: number;
+  @ApiProperty({ type: [TopRateLimitedClientDto], description: 'Top 10' }) top_rate_limited_clients!: TopRateLimitedClientDto[];
+  @ApiProperty({ type: [TopRateLimitedIpDto], description: 'Top 10' }) top_rate_limited_ips!: TopRateLimitedIpDto[];
+  @ApiProperty({ description: 'Closed connections per reason', example: { client: 3, server: 1, heartbeat_timeout: 0 } })
+  disconnections_by_reason!: Record<string, number>;
+  @ApiProperty({ description: 'Topics with at least one subscriber' }) active_topics!: number;
+}
+
+/** The health part of the stats answer. @publicApi */
+export class StatsHealthDto {
+  @ApiProperty({ enum: ['healthy', 'warning', 'critical'] }) status!: 'healthy' | 'warning' | 'critical';
+  @ApiProperty({ type: [String] }) issues!: string[];
+  @ApiProperty({ description: 'sent / (sent + failed) since start', example: 1 }) message_success_rate!: number;
+}
+
+/** `GET /ws/stats`. @publicApi */
+export class StatsResponseDto {
+  @ApiProperty({ type: WsStatsDto }) stats!: WsStatsDto;
+  @ApiProperty({ type: StatsHealthDto }) health!: StatsHealthDto;
+  @ApiProperty({ description: 'Epoch seconds', example: 1767268800.123 }) timestamp!: number;
+}

@@ -1,0 +1,42 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import type { WsAuthenticate, WsCanUseClientId, WsJwtOptions } from '../security/ws-identity.interface.js';
+import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
+import type { WsClient } from '../connection/ws-client.interface.js';
+import type { TaskMonitorOptions } from '../task-monitor/task-monitor-options.interface.js';
+
+/**
+ * Everything `WebSocketToolModule.forRoot()` accepts: the settings (each also
+ * settable by env var) plus options that are code, not values.
+ *
+ * @publicApi
+ */
+export interface WebSocketToolModuleOptions extends WebSocketToolOptions {
+  /**
+   * Authenticates every upgrade before the WebSocket is accepted; refusal is
+   * HTTP 401. The identity is on the connection and in every handler context.
+   */
+  authenticate?: WsAuthenticate;
+  /** Built-in JWT authentication (bearer header, `bearer` subprotocol or `token` query). */
+  jwt?: WsJwtOptions;
+  /** With authentication on, whether an identity may use a named id (403 if not). */
+  canUseClientId?: WsCanUseClientId;
+  /**
+   * Origins browsers may connect from: exact origins (`https://app.example.com`)
+   * or regular expressions. Default: only the request's own host; requests
+   * without an `Origin` header (non-browser clients) are always allowed.
+   */
+  allowedOrigins?: Array<string | RegExp>;
+  /**
+   * Decides whether a client may subscribe to a topic (`system.subscribe`);
+   * refusal is a `system.error` with code `forbidden`. Use it to keep task logs
+   * (`task:<id>`) or private rooms to the people allowed to see them.
+   */
+  canSubscribe?: (client: WsClient, topic: string) => boolean | Promise<boolean>;
+  /** A Nest guard that decides access to the admin API and page instead of the token/loopback rule. */
+  adminGuard?: Type<CanActivate> | CanActivate;
+  /** The task monitor's BullMQ bridge (`{ bullmq: { queues, connection, prefix? } }`); see docs/task-monitor.md. @default none */
+  taskMonitor?: TaskMonitorOptions;
+}
+
+/** Option keys that are not settings and so have no env var. */
+export const CODE_OPTION_KEYS = ['authenticate', 'jwt', 'canUseClientId', 'canSubscribe', 'allowedOrigins', 'adminGuard'] as const;

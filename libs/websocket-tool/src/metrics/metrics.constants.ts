@@ -1,0 +1,78 @@
+/** The kind of a Prometheus metric. */
+export type WsMetricType = 'counter' | 'gauge' | 'histogram';
+
+/** One exported metric: its bare name (the `metricsPrefix` goes in front), type, labels and meaning. */
+export interface WsMetricDefinition {
+  readonly name: string;
+  readonly type: WsMetricType;
+  readonly labels: readonly string[];
+  readonly help: string;
+}
+
+/** Label value shared by every message type that has no registered handler. */
+export const OTHER_HANDLER_TYPE = '_other';
+
+/** Upper bounds, in seconds, of the handler duration histogram. */
+export const HANDLER_DURATION_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
+
+/** Upper bounds, in seconds, of the outbound queue wait histogram. */
+export const QUEUE_WAIT_BUCKETS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+const define = (name: string, type: WsMetricType, help: string, labels: readonly string[] = []): WsMetricDefinition => ({
+  name,
+  type,
+  labels,
+  help,
+});
+
+/**
+ * Every metric the library exports, in documentation order. The names are
+ * the original plugin's (so its dashboards keep working); no label ever
+ * holds a client id, an IP or a topic.
+ */
+export const WS_METRICS = {
+  connectionsTotal: define('connections_total', 'counter', 'WebSocket connections accepted.'),
+  disconnectionsTotal: define('disconnections_total', 'counter', 'WebSocket disconnections, by reason.', ['reason']),
+  messagesReceivedTotal: define(
+    'messages_received_total',
+    'counter',
+    'Frames received from clients, including invalid and rate-limited ones.',
+  ),
+  messagesSentTotal: define('messages_sent_total', 'counter', 'Messages written to client sockets.'),
+  messagesFailedTotal: define('messages_failed_total', 'counter', 'Messages whose socket write failed.'),
+  queueOverflowsTotal: define('queue_overflows_total', 'counter', 'Outbound messages dropped because a queue was full.'),
+  heartbeatTimeoutsTotal: define('heartbeat_timeouts_total', 'counter', 'Clients closed because they stayed silent past heartbeatTimeout.'),
+  rateLimitedMessagesTotal: define('rate_limited_messages_total', 'counter', 'Inbound messages refused by a message rate limit.'),
+  rateLimitedConnectionsTotal: define(
+    'rate_limited_connections_total',
+    'counter',
+    'Handshakes refused by the per-IP connection rate limit (HTTP 429).',
+  ),
+  rateLimitDisconnectsTotal: define(
+    'rate_limit_disconnects_total',
+    'counter',
+    'Connections closed after rateLimitDisconnectAfter consecutive rate-limit violations.',
+  ),
+  supervisorRestartsTotal: define('supervisor_restarts_total', 'counter', 'Background loops the supervisor found stopped and restarted.'),
+  activeConnections: define('active_connections', 'gauge', 'Open WebSocket connections.'),
+  activeNamedConnections: define('active_named_connections', 'gauge', 'Open connections with a client id in the URL.'),
+  activeAnonymousConnections: define('active_anonymous_connections', 'gauge', 'Open connections without a client id in the URL.'),
+  queueSize: define('queue_size', 'gauge', 'Messages waiting in the outbound queues.'),
+  queueUtilization: define('queue_utilization', 'gauge', 'queue_size divided by maxQueueSize, from 0 to 1.'),
+  handlersRegistered: define('handlers_registered', 'gauge', 'Registered @OnWsMessage handlers.'),
+  receivedPerSec: define('received_per_sec', 'gauge', 'Frames received per second, averaged over the last 60 seconds.'),
+  sentPerSec: define('sent_per_sec', 'gauge', 'Messages sent per second, averaged over the last 60 seconds.'),
+  failedPerSec: define('failed_per_sec', 'gauge', 'Failed sends per second, averaged over the last 60 seconds.'),
+  handlerDurationSeconds: define(
+    'handler_duration_seconds',
+    'histogram',
+    `Time from calling a message handler to its settled result, by message type (unregistered types share "${OTHER_HANDLER_TYPE}").`,
+    ['type'],
+  ),
+  queueWaitSeconds: define('queue_wait_seconds', 'histogram', 'Time an outbound message waited in its queue before it was written.'),
+} as const satisfies Record<string, WsMetricDefinition>;
+
+/** Key of a metric in `WS_METRICS`. */
+export type WsMetricKey = keyof typeof WS_METRICS;

@@ -1,0 +1,19 @@
+import { Controller, UseGuards } from '@nestjs/common';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import { AdminAccessGuard } from '../admin/admin-access.guard.js';
+
+/**
+ * The `/metrics` controller of `@willsoto/nestjs-prometheus`, behind the same
+ * protection as the admin API (token, app guard, or local requests only).
+ * Import `WebSocketToolModule` with `isGlobal: true` so the guard's
+ * dependencies resolve inside `PrometheusModule`.
+ *
+ * @example
+ * ```ts
+ * PrometheusModule.register({ controller: ProtectedPrometheusController })
+ * ```
+ * @publicApi
+ */
+@Controller()
+@UseGuards(AdminAccessGuard)
+export class ProtectedPrometheusController extends PrometheusController {}

@@ -1,0 +1,201 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { MessageDispatcher } from '../messaging/message-dispatcher.js';
+import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import { OutboundQueue } from '../outbound/outbound-queue.js';
+import { DISCONNECT_REASONS } from '../protocol/close-codes.js';
+import { WsStatsService } from '../stats/ws-stats.service.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { metricNameTakenMessage, metricsUnavailableMessage } from '../websocket-tool.messages.js';
+import { BucketHistogram } from './bucket-histogram.js';
+import {
+  HANDLER_DURATION_BUCKETS,
+  OTHER_HANDLER_TYPE,
+  QUEUE_WAIT_BUCKETS,
+  WS_METRICS,
+  type WsMetricDefinition,
+} from './metrics.constants.js';
+import { ScrapedHistogram, type HistogramSeries } from './scraped-histogram.js';
+
+type PromClient = typeof import('prom-client');
+type RegistryMetric = Parameters<Registry['registerMetric']>[0];
+
+/**
+ * Exports the module's numbers to Prometheus through prom-client's default
+ * registry, the one `PrometheusModule`'s `/metrics` serves; the app owns
+ * that endpoint.
+ *
+ * Nothing is counted twice: counters and gauges are read at scrape time
+ * from the plain fields `WsStatsService`, `ConnectionRegistry` and
+ * `OutboundQueue` keep anyway. Only the two histograms need a hook on the
+ * hot path, and those hooks stay `null` (free) when metrics are off.
+ *
+ * Names are `metricsPrefix` + the bare name, independent of
+ * `PrometheusModule`'s `customMetricPrefix`.
+ *
+ * @internal
+ */
+@Injectable()
+export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('WebSocketTool');
+  private registry: Registry | null = null;
+  private readonly installed: Array<{ name: string; metric: RegistryMetric }> = [];
+  private readonly durations = new Map<string, BucketHistogram>();
+  private readonly otherDurations = new BucketHistogram(HANDLER_DURATION_BUCKETS);
+  private readonly queueWait = new BucketHistogram(QUEUE_WAIT_BUCKETS);
+
+  constructor(
+    @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
+    private readonly stats: WsStatsService,
+    private readonly connections: ConnectionRegistry,
+    private readonly queue: OutboundQueue,
+    private readonly handlers: WsHandlerRegistry,
+    private readonly dispatcher: MessageDispatcher,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.settings.enableMetrics) return;
+    let prom: PromClient;
+    try {
+      // Loaded only when metrics are on, so apps without prom-client still run.
+      prom = await import('prom-client');
+    } catch {
+      this.logger.warn(metricsUnavailableMessage());
+      return;
+    }
+    this.install(prom, prom.register);
+  }
+
+  onApplicationShutdown(): void {
+    this.uninstall();
+  }
+
+  /** True while this instance's metrics are in a registry. */
+  get active(): boolean {
+    return this.registry !== null;
+  }
+
+  /**
+   * Registers every metric in `registry` and turns the timing hooks on. If
+   * any of the names is taken, registers none of them and warns instead:
+   * two instances must not overwrite each other's numbers.
+   */
+  install(prom: PromClient, registry: Registry): void {
+    if (this.registry) return;
+    const prefix = this.settings.metricsPrefix;
+    const taken = Object.values(WS_METRICS).find((m) => registry.getSingleMetric(prefix + m.name) !== undefined);
+    if (taken) {
+      this.logger.warn(metricNameTakenMessage(prefix + taken.name));
+      return;
+    }
+    for (const entry of this.build(prom, prefix)) {
+      registry.registerMetric(entry.metric);
+      this.installed.push(entry);
+    }
+    this.registry = registry;
+    this.queue.onFrameWritten = (waitMs) => this.queueWait.observe(waitMs / 1000);
+    this.dispatcher.onHandlerSettled = (type, ms) => this.durationOf(type).observe(ms / 1000);
+  }
+
+  /** Turns the hooks off and removes this instance's metrics (and only them) from the registry. */
+  uninstall(): void {
+    const registry = this.registry;
+    if (!registry) return;
+    this.queue.onFrameWritten = null;
+    this.dispatcher.onHandlerSettled = null;
+    for (const { name, metric } of this.installed) {
+      if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
+    }
+    this.installed.length = 0;
+    this.registry = null;
+  }
+
+  private durationOf(type: string): BucketHistogram {
+    let histogram = this.durations.get(type);
+    if (histogram) return histogram;
+    // Only registered types get their own series, so the label set stays bounded.
+    if (!this.handlers.handlers.has(type)) return this.otherDurations;
+    histogram = new BucketHistogram(HANDLER_DURATION_BUCKETS);
+    this.durations.set(type, histogram);
+    return histogram;
+  }
+
+  private *durationSeries(): Iterable<HistogramSeries> {
+    for (const type of this.handlers.handlers.keys()) yield { labels: { type }, histogram: this.durationOf(type) };
+    if (this.otherDurations.count > 0) yield { labels: { type: OTHER_HANDLER_TYPE }, histogram: this.otherDurations };
+  }
+
+  private build(prom: PromClient, prefix: string): Array<{ name: string; metric: RegistryMetric }> {
+    const stats = this.stats;
+    const m = WS_METRICS;
+    const entry = (def: WsMetricDefinition, metric: unknown) => ({ name: prefix + def.name, metric: metric as RegistryMetric });
+    const counter = (def: WsMetricDefinition, read: () => number) =>
+      entry(
+        def,
+        new prom.Counter({
+          name: prefix + def.name,
+          help: def.help,
+          registers: [],
+          collect() {
+            this.reset();
+            this.inc(read());
+          },
+        }),
+      );
+    const gauge = (def: WsMetricDefinition, read: () => number, aggregator: 'sum' | 'max' | 'first' = 'sum') =>
+      entry(
+        def,
+        new prom.Gauge({
+          name: prefix + def.name,
+          help: def.help,
+          registers: [],
+          aggregator,
+          collect() {
+            this.set(read());
+          },
+        }),
+      );
+    // Not a prom-client class: see ScrapedHistogram for why and what the registry needs of it.
+    const histogram = (def: WsMetricDefinition, series: () => Iterable<HistogramSeries>) =>
+      entry(def, new ScrapedHistogram(prefix + def.name, def.help, series));
+
+    return [
+      counter(m.connectionsTotal, () => stats.totalConnections),
+      entry(
+        m.disconnectionsTotal,
+        new prom.Counter({
+          name: prefix + m.disconnectionsTotal.name,
+          help: m.disconnectionsTotal.help,
+          labelNames: m.disconnectionsTotal.labels,
+          registers: [],
+          collect() {
+            this.reset();
+            for (const reason of DISCONNECT_REASONS) this.inc({ reason }, stats.disconnectionsByReason[reason]);
+          },
+        }),
+      ),
+      counter(m.messagesReceivedTotal, () => stats.messagesReceived),
+      counter(m.messagesSentTotal, () => stats.messagesSent),
+      counter(m.messagesFailedTotal, () => stats.messagesFailed),
+      counter(m.queueOverflowsTotal, () => stats.queueOverflows),
+      counter(m.heartbeatTimeoutsTotal, () => stats.heartbeatTimeouts),
+      counter(m.rateLimitedMessagesTotal, () => stats.rateLimitedMessages),
+      counter(m.rateLimitedConnectionsTotal, () => stats.rateLimitedConnections),
+      counter(m.rateLimitDisconnectsTotal, () => stats.rateLimitDisconnects),
+      counter(m.supervisorRestartsTotal, () => stats.supervisorRestarts),
+      gauge(m.activeConnections, () => this.connections.count()),
+      gauge(m.activeNamedConnections, () => this.connections.countNamed()),
+      gauge(m.activeAnonymousConnections, () => this.connections.countAnonymous()),
+      gauge(m.queueSize, () => this.queue.size),
+      gauge(m.queueUtilization, () => this.queue.size / this.queue.maxSize, 'max'),
+      gauge(m.handlersRegistered, () => this.handlers.handlers.size, 'first'),
+      gauge(m.receivedPerSec, () => stats.receivedWindow.perSecond(Date.now())),
+      gauge(m.sentPerSec, () => stats.sentWindow.perSecond(Date.now())),
+      gauge(m.failedPerSec, () => stats.failedWindow.perSecond(Date.now())),
+      histogram(m.handlerDurationSeconds, () => this.durationSeries()),
+      histogram(m.queueWaitSeconds, () => [{ labels: {}, histogram: this.queueWait }]),
+    ];
+  }
+}
