@@ -1,29 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './utils/free-port.js';
-import { WsTestClient, sleep } from './utils/ws-test-client.js';
-
-const MAIN = new URL('../apps/sample/dist/main.js', import.meta.url).pathname;
-
-async function startSample(port: number): Promise<ChildProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does).`);
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'pipe' });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error('sample app did not start');
-}
+import { WsTestClient } from './utils/ws-test-client.js';
+import { startSample } from './utils/sample-process.js';
 
 describe('the sample app (built, as its own process)', () => {
   let child: ChildProcess | undefined;

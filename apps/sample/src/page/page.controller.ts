@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { WEBSOCKET_TOOL_SETTINGS, type WebSocketToolSettings } from '@websocket-tool/nestjs';
 import { BUNDLE_DISABLED_HTML, samplePageHtml } from './sample-page.html.js';
 import { SAMPLE_PAGE_SCRIPT } from './sample-page.script.js';
+import { TASK_PANEL_SCRIPT } from './task-panel.script.js';
 
 /** Scripts only from this origin: the client bundle and the page's own script, no inline code. */
 const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:";
@@ -29,4 +30,16 @@ export class PageController {
   script(): string {
     return SAMPLE_PAGE_SCRIPT;
   }
+
+  @Get('sample-tasks.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('X-Content-Type-Options', 'nosniff')
+  taskPanel(): string {
+    return TASK_PANEL_SCRIPT;
+  }
+
+  /** No icon: an empty answer instead of a 404 in every browser console. */
+  @Get('favicon.ico')
+  @HttpCode(204)
+  favicon(): void {}
 }

@@ -1,3 +1,5 @@
+import { TASK_PANEL_HTML } from './task-panel.script.js';
+
 /**
  * The demo page: chat in rooms over the served client bundle, with the
  * connection status (and reconnect countdown) in the header. Everything from
@@ -32,6 +34,11 @@ export const samplePageHtml = (bundlePath: string): string => `<!doctype html>
   .chip.pending { opacity: .6; }
   .slot { grid-column: 1 / -1; }
   .slot:empty { display: none; }
+  .bar { background: #edf2f7; border-radius: 4px; height: 12px; margin: 8px 0; overflow: hidden; }
+  #task-bar { background: #3182ce; height: 100%; width: 0; transition: width .2s; }
+  #task-log { height: 160px; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
+  .badge { padding: 1px 8px; border-radius: 8px; background: #e2e8f0; } .badge.running { background: #bee3f8; }
+  .badge.ok { background: #c6f6d5; } .badge.failed { background: #fed7d7; }
 </style>
 </head>
 <body>
@@ -63,11 +70,12 @@ export const samplePageHtml = (bundlePath: string): string => `<!doctype html>
        The task monitor demo adds its panel inside #tasks-panel (hidden while empty). It gets the
        page's client from window.sampleClient, or from the "sample:client" event that the page
        dispatches on document each time it (re)creates its client. -->
-  <section id="tasks-panel" class="slot"></section>
+  <section id="tasks-panel" class="slot">${TASK_PANEL_HTML}</section>
   <!-- ===== end of the task progress panel ===== -->
 </main>
 <script src="${bundlePath}"></script>
 <script src="/sample-page.js"></script>
+<script src="/sample-tasks.js"></script>
 </body>
 </html>
 `;
