@@ -5,19 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, sleep } from './utils/ws-test-client.js';
-
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-};
+import { CHROMIUM } from './utils/chromium.js';
 
 /** Where the README's screenshot lives; rewritten only when WST_UPDATE_SCREENSHOTS=1. */
 const SCREENSHOT = new URL('../docs/images/admin-dashboard.png', import.meta.url);

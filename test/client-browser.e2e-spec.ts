@@ -6,19 +6,7 @@ import { ChatHandlers } from '../apps/sample/src/chat/chat.handlers.js';
 import { PageController } from '../apps/sample/src/page/page.controller.js';
 import { buildBrowserBundle } from '../libs/websocket-tool-client/scripts/build-browser.mjs';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-};
+import { CHROMIUM } from './utils/chromium.js';
 
 /** A page written for the original plugin: the registry script only, connected by its data attributes. */
 @Controller()

@@ -3,19 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './utils/free-port.js';
 import { startSample } from './utils/sample-process.js';
-
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-};
+import { CHROMIUM } from './utils/chromium.js';
 
 describe('the sample page: live report task (Chromium, built sample app)', () => {
   let browser: Browser;
