@@ -1,6 +1,8 @@
 import { HttpException, Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { WsClient } from '../connection/ws-client.interface.js';
 import { validate, type ValidationError } from 'class-validator';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { ClientConnection } from '../connection/client-connection.js';
@@ -283,21 +285,35 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private run(connection: ClientConnection, handler: HandlerEntry, message: WsInboundMessage, id: Correlation): void {
-    const context = this.createContext(connection, message, id);
+    const context = new MessageContext(this, connection, message, id);
     if (this.handlers.hasHooks('message_received')) this.handlers.runHooks('message_received', message, context);
+    const timed = this.onHandlerSettled;
+    const started = timed ? performance.now() : 0;
+    let outcome: unknown;
+    try {
+      outcome = handler.dto ? this.validateThenInvoke(handler, context, message) : handler.invoke(context, message);
+    } catch (err) {
+      timed?.(message.type, performance.now() - started);
+      this.onError(connection, handler, message, id, err);
+      return;
+    }
+    if (isObservable(outcome)) outcome = lastValueFrom(outcome, { defaultValue: undefined });
+    if (!isThenable(outcome)) {
+      // A synchronous handler: no promise, no timer, no watch.
+      timed?.(message.type, performance.now() - started);
+      this.onResult(connection, message, id, outcome);
+      return;
+    }
     const watch: InFlight | null =
       this.handlerTimeoutMs > 0
         ? { connection, type: message.type, id, deadline: Date.now() + this.handlerTimeoutMs, timedOut: false }
         : null;
     if (watch) this.inFlight.add(watch);
-    const timed = this.onHandlerSettled;
-    const started = timed ? performance.now() : 0;
-    const pending = handler.dto ? this.validateThenInvoke(handler, context, message) : handler.invoke(context, message);
-    pending.then(
+    outcome.then(
       (result) => {
         timed?.(message.type, performance.now() - started);
         if (watch && !this.settle(watch)) return;
-        this.onResult(connection, message, id, result);
+        this.onResult(connection, message, id, isObservable(result) ? undefined : result);
       },
       (err: unknown) => {
         timed?.(message.type, performance.now() - started);
@@ -315,7 +331,8 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     const errors = await validate(instance, { forbidUnknownValues: false });
     if (errors.length > 0) throw new DtoValidationFailure(flattenValidationErrors(errors));
     const validated: WsInboundMessage = { ...message, content: instance };
-    return handler.invoke(context, validated);
+    const result = handler.invoke(context, validated);
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
   }
 
   /** Returns false if the call already timed out (its late outcome is dropped). */
@@ -389,23 +406,9 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private createContext(connection: ClientConnection, message: WsInboundMessage, id: Correlation): WsMessageContext {
-    const registry = this.registry;
-    const send = (reply: WsOutboundMessage) => this.send(connection, reply);
-    return {
-      clientId: connection.clientId,
-      get client() {
-        return registry.toClient(connection);
-      },
-      identity: connection.identity,
-      message,
-      reply(messageOrContent: unknown): EnqueueOutcome {
-        const reply: WsOutboundMessage = isEnvelope(messageOrContent)
-          ? { ...messageOrContent, meta: id !== undefined ? { ...messageOrContent.meta, id } : messageOrContent.meta }
-          : { type: message.type, content: messageOrContent, meta: id !== undefined ? { id } : {} };
-        return send(reply);
-      },
-    };
+  /** The public handle of a connection (for `context.client`). */
+  clientOf(connection: ClientConnection): WsClient {
+    return this.registry.toClient(connection);
   }
 
   /** Queues a message for one connection; a message that cannot be serialized is reported, never thrown. */
@@ -434,6 +437,42 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     );
   }
 }
+
+/**
+ * The context handed to one handler call. A class (not a literal with
+ * closures) so a message costs one small allocation.
+ */
+class MessageContext implements WsMessageContext {
+  readonly clientId: string;
+  readonly identity: unknown;
+
+  constructor(
+    private readonly dispatcher: MessageDispatcher,
+    private readonly connection: ClientConnection,
+    readonly message: WsInboundMessage,
+    private readonly id: Correlation,
+  ) {
+    this.clientId = connection.clientId;
+    this.identity = connection.identity;
+  }
+
+  get client(): WsClient {
+    return this.dispatcher.clientOf(this.connection);
+  }
+
+  reply(messageOrContent: unknown): EnqueueOutcome {
+    const id = this.id;
+    const reply: WsOutboundMessage = isEnvelope(messageOrContent)
+      ? { ...messageOrContent, meta: id !== undefined ? { ...messageOrContent.meta, id } : messageOrContent.meta }
+      : { type: this.message.type, content: messageOrContent, meta: id !== undefined ? { id } : {} };
+    return this.dispatcher.send(this.connection, reply);
+  }
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null &&
+  (typeof value === 'object' || typeof value === 'function') &&
+  typeof (value as PromiseLike<unknown>).then === 'function';
 
 /** Thrown inside the dispatcher when a DTO rejects the content. */
 class DtoValidationFailure extends Error {

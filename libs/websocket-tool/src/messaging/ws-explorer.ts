@@ -20,6 +20,8 @@ import { WsToolParamsFactory } from './ws-params.factory.js';
 
 /** Nest's metadata key of param decorators (`@MessageBody()`, `@ConnectedSocket()`). */
 const ROUTE_ARGS_METADATA = '__routeArguments__';
+/** Nest's metadata keys of `@UseGuards()`, `@UseInterceptors()` and `@UsePipes()`. */
+const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__'];
 /** Nest's metadata key of `@UseFilters()`. */
 const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
 
@@ -109,7 +111,49 @@ export class WsExplorer implements OnModuleInit {
       this.appConfig.getGlobalFilters().length > 0 ||
       (Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, original) ?? []).length > 0 ||
       (Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, instance.constructor) ?? []).length > 0;
-    const invoke = this.contextCreator.create(
+    // Without any enhancer the Nest pipeline would only add promises: call the method directly.
+    const direct = !usesParamDecorators && !hasFilters && !this.hasEnhancers(original, instance.constructor);
+    const invoke = direct
+      ? (context: unknown, message: unknown) => original.call(instance, message, context)
+      : this.createEnhanced(instance, callback, method, hasFilters);
+    const rateLimit: WsRateLimitMetadata | undefined =
+      Reflect.getMetadata(WS_RATE_LIMIT_METADATA, original) ?? Reflect.getMetadata(WS_RATE_LIMIT_METADATA, instance.constructor);
+    this.registry.handlers.set(type, {
+      type,
+      where,
+      providerName: instance.constructor?.name ?? 'provider',
+      methodName: method,
+      dto: meta.options.dto ?? null,
+      rateLimit,
+      invoke,
+    });
+  }
+
+  /** True if guards, interceptors or pipes apply to the method (its own, its class's or global ones). */
+  private hasEnhancers(method: object, classRef: object): boolean {
+    const config = this.appConfig;
+    if (
+      config.getGlobalGuards().length > 0 ||
+      config.getGlobalInterceptors().length > 0 ||
+      config.getGlobalPipes().length > 0 ||
+      config.getGlobalRequestGuards().length > 0 ||
+      config.getGlobalRequestInterceptors().length > 0 ||
+      config.getGlobalRequestPipes().length > 0
+    ) {
+      return true;
+    }
+    return ENHANCER_METADATA.some(
+      (key) => (Reflect.getMetadata(key, method) ?? []).length > 0 || (Reflect.getMetadata(key, classRef) ?? []).length > 0,
+    );
+  }
+
+  private createEnhanced(
+    instance: AnyInstance,
+    callback: (...args: unknown[]) => unknown,
+    method: string,
+    hasFilters: boolean,
+  ): (context: unknown, message: unknown) => Promise<unknown> {
+    return this.contextCreator.create(
       instance,
       callback,
       method,
@@ -122,16 +166,5 @@ export class WsExplorer implements OnModuleInit {
       { guards: true, interceptors: true, filters: hasFilters },
       'ws',
     );
-    const rateLimit: WsRateLimitMetadata | undefined =
-      Reflect.getMetadata(WS_RATE_LIMIT_METADATA, original) ?? Reflect.getMetadata(WS_RATE_LIMIT_METADATA, instance.constructor);
-    this.registry.handlers.set(type, {
-      type,
-      where,
-      providerName: instance.constructor?.name ?? 'provider',
-      methodName: method,
-      dto: meta.options.dto ?? null,
-      rateLimit,
-      invoke,
-    });
   }
 }

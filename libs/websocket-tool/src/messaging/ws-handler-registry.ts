@@ -13,8 +13,12 @@ export interface HandlerEntry {
   dto: (new (...args: never[]) => object) | null;
   /** Per-handler rate limit: undefined = module default, false = none. */
   rateLimit: WsRateLimitMetadata | undefined;
-  /** Runs guards, interceptors, pipes and filters, then the method, with `(client, message)`. */
-  invoke: (client: unknown, message: unknown) => Promise<unknown>;
+  /**
+   * Calls the handler with `(client, message)`: straight to the method when it
+   * has no enhancers (it may return a value, a promise or an Observable), else
+   * through guards, interceptors, pipes and filters (always a promise).
+   */
+  invoke: (client: unknown, message: unknown) => unknown;
 }
 
 /** A discovered lifecycle hook. */

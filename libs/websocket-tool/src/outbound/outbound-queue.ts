@@ -53,6 +53,7 @@ export class OutboundQueue implements OnApplicationShutdown {
   private parkedTimer: NodeJS.Timeout | null = null;
   private wakeUp: (() => void) | null = null;
   private wakePromise: Promise<void> | null = null;
+  private wakeScheduled = false;
   private stopped = false;
   private events: OutboundQueueEvents | null = null;
   readonly consumers: ConsumerState[] = [];
@@ -145,14 +146,27 @@ export class OutboundQueue implements OnApplicationShutdown {
     return this.size;
   }
 
+  /**
+   * Wakes the consumers once the current tick is over (setImmediate), so every
+   * message queued in this tick, by any number of broadcasts, leaves in one
+   * corked write per client.
+   */
   private signal(): void {
-    if (this.wakeUp) {
-      const wake = this.wakeUp;
+    if (this.wakeUp && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(this.wakeConsumers);
+    }
+  }
+
+  private readonly wakeConsumers = (): void => {
+    this.wakeScheduled = false;
+    const wake = this.wakeUp;
+    if (wake) {
       this.wakeUp = null;
       this.wakePromise = null;
       wake();
     }
-  }
+  };
 
   private waitForWork(): Promise<void> {
     if (!this.wakePromise) {
