@@ -1,0 +1,215 @@
+import type { ScenarioConfig } from '../shared/load-config.interface.js';
+import type { TargetId } from './bench-targets.js';
+
+export type BenchMode = 'full' | 'quick' | 'smoke';
+
+/** A figure shown in the report tables. */
+export interface FigureDefinition {
+  metric: string;
+  label: string;
+  better: 'higher' | 'lower';
+}
+
+/** One scenario of a preset: what the load generator does and against which targets. */
+export interface ScenarioDefinition {
+  id: string;
+  title: string;
+  targets: TargetId[];
+  config: ScenarioConfig;
+  figures: FigureDefinition[];
+  /** The load generator is stopped after this long. */
+  timeoutMs: number;
+}
+
+export interface BenchPreset {
+  mode: BenchMode;
+  repetitions: number;
+  payloadBytes: number;
+  connectTimeoutMs: number;
+  stallTimeoutMs: number;
+  /** Pause between runs, so one run's teardown does not land in the next. */
+  cooldownMs: number;
+  /** Runs still pending after this long are skipped (and listed as skipped). */
+  maxTotalMs: number;
+  scenarios: ScenarioDefinition[];
+}
+
+const ALL: TargetId[] = ['raw', 'raw-corked', 'websocket-tool', 'nest-ws', 'socket-io'];
+/** Corking changes nothing for handshakes, idle sockets or one reply at a time per client. */
+const UNCORKED: TargetId[] = ['raw', 'websocket-tool', 'nest-ws', 'socket-io'];
+
+const FAN_OUT_FIGURES: FigureDefinition[] = [
+  { metric: 'deliveriesPerSec', label: 'deliveries/s', better: 'higher' },
+  { metric: 'latencyP50Ms', label: 'latency p50 (ms)', better: 'lower' },
+  { metric: 'latencyP99Ms', label: 'latency p99 (ms)', better: 'lower' },
+  { metric: 'serverCpuUsPerDelivery', label: 'server CPU per delivery (µs)', better: 'lower' },
+  { metric: 'loadGenCpuPct', label: 'load generator CPU (% of one core)', better: 'lower' },
+];
+const ECHO_FIGURES: FigureDefinition[] = [
+  { metric: 'achievedPerSec', label: 'echoes/s', better: 'higher' },
+  { metric: 'rttP50Ms', label: 'round trip p50 (ms)', better: 'lower' },
+  { metric: 'rttP99Ms', label: 'round trip p99 (ms)', better: 'lower' },
+  { metric: 'serverCpuUsPerMessage', label: 'server CPU per echo (µs)', better: 'lower' },
+  { metric: 'loadGenCpuPct', label: 'load generator CPU (% of one core)', better: 'lower' },
+];
+const CONNECT_FIGURES: FigureDefinition[] = [
+  { metric: 'serverCpuUsPerConnection', label: 'server CPU per connection (µs)', better: 'lower' },
+  { metric: 'connectionsPerSec', label: 'connections/s', better: 'higher' },
+];
+const MEMORY_FIGURES: FigureDefinition[] = [
+  { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
+  { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
+  { metric: 'idleCpuPctOfCore', label: 'idle server CPU (% of one core)', better: 'lower' },
+  { metric: 'rssBaselineMb', label: 'server RSS before connecting (MiB)', better: 'lower' },
+];
+
+interface Sizes {
+  fanOut: [clients: number, broadcasts: number];
+  fanOutLarge: [clients: number, broadcasts: number];
+  echo: [clients: number, rate: number, durationMs: number];
+  capacity: [clients: number, rate: number, durationMs: number, maxInFlight: number];
+  connect: [connections: number, inFlight: number];
+  memory: [connections: number, idleMs: number];
+  topics: [topics: number, subscribers: number, rounds: number];
+  warmupMs: number;
+  timeoutMs: number;
+}
+
+const n = (value: number): string => value.toLocaleString('en-US');
+
+function scenarios(z: Sizes): ScenarioDefinition[] {
+  const [fanClients, fanCount] = z.fanOut;
+  const [bigClients, bigCount] = z.fanOutLarge;
+  const [echoClients, echoRate, echoMs] = z.echo;
+  const [capClients, capRate, capMs, capInFlight] = z.capacity;
+  const [connections, connectInFlight] = z.connect;
+  const [idleConnections, idleMs] = z.memory;
+  const [topics, subscribers, rounds] = z.topics;
+  const t = z.timeoutMs;
+  return [
+    {
+      id: 'fan-out',
+      title: `Fan-out: ${n(fanClients)} clients, ${n(fanCount)} broadcasts`,
+      targets: ALL,
+      config: { kind: 'fan-out', clients: fanClients, broadcasts: fanCount, warmupBroadcasts: 10 },
+      figures: FAN_OUT_FIGURES,
+      timeoutMs: t,
+    },
+    {
+      id: 'fan-out-large',
+      title: `Fan-out: ${n(bigClients)} clients, ${n(bigCount)} broadcasts`,
+      targets: ALL,
+      config: { kind: 'fan-out', clients: bigClients, broadcasts: bigCount, warmupBroadcasts: 5 },
+      figures: FAN_OUT_FIGURES,
+      timeoutMs: t * 2,
+    },
+    {
+      id: 'echo',
+      title: `Echo: ${n(echoClients)} clients, ${n(echoRate)} msg/s for ${echoMs / 1000} s`,
+      targets: UNCORKED,
+      config: {
+        kind: 'echo',
+        clients: echoClients,
+        ratePerSecond: echoRate,
+        durationMs: echoMs,
+        warmupMs: z.warmupMs,
+        maxInFlight: 20_000,
+      },
+      figures: ECHO_FIGURES,
+      timeoutMs: t,
+    },
+    {
+      id: 'echo-capacity',
+      title: `Echo capacity: ${n(capClients)} clients, ${n(capRate)} msg/s offered (at most ${n(capInFlight)} unanswered) for ${capMs / 1000} s`,
+      targets: UNCORKED,
+      config: {
+        kind: 'echo',
+        clients: capClients,
+        ratePerSecond: capRate,
+        durationMs: capMs,
+        warmupMs: z.warmupMs,
+        maxInFlight: capInFlight,
+      },
+      figures: ECHO_FIGURES,
+      timeoutMs: t,
+    },
+    {
+      id: 'connect',
+      title: `Connect: ${n(connections)} connections, ${n(connectInFlight)} handshakes in flight`,
+      targets: UNCORKED,
+      config: { kind: 'connect', connections, inFlight: connectInFlight },
+      figures: CONNECT_FIGURES,
+      timeoutMs: t,
+    },
+    {
+      id: 'memory',
+      title: `Idle: ${n(idleConnections)} connections held ${idleMs / 1000} s`,
+      targets: UNCORKED,
+      config: { kind: 'memory', connections: idleConnections, inFlight: 200, settleMs: 1000, idleMs },
+      figures: MEMORY_FIGURES,
+      timeoutMs: t + idleMs,
+    },
+    {
+      id: 'topics',
+      title: `Topics: ${n(topics)} topics × ${subscribers} subscribers, ${rounds} rounds of one publish per topic`,
+      targets: ALL,
+      config: { kind: 'topics', topics, subscribersPerTopic: subscribers, rounds },
+      figures: FAN_OUT_FIGURES,
+      timeoutMs: t,
+    },
+    // CLUSTER SCENARIO (not implemented yet): fan-out through two nodes sharing
+    // Redis versus one node. It belongs here as one more ScenarioDefinition
+    // (kind 'cluster'), with its own load-generator scenario in
+    // bench/src/load/scenarios and targets that start two app processes.
+  ];
+}
+
+const SIZES: Record<BenchMode, Sizes> = {
+  full: {
+    fanOut: [2000, 200],
+    fanOutLarge: [10_000, 200],
+    echo: [500, 5000, 10_000],
+    capacity: [500, 100_000, 4000, 5000],
+    connect: [5000, 200],
+    memory: [10_000, 30_000],
+    topics: [1000, 10, 10],
+    warmupMs: 500,
+    timeoutMs: 120_000,
+  },
+  quick: {
+    fanOut: [500, 50],
+    fanOutLarge: [2000, 20],
+    echo: [200, 2000, 2000],
+    capacity: [200, 100_000, 1500, 2000],
+    connect: [1000, 100],
+    memory: [1000, 3000],
+    topics: [200, 10, 3],
+    warmupMs: 300,
+    timeoutMs: 45_000,
+  },
+  smoke: {
+    fanOut: [50, 20],
+    fanOutLarge: [100, 10],
+    echo: [50, 500, 1000],
+    capacity: [50, 5000, 1000, 500],
+    connect: [100, 20],
+    memory: [100, 1000],
+    topics: [50, 5, 2],
+    warmupMs: 200,
+    timeoutMs: 30_000,
+  },
+};
+
+/** The scenarios and repetitions of a mode; `full` uses the published sizes with three repetitions. */
+export function presetFor(mode: BenchMode): BenchPreset {
+  return {
+    mode,
+    repetitions: mode === 'full' ? 3 : 1,
+    payloadBytes: 100,
+    connectTimeoutMs: 15_000,
+    stallTimeoutMs: mode === 'full' ? 10_000 : 5000,
+    cooldownMs: mode === 'full' ? 500 : 300,
+    maxTotalMs: { full: 45, quick: 6, smoke: 3 }[mode] * 60_000,
+    scenarios: scenarios(SIZES[mode]),
+  };
+}

@@ -1,0 +1,66 @@
+import type { WireProtocol } from '../shared/load-config.interface.js';
+
+export type TargetId = 'raw' | 'raw-corked' | 'websocket-tool' | 'nest-ws' | 'socket-io';
+
+/** One server under test: its own process, started fresh for every run. */
+export interface TargetDefinition {
+  id: TargetId;
+  label: string;
+  /** Script under `bench/dist`. */
+  entry: string;
+  args: string[];
+  protocol: WireProtocol;
+  description: string;
+}
+
+/** Every ratio in a report divides by this target's median in the same run. */
+export const BASELINE_TARGET: TargetId = 'raw';
+
+export const TARGETS: readonly TargetDefinition[] = [
+  {
+    id: 'raw',
+    label: 'raw ws',
+    entry: 'targets/raw-ws.target.js',
+    args: [],
+    protocol: 'event-data',
+    description: 'A minimal hand-written `ws` server: parse once, serialize once, send to every recipient.',
+  },
+  {
+    id: 'raw-corked',
+    label: 'raw ws, corked',
+    entry: 'targets/raw-ws.target.js',
+    args: ['--cork'],
+    protocol: 'event-data',
+    description: 'The same server corking every socket it writes to until the end of the event-loop iteration.',
+  },
+  {
+    id: 'websocket-tool',
+    label: 'WebSocketTool',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: [],
+    protocol: 'websocket-tool',
+    description: 'A Nest app with WebSocketToolModule and WebSocketToolAdapter, heartbeat on, rate limits raised.',
+  },
+  {
+    id: 'nest-ws',
+    label: 'Nest ws gateway',
+    entry: 'targets/nest-ws/nest-ws.target.js',
+    args: [],
+    protocol: 'event-data',
+    description: 'A plain Nest `@WebSocketGateway` on `@nestjs/platform-ws` (`WsAdapter`), as the Nest docs write one.',
+  },
+  {
+    id: 'socket-io',
+    label: 'Nest Socket.IO',
+    entry: 'targets/socket-io/socket-io.target.js',
+    args: [],
+    protocol: 'socket-io',
+    description: 'The same gateway on `@nestjs/platform-socket.io` (`IoAdapter`), driven by `socket.io-client` over WebSocket only.',
+  },
+];
+
+export const targetById = (id: TargetId): TargetDefinition => {
+  const target = TARGETS.find((t) => t.id === id);
+  if (!target) throw new Error(`unknown target ${id}`);
+  return target;
+};

@@ -1,0 +1,157 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { READY_LINE_KEY, RESULT_LINE_KEY } from '../shared/bench-protocol.constants.js';
+import type { LoadConfig } from '../shared/load-config.interface.js';
+import type { LoadResult } from '../shared/load-result.interface.js';
+import type { BenchPreset, ScenarioDefinition } from './bench-presets.js';
+import type { TargetDefinition } from './bench-targets.js';
+import { spawnNode, stopChild, type TrackedChild } from './child-processes.js';
+
+/** How long a target may take to print its ready line. */
+const READY_TIMEOUT_MS = 30_000;
+
+/** One scenario against one target, as recorded in the results. */
+export interface RunRecord {
+  scenario: string;
+  target: string;
+  repetition: number;
+  /** Position in the run order, from 1. */
+  order: number;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: string;
+  result?: LoadResult;
+  wallMs: number;
+  loadAverage1m: number;
+}
+
+/** What every run needs besides its scenario and target. */
+export interface RunEnvironment {
+  distDir: string;
+  preset: BenchPreset;
+  clockTicksPerSecond: number;
+  verbose: boolean;
+  write(text: string): void;
+}
+
+/** The children's environment: ours, minus `FP_WST_*` overrides, so every run uses the settings in the code. */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('FP_WST_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+const parseLine = (line: string, key: string): unknown => {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return (JSON.parse(line) as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+};
+
+async function startTarget(
+  env: RunEnvironment,
+  target: TargetDefinition,
+  lifetimeMs: number,
+  memoryFile: string,
+): Promise<{ child: TrackedChild; port: number }> {
+  let onReady: ((port: number) => void) | undefined;
+  const ready = new Promise<number>((resolve) => {
+    onReady = resolve;
+  });
+  const child = spawnNode(
+    ['--expose-gc'],
+    join(env.distDir, target.entry),
+    target.args,
+    childEnv({ BENCH_MAX_LIFETIME_MS: String(lifetimeMs), BENCH_MEMORY_FILE: memoryFile }),
+    (line, stream) => {
+      const announced = parseLine(line, READY_LINE_KEY) as { port?: unknown } | undefined;
+      if (typeof announced?.port === 'number') onReady?.(announced.port);
+      else if (env.verbose) env.write(`    [${target.id} ${stream}] ${line}\n`);
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    ready,
+    child.exited.then((code) => `exited (${code}) before it was ready`),
+    new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`not ready within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (typeof outcome === 'number') return { child, port: outcome };
+  await stopChild(child);
+  throw new Error(`target ${target.id} ${outcome}:\n${child.tail()}`);
+}
+
+async function runLoadGenerator(env: RunEnvironment, config: LoadConfig, timeoutMs: number): Promise<LoadResult> {
+  let result: LoadResult | undefined;
+  const child = spawnNode(
+    [],
+    join(env.distDir, 'load/load-generator.main.js'),
+    [],
+    childEnv({ BENCH_LOAD_CONFIG: JSON.stringify(config), BENCH_MAX_LIFETIME_MS: String(timeoutMs) }),
+    (line, stream) => {
+      const reported = parseLine(line, RESULT_LINE_KEY) as LoadResult | undefined;
+      if (reported) result = reported;
+      else if (env.verbose) env.write(`    [load ${stream}] ${line}\n`);
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    child.exited,
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs + 5000))),
+  ]);
+  clearTimeout(timer);
+  if (code === 'timeout') {
+    await stopChild(child, 1000);
+    throw new Error(`load generator did not finish within ${timeoutMs} ms:\n${child.tail()}`);
+  }
+  if (!result) throw new Error(`load generator exited (${code}) without a result:\n${child.tail()}`);
+  return result;
+}
+
+/** Starts the target, runs the load generator against it, stops both. Never throws. */
+export async function runOnce(
+  env: RunEnvironment,
+  scenario: ScenarioDefinition,
+  target: TargetDefinition,
+  repetition: number,
+  order: number,
+  loadAverage: () => number,
+): Promise<RunRecord> {
+  const started = performance.now();
+  const record = (fields: Pick<RunRecord, 'status' | 'error' | 'result'>): RunRecord => ({
+    scenario: scenario.id,
+    target: target.id,
+    repetition,
+    order,
+    ...fields,
+    wallMs: Math.round(performance.now() - started),
+    loadAverage1m: loadAverage(),
+  });
+  let server: TrackedChild | undefined;
+  const memoryFile = join(tmpdir(), `websocket-tool-bench-${process.pid}-${order}.json`);
+  try {
+    const launched = await startTarget(env, target, scenario.timeoutMs + 60_000, memoryFile);
+    server = launched.child;
+    const pid = server.process.pid;
+    if (pid === undefined) throw new Error(`target ${target.id} has no pid`);
+    const config: LoadConfig = {
+      protocol: target.protocol,
+      port: launched.port,
+      serverPid: pid,
+      memoryFile,
+      clockTicksPerSecond: env.clockTicksPerSecond,
+      payloadBytes: env.preset.payloadBytes,
+      connectTimeoutMs: env.preset.connectTimeoutMs,
+      stallTimeoutMs: env.preset.stallTimeoutMs,
+      scenario: scenario.config,
+    };
+    return record({ status: 'ok', result: await runLoadGenerator(env, config, scenario.timeoutMs) });
+  } catch (err) {
+    return record({ status: 'failed', error: err instanceof Error ? err.message : String(err) });
+  } finally {
+    if (server) await stopChild(server);
+    rmSync(memoryFile, { force: true });
+  }
+}

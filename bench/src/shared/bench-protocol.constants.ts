@@ -1,0 +1,22 @@
+/**
+ * Constants shared by the orchestrator, the targets and the load generator.
+ * Every process of a run reads them from here so the line formats agree.
+ */
+
+/** Key of the send timestamp (integer microseconds of the load generator's monotonic clock) in every payload. */
+export const SEND_TIME_KEY = 'bt';
+
+/** A target prints one JSON line with this key once it listens: `{"benchReady":{"port":1234}}`. */
+export const READY_LINE_KEY = 'benchReady';
+
+/** The load generator prints one JSON line with this key when it is done: `{"benchResult":{...}}`. */
+export const RESULT_LINE_KEY = 'benchResult';
+
+/** The only address anything in the benchmark listens on or connects to. */
+export const BENCH_HOST = '127.0.0.1';
+
+/** Path of the WebSocket endpoint for every `ws`-based target. */
+export const WS_PATH = '/ws';
+
+/** Name of the i-th topic of the topic scenario. */
+export const topicName = (i: number): string => `t${i}`;

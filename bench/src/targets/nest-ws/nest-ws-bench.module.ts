@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { NestWsBenchGateway } from './nest-ws-bench.gateway.js';
+
+@Module({ providers: [NestWsBenchGateway] })
+export class NestWsBenchModule {}

@@ -1,0 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import { READY_LINE_KEY } from '../shared/bench-protocol.constants.js';
+import { envMs, exitWithParent } from '../shared/process-lifetime.js';
+
+/**
+ * Starts the lifetime guard every target runs under (see `exitWithParent`),
+ * and answers SIGUSR2 from the load generator: a full garbage collection
+ * (targets run with `--expose-gc`), so memory readings compare retained
+ * memory rather than garbage not yet collected, then `process.memoryUsage()`
+ * written to `BENCH_MEMORY_FILE`.
+ */
+export function guardTargetLifetime(): void {
+  exitWithParent(envMs('BENCH_MAX_LIFETIME_MS', 30 * 60 * 1000));
+  const file = process.env.BENCH_MEMORY_FILE;
+  process.on('SIGUSR2', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    if (file) writeFileSync(file, JSON.stringify(process.memoryUsage()));
+  });
+}
+
+/** Tells the orchestrator the target listens, on its stdout. */
+export function announceReady(port: number): void {
+  process.stdout.write(JSON.stringify({ [READY_LINE_KEY]: { port, pid: process.pid } }) + '\n');
+}
+
+/** Reports a start-up failure on stderr and exits, so the orchestrator sees it at once. */
+export function failStart(err: unknown): never {
+  process.stderr.write(`target failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}

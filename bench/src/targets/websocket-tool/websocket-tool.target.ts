@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { WebSocketToolAdapter } from '@websocket-tool/nestjs';
+import type { AddressInfo } from 'node:net';
+import { BENCH_HOST } from '../../shared/bench-protocol.constants.js';
+import { announceReady, failStart, guardTargetLifetime } from '../target-process.js';
+import { WebSocketToolBenchModule } from './websocket-tool-bench.module.js';
+
+async function main(): Promise<void> {
+  guardTargetLifetime();
+  const app = await NestFactory.create(WebSocketToolBenchModule, { logger: ['error', 'warn'] });
+  app.useWebSocketAdapter(new WebSocketToolAdapter(app));
+  await app.listen(0, BENCH_HOST);
+  announceReady((app.getHttpServer().address() as AddressInfo).port);
+}
+
+main().catch(failStart);
