@@ -5,6 +5,9 @@ import { freePort } from './utils/free-port.js';
 import { startSample } from './utils/sample-process.js';
 import { CHROMIUM } from './utils/chromium.js';
 
+/** The page's DOM, as seen by the functions run inside Chromium. */
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
+
 describe('the sample page: live report task (Chromium, built sample app)', () => {
   let browser: Browser;
   let child: ChildProcess | undefined;
