@@ -42,4 +42,5 @@ export { SystemMessageType } from './protocol/message-types.js';
 export type { WsEnvelope, WsInboundMessage, WsOutboundMessage } from './protocol/envelope.interface.js';
 
 export * from './task-monitor/index.js';
+export * from './cluster/index.js';
 export { ProtectedPrometheusController } from './metrics/protected-prometheus.controller.js';

@@ -4,6 +4,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ADMIN_EXPORTS, ADMIN_PROVIDERS } from './admin/admin.providers.js';
 import { withAdminRoutes } from './admin/admin-routes.js';
 import { ClientBundleService } from './client-bundle/client-bundle.service.js';
+import { Backplane } from './cluster/backplane.interface.js';
+import { CLUSTER_PROVIDERS } from './cluster/cluster.providers.js';
 import { settingsProvider } from './config/settings.provider.js';
 import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
@@ -59,6 +61,7 @@ import {
     TaskMonitor,
     TaskMonitorBullMqBridge,
     ...ADMIN_PROVIDERS,
+    ...CLUSTER_PROVIDERS,
   ],
   exports: [
     WEBSOCKET_TOOL_SETTINGS,
@@ -69,6 +72,7 @@ import {
     TaskMonitor,
     TaskMonitorBullMqBridge,
     ...ADMIN_EXPORTS,
+    Backplane,
   ],
 })
 export class WebSocketToolModule extends WebSocketToolConfigurableModule {

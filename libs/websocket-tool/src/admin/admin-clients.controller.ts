@@ -20,6 +20,7 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
+import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { isValidTopic } from '../connection/topic-name.js';
@@ -60,17 +61,33 @@ export class AdminClientsController {
     private readonly registry: ConnectionRegistry,
     private readonly broadcast: BroadcastService,
     private readonly queue: OutboundQueue,
+    private readonly cluster: ClusterAdminService,
   ) {}
 
   @Get(['ws/clients', 'info/clients'])
-  @ApiOperation({ summary: 'Connected clients, a page at a time, with search and sort' })
+  @ApiOperation({
+    summary: 'Connected clients, a page at a time, with search and sort',
+    description: 'In cluster mode: the clients of every node, each row with its node_id.',
+  })
   @ApiOkResponse({ type: ClientsResponseDto })
   @ApiBadRequestResponse({ description: 'A query parameter is out of range' })
-  list(@Query(adminQueryPipe) query: ClientsQueryDto): ClientsResponseDto {
+  list(@Query(adminQueryPipe) query: ClientsQueryDto): ClientsResponseDto | Promise<ClientsResponseDto> {
     const now = Date.now();
     const limit = query.limit ?? DEFAULT_CLIENT_PAGE;
     const offset = query.offset ?? 0;
-    const { total, clients } = this.snapshots.listClients({ q: query.q, sort: query.sort, order: query.order, limit, offset }, now);
+    const request = { q: query.q, sort: query.sort, order: query.order, limit, offset };
+    if (this.cluster.enabled) {
+      return this.cluster.listClients(request).then(({ summary, total, clients, missing }) => ({
+        summary,
+        clients,
+        total,
+        limit,
+        offset,
+        timestamp: now / 1000,
+        missing_nodes: missing,
+      }));
+    }
+    const { total, clients } = this.snapshots.listClients(request, now);
     return { summary: this.snapshots.clientSummary(now), clients, total, limit, offset, timestamp: now / 1000 };
   }
 
@@ -79,8 +96,8 @@ export class AdminClientsController {
   @ApiParam({ name: 'clientId', example: 'alice' })
   @ApiOkResponse({ type: ClientRowDto })
   @ApiNotFoundResponse({ description: 'No client with that id is connected' })
-  one(@Param('clientId') clientId: string): ClientRowDto {
-    const row = this.snapshots.client(clientId);
+  async one(@Param('clientId') clientId: string): Promise<ClientRowDto> {
+    const row = this.cluster.enabled ? await this.cluster.client(clientId) : this.snapshots.client(clientId);
     if (!row) throw new NotFoundException(clientNotConnectedMessage(clientId));
     return row;
   }
@@ -93,9 +110,10 @@ export class AdminClientsController {
   @ApiParam({ name: 'clientId', example: 'alice' })
   @ApiOkResponse({ type: DisconnectResultDto })
   @ApiNotFoundResponse({ description: 'No client with that id is connected' })
-  disconnect(@Param('clientId') clientId: string, @Query(adminQueryPipe) query: DisconnectQueryDto): DisconnectResultDto {
+  async disconnect(@Param('clientId') clientId: string, @Query(adminQueryPipe) query: DisconnectQueryDto): Promise<DisconnectResultDto> {
     const reason = closeReasonFrom(query.reason);
-    if (!this.registry.disconnect(clientId, reason)) throw new NotFoundException(clientNotConnectedMessage(clientId));
+    const closed = this.cluster.enabled ? await this.cluster.disconnect(clientId, reason) : this.registry.disconnect(clientId, reason);
+    if (!closed) throw new NotFoundException(clientNotConnectedMessage(clientId));
     return {
       success: true,
       message: `Client ${clientId} disconnected`,

@@ -1,5 +1,6 @@
 import { Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
 import { WsHealthService } from '../health/ws-health.service.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { HealthResponseDto } from './dto/health.dto.js';
@@ -12,13 +13,17 @@ export class AdminStatsController {
   constructor(
     private readonly snapshots: WsStatsSnapshotService,
     private readonly health: WsHealthService,
+    private readonly cluster: ClusterAdminService,
   ) {}
 
   @Get(['ws/stats', 'info/stats'])
-  @ApiOperation({ summary: 'Every counter and gauge, with the health verdict' })
+  @ApiOperation({
+    summary: 'Every counter and gauge, with the health verdict',
+    description: 'In cluster mode: totals over every node that answered, and one row per node under cluster.nodes.',
+  })
   @ApiOkResponse({ type: StatsResponseDto })
-  stats(): StatsResponseDto {
-    return this.snapshots.snapshot();
+  stats(): StatsResponseDto | Promise<StatsResponseDto> {
+    return this.cluster.enabled ? this.cluster.snapshot() : this.snapshots.snapshot();
   }
 
   @Get(['ws/health', 'info/health'])

@@ -1,5 +1,6 @@
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { SETTINGS_TABLE } from '../config/settings-table.js';
+import { redactRedisUrl } from '../cluster/redis-url.js';
 import type { ConfigEntryDto } from './dto/info.dto.js';
 
 /** Shown instead of the value of a secret setting. */
@@ -18,7 +19,7 @@ export function describeSettings(settings: WebSocketToolSettings): ConfigEntryDt
     return {
       option: s.key,
       env: s.env,
-      value: secret && value !== '' && value !== undefined ? REDACTED : value,
+      value: secret && value !== '' && value !== undefined ? REDACTED : s.key === 'redisUrl' ? redactRedisUrl(String(value)) : value,
       default: secret && s.default !== '' ? REDACTED : s.default,
       source: sources[s.key] ?? 'default',
       rule: s.rule,

@@ -9,8 +9,8 @@ import type { WebSocketToolOptions } from './websocket-tool-options.interface.js
 import { WebSocketToolSettingsSchema } from './websocket-tool-settings.schema.js';
 import { CODE_OPTION_KEYS } from './websocket-tool-module-options.interface.js';
 
-/** Settings whose values are secrets. */
-const SECRET_SETTING = /token|secret|password/i;
+/** Settings whose values are secrets (a Redis URL may hold a password). */
+const SECRET_SETTING = /token|secret|password|redisUrl/i;
 
 /** Turns an env var's text into a value; an unparsable text yields a value the schema rejects. */
 function parseEnv(kind: SettingKind, text: string): unknown {

@@ -77,4 +77,5 @@ export const SETTINGS_TABLE: readonly SettingDefinition[] = [
     '/ws-client.js',
     "empty or 'off' (not served), or a path that starts with '/' and has only URL-safe characters",
   ),
+  row('redisUrl', 'string', '', 'empty (single node) or a redis:// or rediss:// URL; it turns cluster mode on'),
 ];

@@ -3,6 +3,7 @@ import type { WsAuthenticate, WsCanUseClientId, WsJwtOptions } from '../security
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 import type { WsClient } from '../connection/ws-client.interface.js';
 import type { TaskMonitorOptions } from '../task-monitor/task-monitor-options.interface.js';
+import type { WebSocketClusterOptions } from '../cluster/cluster-options.interface.js';
 
 /**
  * Everything `WebSocketToolModule.forRoot()` accepts: the settings (each also
@@ -36,7 +37,20 @@ export interface WebSocketToolModuleOptions extends WebSocketToolOptions {
   adminGuard?: Type<CanActivate> | CanActivate;
   /** The task monitor's BullMQ bridge (`{ bullmq: { queues, connection, prefix? } }`); see docs/task-monitor.md. @default none */
   taskMonitor?: TaskMonitorOptions;
+  /**
+   * Cluster mode on Redis: `{ redis: { url }, nodeId?, presenceTtlSeconds?, outboxSize?, keyPrefix?, requestTimeoutSeconds? }`.
+   * `FP_WST_REDIS_URL` alone also turns it on; see docs/clustering.md. @default none (single node)
+   */
+  cluster?: WebSocketClusterOptions;
 }
 
 /** Option keys that are not settings and so have no env var. */
-export const CODE_OPTION_KEYS = ['authenticate', 'jwt', 'canUseClientId', 'canSubscribe', 'allowedOrigins', 'adminGuard'] as const;
+export const CODE_OPTION_KEYS = [
+  'authenticate',
+  'jwt',
+  'canUseClientId',
+  'canSubscribe',
+  'allowedOrigins',
+  'adminGuard',
+  'cluster',
+] as const;

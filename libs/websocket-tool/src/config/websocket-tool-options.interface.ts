@@ -110,4 +110,12 @@ export interface WebSocketToolOptions {
    * @default '/ws-client.js'
    */
   clientBundlePath?: string;
+  /**
+   * Redis URL that turns on cluster mode (`redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS): every
+   * instance with the same Redis acts as one WebSocket server. Empty runs a single node. More cluster options
+   * (node id, presence TTL, outbox) are in the `cluster` option; this env var wins over `cluster.redis.url`, which wins
+   * over this option. See docs/clustering.md. `FP_WST_REDIS_URL`.
+   * @default ''
+   */
+  redisUrl?: string;
 }

@@ -45,4 +45,5 @@ export class WebSocketToolSettingsSchema {
   @IsString() adminToken!: string;
   @IsNumber() @Min(0.1) @Max(86_400) healthWindow!: number;
   @IsString() @Matches(/^(off|(\/[A-Za-z0-9._~-]+)+)?$/) clientBundlePath!: string;
+  @IsString() @Matches(/^(rediss?:\/\/\S+)?$/i) redisUrl!: string;
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { Backplane } from '../cluster/backplane.interface.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
@@ -32,14 +33,18 @@ export class ConnectionRegistry implements OnModuleInit {
   private namedCount = 0;
   private readonly timeoutMs: number;
   private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
+  /** The backplane in cluster mode (presence, takeovers across nodes); null on a single node. */
+  private readonly cluster: Backplane | null;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
     private readonly handlers: WsHandlerRegistry,
+    @Optional() backplane?: Backplane,
   ) {
     this.timeoutMs = settings.heartbeatTimeout * 1000;
+    this.cluster = backplane?.clustered ? backplane : null;
   }
 
   onModuleInit(): void {
@@ -52,11 +57,17 @@ export class ConnectionRegistry implements OnModuleInit {
         }
       },
     });
+    // A named id that connected again on another node replaces the connection here.
+    this.cluster?.onTakeover((clientId) => {
+      const connection = this.connections.get(clientId);
+      if (connection) this.close(connection, CloseCode.DuplicateClient, 'duplicate_client');
+    });
   }
 
   /**
    * Adds a connection. A named id that is already connected is taken over:
-   * the old socket is closed with `duplicate_client` first.
+   * the old socket is closed with `duplicate_client` first (in cluster mode,
+   * on whichever node it is).
    */
   add(connection: ClientConnection): void {
     const previous = this.connections.get(connection.clientId);
@@ -64,6 +75,7 @@ export class ConnectionRegistry implements OnModuleInit {
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
     this.stats.totalConnections++;
+    this.cluster?.clientAdded(connection.clientId, connection.named, connection.connectedAt);
   }
 
   /**
@@ -79,6 +91,7 @@ export class ConnectionRegistry implements OnModuleInit {
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
+      this.cluster?.clientRemoved(connection.clientId);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.topics.clear();

@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Backplane } from '../cluster/backplane.interface.js';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
 import type { HandshakeResult } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { IpConnectionLimiter } from '../rate-limit/ip-connection-limiter.js';
+import { IpConnectionLimiter, type IpAdmission } from '../rate-limit/ip-connection-limiter.js';
 import { HandshakeRefusal } from '../security/handshake-refusal.js';
 import { createJwtAuthenticate } from '../security/jwt-authenticator.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
@@ -25,7 +26,8 @@ export type HandshakeDecision =
  * origin (403), capacity (503), per-IP connection rate (429 with
  * `Retry-After`), authentication (401) and client-id ownership (403).
  *
- * Returns synchronously unless authentication is configured.
+ * Returns synchronously unless authentication is configured or, in cluster
+ * mode, the per-IP rate is counted in Redis (one bucket per IP for all nodes).
  *
  * @internal
  */
@@ -34,6 +36,11 @@ export class HandshakeService {
   private readonly logger = new Logger('WebSocketTool');
   readonly ipLimiter: IpConnectionLimiter;
   private readonly authenticate: WsAuthenticate | null;
+  /** The backplane in cluster mode (cluster-wide per-IP limit); null on a single node. */
+  private readonly cluster: Backplane | null;
+  /** The per-IP bucket's size and refill rate, as `TokenBucket.forWindow` computes them. */
+  private readonly ipCapacity: number;
+  private readonly ipRatePerMs: number;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
@@ -41,12 +48,16 @@ export class HandshakeService {
     private readonly registry: ConnectionRegistry,
     private readonly stats: WsStatsService,
     private readonly lifecycle: ConnectionLifecycle,
+    @Optional() backplane?: Backplane,
   ) {
     this.ipLimiter = new IpConnectionLimiter(
       settings.rateLimitConnectionsPerWindow,
       settings.rateLimitConnectionWindow,
       settings.rateLimitBurstMultiplier,
     );
+    this.cluster = backplane?.clustered ? backplane : null;
+    this.ipCapacity = Math.max(1, settings.rateLimitConnectionsPerWindow * settings.rateLimitBurstMultiplier);
+    this.ipRatePerMs = settings.rateLimitConnectionsPerWindow / (settings.rateLimitConnectionWindow * 1000);
     this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
   }
 
@@ -73,7 +84,28 @@ export class HandshakeService {
       return this.refuse(503, 'Server is at its connection limit', { 'Retry-After': '5' });
     }
     const ip = clientIp(request, this.settings.trustProxy);
-    const admission = this.ipLimiter.admit(ip, Date.now());
+    if (this.cluster?.connected) return this.admitAcrossCluster(this.cluster, request, target.clientId, ip);
+    return this.admitted(request, target.clientId, ip, this.ipLimiter.admit(ip, Date.now()));
+  }
+
+  /** Cluster mode: one bucket per IP in Redis for all nodes; the local bucket stands in when Redis cannot answer. */
+  private async admitAcrossCluster(
+    cluster: Backplane,
+    request: IncomingMessage,
+    clientId: string | null,
+    ip: string,
+  ): Promise<HandshakeDecision> {
+    const admission = (await cluster.admitConnection(ip, this.ipCapacity, this.ipRatePerMs)) ?? this.ipLimiter.admit(ip, Date.now());
+    return this.admitted(request, clientId, ip, admission);
+  }
+
+  /** The checks after the per-IP rate: refusal with 429, else authentication when configured. */
+  private admitted(
+    request: IncomingMessage,
+    clientId: string | null,
+    ip: string,
+    admission: IpAdmission,
+  ): HandshakeDecision | Promise<HandshakeDecision> {
     if (!admission.allowed) {
       this.stats.rateLimitedConnections++;
       this.stats.topRateLimitedIps.add(ip);
@@ -83,8 +115,8 @@ export class HandshakeService {
     }
     const ua = request.headers['user-agent'];
     const result: HandshakeResult = {
-      clientId: target.clientId ?? anonymousClientId(),
-      named: target.clientId !== null,
+      clientId: clientId ?? anonymousClientId(),
+      named: clientId !== null,
       ip,
       userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '',
     };

@@ -63,6 +63,14 @@ describe('evaluateHealth', () => {
     ]);
   });
 
+  it('warns while the cluster backplane is unreachable', () => {
+    expect(evaluateHealth(input({ backplaneDown: true }))).toEqual({
+      status: 'warning',
+      issues: ["Cluster backplane (Redis) unreachable: messages reach this node's clients only"],
+    });
+    expect(evaluateHealth(input({ backplaneDown: false })).status).toBe('healthy');
+  });
+
   it('is critical while shutting down', () => {
     expect(evaluateHealth(input({ shuttingDown: true }))).toEqual({ status: 'critical', issues: ['Server is shutting down'] });
   });

@@ -27,6 +27,8 @@ export interface WsHealthInput {
   window: WsHealthWindowCounts;
   windowSeconds: number;
   shuttingDown: boolean;
+  /** Cluster mode only: true while Redis is unreachable (this node serves its own clients only). */
+  backplaneDown?: boolean;
 }
 
 /** The verdict: the most severe status of all rules that fired, and one line per rule. */
@@ -80,6 +82,7 @@ export function evaluateHealth(input: WsHealthInput): WsHealthVerdict {
   if (w.rateLimitedMessages > 0) raise('warning', `Messages are being rate-limited: ${w.rateLimitedMessages} ${during}`);
   if (w.rateLimitedConnections > 0) raise('warning', `Connections are being rate-limited: ${w.rateLimitedConnections} ${during}`);
   if (w.rateLimitDisconnects > 0) raise('critical', `Clients disconnected for rate limiting: ${w.rateLimitDisconnects} ${during}`);
+  if (input.backplaneDown) raise('warning', "Cluster backplane (Redis) unreachable: messages reach this node's clients only");
   return { status, issues };
 }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Backplane, type BackplaneState } from '../cluster/backplane.interface.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
@@ -38,6 +39,8 @@ export interface WsHealthReport {
   };
   /** Epoch seconds. */
   timestamp: number;
+  /** Cluster mode only: this node and its link to the cluster (`warning` while it is not `up`). */
+  cluster?: { node_id: string; state: BackplaneState };
 }
 
 interface Sample {
@@ -69,6 +72,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
     private readonly registry: ConnectionRegistry,
     private readonly queue: OutboundQueue,
     private readonly lifecycle: ConnectionLifecycle,
+    @Optional() private readonly backplane?: Backplane,
   ) {
     this.windowMs = settings.healthWindow * 1000;
     this.stepMs = Math.min(5000, Math.max(50, this.windowMs / 60));
@@ -96,6 +100,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
       window,
       windowSeconds: this.settings.healthWindow,
       shuttingDown: this.lifecycle.shuttingDown,
+      backplaneDown: this.backplane?.clustered === true && !this.backplane.connected,
     });
     const sent = this.stats.messagesSent;
     return {
@@ -120,6 +125,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
         },
       },
       timestamp: now / 1000,
+      ...(this.backplane?.clustered ? { cluster: { node_id: this.backplane.nodeId, state: this.backplane.state } } : {}),
     };
   }
 

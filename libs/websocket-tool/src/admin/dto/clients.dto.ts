@@ -24,6 +24,7 @@ export class ClientRowDto {
   @ApiProperty({ description: 'Messages it may still send now before being rate-limited' }) rate_limit_remaining!: number;
   @ApiProperty({ description: 'Rate-limit violations since it connected' }) rate_limit_violations!: number;
   @ApiProperty({ type: [String] }) topics!: string[];
+  @ApiPropertyOptional({ description: 'Node the client is connected to (cluster mode only)', example: 'web-1' }) node_id?: string;
 }
 
 /** Counts over all connected clients (not only the page). @publicApi */
@@ -42,6 +43,8 @@ export class ClientsResponseDto {
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
   @ApiProperty({ description: 'Epoch seconds' }) timestamp!: number;
+  @ApiPropertyOptional({ type: [String], description: 'Cluster mode: live nodes that did not answer in time (their clients are missing)' })
+  missing_nodes?: string[];
 }
 
 /** Paging, search and sort of `GET /ws/clients`. @publicApi */

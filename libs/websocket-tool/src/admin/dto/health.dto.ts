@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Events counted over the health window. @publicApi */
 export class HealthWindowDto {
@@ -23,10 +23,17 @@ export class HealthStatsDto {
   @ApiProperty({ type: HealthWindowDto }) window!: HealthWindowDto;
 }
 
+/** This node's link to the cluster. @publicApi */
+export class HealthClusterDto {
+  @ApiProperty({ example: 'web-1' }) node_id!: string;
+  @ApiProperty({ enum: ['connecting', 'up', 'down', 'closed'] }) state!: 'off' | 'connecting' | 'up' | 'down' | 'closed';
+}
+
 /** `GET /ws/health`: 200 when healthy or warning, 503 when critical or shutting down. @publicApi */
 export class HealthResponseDto {
   @ApiProperty({ enum: ['healthy', 'warning', 'critical'] }) status!: 'healthy' | 'warning' | 'critical';
   @ApiProperty({ type: [String], example: ['Messages are being rate-limited: 3 in the last 5 min'] }) issues!: string[];
   @ApiProperty({ type: HealthStatsDto }) stats!: HealthStatsDto;
   @ApiProperty({ description: 'Epoch seconds' }) timestamp!: number;
+  @ApiPropertyOptional({ type: HealthClusterDto, description: 'Cluster mode only' }) cluster?: HealthClusterDto;
 }

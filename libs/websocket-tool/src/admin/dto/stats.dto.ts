@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Hooks registered per event, under the original plugin's names. @publicApi */
 export class RegisteredHooksDto {
@@ -66,9 +66,41 @@ export class StatsHealthDto {
   @ApiProperty({ description: 'sent / (sent + failed) since start', example: 1 }) message_success_rate!: number;
 }
 
-/** `GET /ws/stats`. @publicApi */
-export class StatsResponseDto {
+/** The link of a node to the cluster (cluster mode). @publicApi */
+export class BackplaneStatusDto {
+  @ApiProperty({ example: 'web-1' }) node_id!: string;
+  @ApiProperty({ enum: ['off', 'connecting', 'up', 'down', 'closed'] }) state!: 'off' | 'connecting' | 'up' | 'down' | 'closed';
+  @ApiProperty({ type: String, nullable: true, description: 'Redis URL, credentials replaced by ***' }) redis!: string | null;
+  @ApiProperty({ description: 'Messages waiting for Redis to come back' }) outbox_size!: number;
+  @ApiProperty() outbox_capacity!: number;
+  @ApiProperty({ description: 'Messages dropped because the outbox was full' }) outbox_dropped!: number;
+  @ApiProperty({ description: 'Messages published to the other nodes' }) published!: number;
+  @ApiProperty({ description: 'Messages received from the other nodes' }) received!: number;
+  @ApiProperty({ description: 'Times the connection to Redis was lost' }) disconnects!: number;
+  @ApiProperty({ description: 'Clients of the other nodes known here' }) remote_clients!: number;
+}
+
+/** One node of the cluster in `GET /ws/stats`. @publicApi */
+export class ClusterNodeStatsDto {
+  @ApiProperty({ example: 'web-1' }) node_id!: string;
   @ApiProperty({ type: WsStatsDto }) stats!: WsStatsDto;
   @ApiProperty({ type: StatsHealthDto }) health!: StatsHealthDto;
+  @ApiProperty({ type: BackplaneStatusDto }) backplane!: BackplaneStatusDto;
+}
+
+/** The cluster part of `GET /ws/stats` (cluster mode only). @publicApi */
+export class ClusterStatsDto {
+  @ApiProperty({ description: 'The node that answered', example: 'web-1' }) node_id!: string;
+  @ApiProperty({ type: [ClusterNodeStatsDto], description: 'One row per node that answered, this one first' })
+  nodes!: ClusterNodeStatsDto[];
+  @ApiProperty({ type: [String], description: 'Live nodes that did not answer in time (their figures are not in the totals)' })
+  missing_nodes!: string[];
+}
+
+/** `GET /ws/stats`. @publicApi */
+export class StatsResponseDto {
+  @ApiProperty({ type: WsStatsDto, description: 'In cluster mode: totals over the nodes that answered' }) stats!: WsStatsDto;
+  @ApiProperty({ type: StatsHealthDto, description: "This node's health" }) health!: StatsHealthDto;
+  @ApiPropertyOptional({ type: ClusterStatsDto, description: 'Per-node rows (cluster mode only)' }) cluster?: ClusterStatsDto;
   @ApiProperty({ description: 'Epoch seconds', example: 1767268800.123 }) timestamp!: number;
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../config/resolve-settings.js';
+import { describeSettings } from '../admin/settings-view.js';
+import { resolveClusterConfig } from './cluster-config.js';
+import { redactRedisUrl } from './redis-url.js';
+
+const settings = (env: Record<string, string> = {}, redisUrl?: string) => resolveSettings(redisUrl === undefined ? {} : { redisUrl }, env);
+
+const attempt = () =>
+  resolveClusterConfig(settings(), {
+    redis: { url: 'http://user:s3cret@host' },
+    nodeId: 'has space',
+    presenceTtlSeconds: 0,
+    outboxSize: 1.5,
+    keyPrefix: '',
+    requestTimeoutSeconds: 100,
+  });
+
+describe('cluster settings', () => {
+  it('is off without a Redis URL, and an empty FP_WST_REDIS_URL counts as unset', () => {
+    expect(resolveClusterConfig(settings(), undefined)).toBeNull();
+    expect(resolveClusterConfig(settings({ FP_WST_REDIS_URL: '' }), undefined)).toBeNull();
+    expect(resolveClusterConfig(settings(), { nodeId: 'web-1' })).toBeNull();
+  });
+
+  it('is on with FP_WST_REDIS_URL alone, with the documented defaults', () => {
+    const config = resolveClusterConfig(settings({ FP_WST_REDIS_URL: 'redis://redis:6379' }), undefined);
+    expect(config).toMatchObject({
+      url: 'redis://redis:6379',
+      presenceTtlMs: 10_000,
+      outboxSize: 1000,
+      keyPrefix: 'wst',
+      requestTimeoutMs: 2000,
+    });
+    expect(config?.nodeId).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+    expect(resolveClusterConfig(settings({ FP_WST_REDIS_URL: 'redis://redis:6379' }), undefined)?.nodeId).not.toBe(config?.nodeId);
+  });
+
+  it('takes FP_WST_REDIS_URL over cluster.redis.url over the redisUrl option', () => {
+    const cluster = {
+      redis: { url: 'redis://from-cluster:6379' },
+      nodeId: 'web-1',
+      presenceTtlSeconds: 3,
+      outboxSize: 5,
+      keyPrefix: 'app',
+    };
+    expect(resolveClusterConfig(settings({ FP_WST_REDIS_URL: 'redis://from-env:6379' }, 'redis://opt:1'), cluster)).toEqual({
+      url: 'redis://from-env:6379',
+      nodeId: 'web-1',
+      presenceTtlMs: 3000,
+      outboxSize: 5,
+      keyPrefix: 'app',
+      requestTimeoutMs: 2000,
+    });
+    expect(resolveClusterConfig(settings({}, 'redis://opt:1'), cluster)?.url).toBe('redis://from-cluster:6379');
+    expect(resolveClusterConfig(settings({}, 'redis://opt:1'), { nodeId: 'a' })?.url).toBe('redis://opt:1');
+  });
+
+  it('refuses bad options with one message per field, never echoing the URL', () => {
+    expect(attempt).toThrow(/cluster\.redis\.url"="\[redacted\]" is invalid: it must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(attempt).toThrow(/cluster\.nodeId"="has space"/);
+    expect(attempt).toThrow(/cluster\.presenceTtlSeconds"=0/);
+    expect(attempt).toThrow(/cluster\.outboxSize"=1\.5/);
+    expect(attempt).toThrow(/cluster\.keyPrefix"=""/);
+    expect(attempt).toThrow(/cluster\.requestTimeoutSeconds"=100/);
+    expect(attempt).not.toThrow(/s3cret/);
+  });
+
+  it('validates FP_WST_REDIS_URL without echoing it', () => {
+    expect(() => settings({ FP_WST_REDIS_URL: 'http://:s3cret@host' })).toThrow(
+      'FP_WST_REDIS_URL="[redacted]" is invalid: it must be empty (single node) or a redis:// or rediss:// URL',
+    );
+  });
+
+  it('shows the URL with its credentials replaced, in logs and the settings view', () => {
+    expect(redactRedisUrl('redis://:s3cret@redis:6379/2')).toBe('redis://***@redis:6379/2');
+    expect(redactRedisUrl('rediss://user:s3cret@redis')).toBe('rediss://***@redis');
+    expect(redactRedisUrl('redis://redis:6379')).toBe('redis://redis:6379');
+    const row = describeSettings(settings({ FP_WST_REDIS_URL: 'redis://:s3cret@redis:6379' })).find((s) => s.option === 'redisUrl');
+    expect(row).toMatchObject({ env: 'FP_WST_REDIS_URL', value: 'redis://***@redis:6379', source: 'env' });
+  });
+});

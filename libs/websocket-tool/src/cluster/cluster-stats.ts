@@ -1,0 +1,130 @@
+import type { ClientQuery, ClientSortKey } from '../admin/client-query.js';
+import type { ClientRowDto, ClientsSummaryDto } from '../admin/dto/clients.dto.js';
+import type { WsStatsDto } from '../admin/dto/stats.dto.js';
+
+/** Topic names a node sends with its stats, at most (the distinct count is exact below it). */
+export const MAX_TOPIC_NAMES = 10_000;
+
+/** One node's page of the cluster client list. @internal */
+export interface NodeClientPage {
+  total: number;
+  clients: ClientRowDto[];
+  summary: ClientsSummaryDto;
+}
+
+const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const SUMMED = [
+  'total_connections',
+  'total_disconnections',
+  'messages_received',
+  'messages_sent',
+  'messages_failed',
+  'queue_overflows',
+  'heartbeat_timeouts',
+  'total_active_connections',
+  'active_named_connections',
+  'active_anonymous_connections',
+  'queue_size',
+  'max_queue_size',
+  'supervisor_restarts',
+  'rate_limited_messages',
+  'rate_limited_connections',
+  'rate_limit_disconnects',
+  'rejected_handshakes',
+] as const satisfies readonly (keyof WsStatsDto)[];
+
+const RATES = ['received_per_sec', 'sent_per_sec', 'failed_per_sec'] as const satisfies readonly (keyof WsStatsDto)[];
+
+function mergeTop<K extends string>(
+  lists: Array<Array<Record<K, string> & { count: number }>>,
+  key: K,
+): Array<Record<K, string> & { count: number }> {
+  const counts = new Map<string, number>();
+  for (const list of lists) for (const entry of list) counts.set(entry[key], (counts.get(entry[key]) ?? 0) + entry.count);
+  return [...counts]
+    .toSorted((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 10)
+    .map(([name, count]) => ({ [key]: name, count }) as Record<K, string> & { count: number });
+}
+
+/**
+ * Cluster totals: counters, gauges and rates are summed, queue utilization
+ * is recomputed from the sums, top lists are merged, and `active_topics`
+ * counts distinct topic names. Fields that describe the answering node
+ * (`is_shutdown`, handlers and hooks) are taken from `rows[0]`.
+ *
+ * @internal
+ */
+export function sumStats(rows: readonly WsStatsDto[], topicNames: readonly (readonly string[])[]): WsStatsDto {
+  const first = rows[0];
+  const total = { ...first, disconnections_by_reason: { ...first.disconnections_by_reason } };
+  for (const key of SUMMED) total[key] = rows.reduce((sum, r) => sum + r[key], 0);
+  for (const key of RATES)
+    total[key] = round(
+      rows.reduce((sum, r) => sum + r[key], 0),
+      3,
+    );
+  total.queue_utilization = round(total.max_queue_size > 0 ? total.queue_size / total.max_queue_size : 0, 4);
+  const reasons: Record<string, number> = {};
+  for (const r of rows) for (const [reason, n] of Object.entries(r.disconnections_by_reason)) reasons[reason] = (reasons[reason] ?? 0) + n;
+  total.disconnections_by_reason = reasons;
+  total.top_rate_limited_clients = mergeTop(
+    rows.map((r) => r.top_rate_limited_clients),
+    'client_id',
+  );
+  total.top_rate_limited_ips = mergeTop(
+    rows.map((r) => r.top_rate_limited_ips),
+    'ip',
+  );
+  const topics = new Set<string>();
+  for (const names of topicNames) for (const name of names) topics.add(name);
+  total.active_topics = Math.max(topics.size, ...rows.map((r) => r.active_topics));
+  return total;
+}
+
+/** Sums the client summaries of the nodes. @internal */
+export function sumSummaries(summaries: readonly ClientsSummaryDto[]): ClientsSummaryDto {
+  const total: ClientsSummaryDto = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0 };
+  for (const s of summaries) {
+    total.total_clients += s.total_clients;
+    total.named_clients += s.named_clients;
+    total.anonymous_clients += s.anonymous_clients;
+    total.healthy_clients += s.healthy_clients;
+  }
+  return total;
+}
+
+function rowKey(sort: ClientSortKey): (row: ClientRowDto) => string | number {
+  switch (sort) {
+    case 'last_pong':
+      return (row) => row.last_pong ?? 0;
+    case 'topics':
+      return (row) => row.topics.length;
+    default:
+      return (row) => row[sort];
+  }
+}
+
+/**
+ * Merges the pages of the nodes into the requested page. Each node sent its
+ * first `offset + limit` matching rows in the requested order; unsorted, the
+ * nodes follow each other in the order given (this node first).
+ *
+ * @internal
+ */
+export function mergeClientPages(pages: readonly NodeClientPage[], query: ClientQuery): { total: number; clients: ClientRowDto[] } {
+  const total = pages.reduce((sum, p) => sum + p.total, 0);
+  const rows = pages.flatMap((p) => p.clients);
+  if (query.sort) {
+    const key = rowKey(query.sort);
+    const direction = query.order === 'desc' ? -1 : 1;
+    rows.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      const byKey = ka < kb ? -1 : ka > kb ? 1 : 0;
+      return (byKey || (a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : 0)) * direction;
+    });
+  }
+  return { total, clients: rows.slice(query.offset, query.offset + query.limit) };
+}
