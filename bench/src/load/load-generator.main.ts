@@ -5,6 +5,7 @@ import { envMs, exitWithParent } from '../shared/process-lifetime.js';
 import type { BenchConnection, BenchSink } from './bench-connection.interface.js';
 import { PayloadFactory } from './payload-factory.js';
 import type { ScenarioContext } from './scenario-context.js';
+import { runCluster } from './scenarios/cluster.scenario.js';
 import { runConnect } from './scenarios/connect.scenario.js';
 import { runEcho } from './scenarios/echo.scenario.js';
 import { runFanOut } from './scenarios/fan-out.scenario.js';
@@ -28,19 +29,16 @@ const log = (text: string): void => {
   process.stderr.write(`[load] ${text}\n`);
 };
 
-function opener(config: LoadConfig): (sink: BenchSink) => Promise<BenchConnection> {
+function opener(config: LoadConfig): (sink: BenchSink, port?: number) => Promise<BenchConnection> {
   const payloads = new PayloadFactory(config.payloadBytes);
   const timeout = config.connectTimeoutMs;
   switch (config.protocol) {
-    case 'socket-io': {
-      const url = `http://${BENCH_HOST}:${config.port}`;
-      return (sink) => SocketIoBenchConnection.open(url, payloads, sink, timeout);
-    }
+    case 'socket-io':
+      return (sink, port = config.port) => SocketIoBenchConnection.open(`http://${BENCH_HOST}:${port}`, payloads, sink, timeout);
     case 'websocket-tool':
     case 'event-data': {
-      const url = `ws://${BENCH_HOST}:${config.port}${WS_PATH}`;
       const codec = config.protocol === 'websocket-tool' ? WEBSOCKET_TOOL_CODEC : EVENT_DATA_CODEC;
-      return (sink) => WsBenchConnection.open(url, codec, payloads, sink, timeout);
+      return (sink, port = config.port) => WsBenchConnection.open(`ws://${BENCH_HOST}:${port}${WS_PATH}`, codec, payloads, sink, timeout);
     }
   }
 }
@@ -57,6 +55,8 @@ function run(ctx: ScenarioContext, scenario: ScenarioConfig): Promise<LoadResult
       return runMemory(ctx, scenario);
     case 'topics':
       return runTopics(ctx, scenario);
+    case 'cluster':
+      return runCluster(ctx, scenario);
   }
 }
 

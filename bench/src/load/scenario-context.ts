@@ -12,19 +12,21 @@ export interface ScenarioContext {
   readonly server: ServerProbe;
   /** Latest `performance.now()` by which the scenario must be done. */
   readonly deadline: number;
-  open(sink: BenchSink): Promise<BenchConnection>;
+  /** Opens one client, to `port` (another node of a clustered target) or else to the target's `config.port`. */
+  open(sink: BenchSink, port?: number): Promise<BenchConnection>;
   log(text: string): void;
 }
 
-/** Opens `count` clients sharing `sink`; shortfalls are written to `notes`. */
+/** Opens `count` clients sharing `sink` (to `port`, or the target's port); shortfalls are written to `notes`. */
 export async function openClients(
   ctx: ScenarioContext,
   count: number,
   inFlight: number,
   sink: BenchSink,
   notes: string[],
+  port?: number,
 ): Promise<BenchConnection[]> {
-  const outcome = await connectAll(count, inFlight, () => ctx.open(sink), ctx.deadline);
+  const outcome = await connectAll(count, inFlight, () => ctx.open(sink, port), ctx.deadline);
   if (outcome.failures > 0) notes.push(`${outcome.failures} of ${count} connections failed (first: ${outcome.firstError})`);
   if (outcome.timedOut) notes.push(`connecting stopped at the deadline after ${outcome.connections.length} of ${count}`);
   ctx.log(`${outcome.connections.length}/${count} connected`);

@@ -8,6 +8,8 @@ export interface FigureDefinition {
   metric: string;
   label: string;
   better: 'higher' | 'lower';
+  /** The baseline's metric its ratio divides by, when not the same metric. */
+  ratioTo?: string;
 }
 
 /** One scenario of a preset: what the load generator does and against which targets. */
@@ -19,6 +21,8 @@ export interface ScenarioDefinition {
   figures: FigureDefinition[];
   /** The load generator is stopped after this long. */
   timeoutMs: number;
+  /** The target this scenario's ratios divide by, when not raw ws. */
+  baseline?: TargetId;
 }
 
 export interface BenchPreset {
@@ -56,6 +60,32 @@ const CONNECT_FIGURES: FigureDefinition[] = [
   { metric: 'serverCpuUsPerConnection', label: 'server CPU per connection (µs)', better: 'lower' },
   { metric: 'connectionsPerSec', label: 'connections/s', better: 'higher' },
 ];
+/** Targets of the cluster scenario; the one-node run with Redis is its baseline. */
+const CLUSTER: TargetId[] = ['cluster-1', 'cluster-2', 'websocket-tool'];
+const CLUSTER_FIGURES: FigureDefinition[] = [
+  { metric: 'deliveriesPerSec', label: 'deliveries/s, burst', better: 'higher' },
+  {
+    metric: 'crossNodeP50Ms',
+    label: 'latency p50 on the other node (ms; ratio to the 1-node p50)',
+    better: 'lower',
+    ratioTo: 'sameNodeP50Ms',
+  },
+  {
+    metric: 'crossNodeP99Ms',
+    label: 'latency p99 on the other node (ms; ratio to the 1-node p99)',
+    better: 'lower',
+    ratioTo: 'sameNodeP99Ms',
+  },
+  { metric: 'crossNodeAddedP50Ms', label: 'cross-node added latency p50 (ms)', better: 'lower' },
+  { metric: 'crossNodeAddedP99Ms', label: 'cross-node added latency p99 (ms)', better: 'lower' },
+  { metric: 'sameNodeP50Ms', label: "latency p50 on the publisher's node (ms)", better: 'lower' },
+  { metric: 'sameNodeP99Ms', label: "latency p99 on the publisher's node (ms)", better: 'lower' },
+  { metric: 'latencyP50Ms', label: 'burst latency p50 (ms)', better: 'lower' },
+  { metric: 'latencyP99Ms', label: 'burst latency p99 (ms)', better: 'lower' },
+  { metric: 'serverCpuUsPerDelivery', label: 'server CPU per delivery, all nodes (µs)', better: 'lower' },
+  { metric: 'redisCpuPct', label: 'Redis CPU during the burst (% of one core)', better: 'lower' },
+  { metric: 'loadGenCpuPct', label: 'load generator CPU (% of one core)', better: 'lower' },
+];
 const MEMORY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
@@ -71,6 +101,7 @@ interface Sizes {
   connect: [connections: number, inFlight: number];
   memory: [connections: number, idleMs: number];
   topics: [topics: number, subscribers: number, rounds: number];
+  cluster: [clients: number, broadcasts: number, probes: number];
   warmupMs: number;
   timeoutMs: number;
 }
@@ -85,6 +116,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
   const [connections, connectInFlight] = z.connect;
   const [idleConnections, idleMs] = z.memory;
   const [topics, subscribers, rounds] = z.topics;
+  const [clusterClients, clusterCount, probes] = z.cluster;
   const t = z.timeoutMs;
   return [
     {
@@ -157,10 +189,15 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
       figures: FAN_OUT_FIGURES,
       timeoutMs: t,
     },
-    // CLUSTER SCENARIO (not implemented yet): fan-out through two nodes sharing
-    // Redis versus one node. It belongs here as one more ScenarioDefinition
-    // (kind 'cluster'), with its own load-generator scenario in
-    // bench/src/load/scenarios and targets that start two app processes.
+    {
+      id: 'cluster',
+      title: `Cluster: ${n(clusterClients)} clients over 1 or 2 nodes, ${n(clusterCount)} broadcasts in a burst, then ${n(probes)} one at a time`,
+      targets: CLUSTER,
+      config: { kind: 'cluster', clients: clusterClients, broadcasts: clusterCount, warmupBroadcasts: 10, probes },
+      figures: CLUSTER_FIGURES,
+      timeoutMs: t,
+      baseline: 'cluster-1',
+    },
   ];
 }
 
@@ -173,6 +210,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     connect: [5000, 200],
     memory: [10_000, 30_000],
     topics: [1000, 10, 10],
+    cluster: [2000, 200, 200],
     warmupMs: 500,
     timeoutMs: 120_000,
   },
@@ -184,6 +222,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     connect: [1000, 100],
     memory: [1000, 3000],
     topics: [200, 10, 3],
+    cluster: [500, 50, 100],
     warmupMs: 300,
     timeoutMs: 45_000,
   },
@@ -195,6 +234,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     connect: [100, 20],
     memory: [100, 1000],
     topics: [50, 5, 2],
+    cluster: [50, 10, 20],
     warmupMs: 200,
     timeoutMs: 30_000,
   },

@@ -1,6 +1,6 @@
 import type { WireProtocol } from '../shared/load-config.interface.js';
 
-export type TargetId = 'raw' | 'raw-corked' | 'websocket-tool' | 'nest-ws' | 'socket-io';
+export type TargetId = 'raw' | 'raw-corked' | 'websocket-tool' | 'nest-ws' | 'socket-io' | 'cluster-1' | 'cluster-2';
 
 /** One server under test: its own process, started fresh for every run. */
 export interface TargetDefinition {
@@ -11,6 +11,11 @@ export interface TargetDefinition {
   args: string[];
   protocol: WireProtocol;
   description: string;
+  /**
+   * Run as a cluster: a Redis server of the benchmark's own on a spare port,
+   * and `nodes` processes of `entry`, each given its URL in `FP_WST_REDIS_URL`.
+   */
+  cluster?: { nodes: number };
 }
 
 /** Every ratio in a report divides by this target's median in the same run. */
@@ -56,6 +61,25 @@ export const TARGETS: readonly TargetDefinition[] = [
     args: [],
     protocol: 'socket-io',
     description: 'The same gateway on `@nestjs/platform-socket.io` (`IoAdapter`), driven by `socket.io-client` over WebSocket only.',
+  },
+  {
+    id: 'cluster-1',
+    label: 'WebSocketTool, 1 node + Redis',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: [],
+    protocol: 'websocket-tool',
+    description:
+      'The WebSocketTool target in cluster mode, alone: every broadcast is also published to a Redis server of its own (and its echo dropped).',
+    cluster: { nodes: 1 },
+  },
+  {
+    id: 'cluster-2',
+    label: 'WebSocketTool, 2 nodes + Redis',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: [],
+    protocol: 'websocket-tool',
+    description: 'Two processes of the WebSocketTool target sharing a Redis server of their own; half the clients on each.',
+    cluster: { nodes: 2 },
   },
 ];
 

@@ -7,6 +7,7 @@ import { parseOptions, USAGE } from './bench-options.js';
 import { presetFor, type BenchPreset, type ScenarioDefinition } from './bench-presets.js';
 import { BASELINE_TARGET, TARGETS, targetById, type TargetDefinition } from './bench-targets.js';
 import { installCleanupHandlers } from './child-processes.js';
+import { clusterFindings } from './cluster-findings.js';
 import { clockTicksPerSecond, machineInfo } from './machine-info.js';
 import { formatValue, markdownReport } from './markdown-report.js';
 import { runOnce, type RunEnvironment, type RunRecord } from './run-once.js';
@@ -67,6 +68,7 @@ function peakConnections(s: ScenarioDefinition): number {
   switch (c.kind) {
     case 'fan-out':
     case 'echo':
+    case 'cluster':
       return c.clients + 1;
     case 'connect':
     case 'memory':
@@ -148,8 +150,9 @@ async function main(): Promise<void> {
   machine.loadAverageAtEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
   const summary = summarize(preset, records);
   const goals = checkGoals(summary);
+  const cluster = clusterFindings(summary);
   const wallSeconds = (Date.now() - started.getTime()) / 1000;
-  const markdown = markdownReport({ preset, machine, startedAt, wallSeconds, runs: records, summary, goals });
+  const markdown = markdownReport({ preset, machine, startedAt, wallSeconds, runs: records, summary, goals, cluster });
   mkdirSync(resultsDir, { recursive: true });
   const base = join(resultsDir, `${startedAt.replace(/:/g, '-')}${preset.mode === 'full' ? '' : `-${preset.mode}`}`);
   const json = {
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
     runs: records,
     summary,
     goals,
+    cluster,
   };
   writeFileSync(`${base}.json`, JSON.stringify(json, null, 2) + '\n');
   writeFileSync(`${base}.md`, markdown);

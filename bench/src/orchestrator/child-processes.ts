@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /** Every child this orchestrator started and that has not exited yet. */
-const live = new Set<ChildProcess>();
+const live = new Set<TrackedChild>();
 
 /** Lines a child printed last, for error messages. */
 const TAIL_LINES = 20;
@@ -14,6 +14,54 @@ export interface TrackedChild {
   exited: Promise<number | string>;
   /** The last lines of stdout and stderr. */
   tail(): string;
+  /** Signals the child, or its whole process group if it was started as one. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Starts `command <args>` with piped stdio and tracks it until it exits.
+ * With `group`, the child leads a process group of its own and is signalled
+ * as a group, so a wrapper (`timeout`) and what it runs stop together.
+ */
+export function spawnTracked(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  group = false,
+): TrackedChild {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env, detached: group });
+  const lines: string[] = [];
+  const keep = (line: string, stream: 'stdout' | 'stderr') => {
+    lines.push(line);
+    if (lines.length > TAIL_LINES) lines.shift();
+    onLine(line, stream);
+  };
+  createInterface({ input: child.stdout }).on('line', (line) => keep(line, 'stdout'));
+  createInterface({ input: child.stderr }).on('line', (line) => keep(line, 'stderr'));
+  child.stdin.on('error', () => undefined);
+  const kill = (signal: NodeJS.Signals): void => {
+    try {
+      if (group && child.pid !== undefined) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const exited = new Promise<number | string>((resolve) => {
+    // Both events come after this function returned, so `tracked` is set by then.
+    child.once('exit', (code, signal) => {
+      live.delete(tracked);
+      resolve(code ?? signal ?? 'unknown');
+    });
+    child.once('error', (err) => {
+      live.delete(tracked);
+      resolve(`spawn error: ${err.message}`);
+    });
+  });
+  const tracked: TrackedChild = { process: child, exited, tail: () => lines.join('\n'), kill };
+  live.add(tracked);
+  return tracked;
 }
 
 /**
@@ -27,28 +75,7 @@ export function spawnNode(
   env: NodeJS.ProcessEnv,
   onLine: (line: string, stream: 'stdout' | 'stderr') => void,
 ): TrackedChild {
-  const child = spawn(process.execPath, [...nodeFlags, file, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
-  live.add(child);
-  const lines: string[] = [];
-  const keep = (line: string, stream: 'stdout' | 'stderr') => {
-    lines.push(line);
-    if (lines.length > TAIL_LINES) lines.shift();
-    onLine(line, stream);
-  };
-  createInterface({ input: child.stdout }).on('line', (line) => keep(line, 'stdout'));
-  createInterface({ input: child.stderr }).on('line', (line) => keep(line, 'stderr'));
-  child.stdin.on('error', () => undefined);
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      live.delete(child);
-      resolve(code ?? signal ?? 'unknown');
-    });
-    child.once('error', (err) => {
-      live.delete(child);
-      resolve(`spawn error: ${err.message}`);
-    });
-  });
-  return { process: child, exited, tail: () => lines.join('\n') };
+  return spawnTracked(process.execPath, [...nodeFlags, file, ...args], env, onLine);
 }
 
 const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> =>
@@ -63,9 +90,9 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> =>
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone (or after a last bounded wait). */
 export async function stopChild(child: TrackedChild, graceMs = 3000): Promise<void> {
   if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  child.process.kill('SIGTERM');
+  child.kill('SIGTERM');
   if ((await within(child.exited, graceMs)) !== 'timeout') return;
-  child.process.kill('SIGKILL');
+  child.kill('SIGKILL');
   await within(child.exited, 2000);
 }
 

@@ -1,4 +1,5 @@
 import type { GoalCheck } from './bench-goals.js';
+import { clusterFindingsMarkdown, type ClusterFindings } from './cluster-findings.js';
 import type { BenchPreset } from './bench-presets.js';
 import { BASELINE_TARGET, targetById, type TargetId } from './bench-targets.js';
 import type { MachineInfo } from './machine-info.js';
@@ -30,6 +31,8 @@ export interface ReportInput {
   runs: RunRecord[];
   summary: Summary;
   goals: GoalCheck[];
+  /** The cluster scenario's answers, when it ran. */
+  cluster: ClusterFindings | null;
 }
 
 /** The results as Markdown: machine, goals, one table per scenario, and every run that had a problem. */
@@ -48,28 +51,34 @@ export function markdownReport(input: ReportInput): string {
       'Every figure includes that contention; compare medians and ratios within this run, not absolute figures across runs or machines.',
     '',
     `${preset.repetitions} repetition(s) per target, targets alternated run by run; a fresh server process for every run. ` +
-      `Cells: median ×ratio to raw ws (min–max over the repetitions); † = some deliveries or connections missing. ` +
+      `Cells: median ×ratio to raw ws, or to the baseline a table names (min–max over the repetitions); † = some deliveries or connections missing. ` +
       `Whole run: ${Math.round(input.wallSeconds)} s.`,
     '',
   );
-  if (preset.mode !== 'full') out.push(`> ${preset.mode} mode uses small sizes: these figures do not answer the goals below.`, '');
+  if (preset.mode !== 'full') out.push(`> ${preset.mode} mode uses small sizes: these figures do not answer the performance goals.`, '');
 
-  out.push('## Goals', '', '| Goal | Measured (median) | Met |', '|---|---|---|');
-  for (const g of input.goals) out.push(`| ${g.goal} | ${g.measured} | ${g.met === null ? 'n/a' : g.met ? 'yes' : '**no**'} |`);
-  out.push('');
+  // A run limited to scenarios no goal is about (--scenarios cluster) has no goals table.
+  if (input.goals.some((g) => g.met !== null)) {
+    out.push('## Goals', '', '| Goal | Measured (median) | Met |', '|---|---|---|');
+    for (const g of input.goals) out.push(`| ${g.goal} | ${g.measured} | ${g.met === null ? 'n/a' : g.met ? 'yes' : '**no**'} |`);
+    out.push('');
+  }
 
   for (const scenario of preset.scenarios) {
     const byTarget = summary[scenario.id];
     if (!byTarget) continue;
     const targets = scenario.targets.filter((t) => byTarget[t] !== undefined) as TargetId[];
     if (targets.length === 0) continue;
+    const baseline = scenario.baseline ?? BASELINE_TARGET;
     out.push(`## ${scenario.title}`, '');
+    if (scenario.baseline) out.push(`Ratios in this table are to **${targetById(scenario.baseline).label}** of this run.`, '');
     out.push(`| Figure | ${targets.map((t) => targetById(t).label).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
     for (const f of scenario.figures) {
       const arrow = f.better === 'higher' ? '↑' : '↓';
-      out.push(`| ${f.label} ${arrow} | ${targets.map((t) => cell(byTarget[t]?.[f.metric], t === BASELINE_TARGET)).join(' | ')} |`);
+      out.push(`| ${f.label} ${arrow} | ${targets.map((t) => cell(byTarget[t]?.[f.metric], t === baseline)).join(' | ')} |`);
     }
     out.push('');
+    if (scenario.config.kind === 'cluster' && input.cluster) out.push(...clusterFindingsMarkdown(input.cluster), '');
   }
 
   const problems = input.runs.filter((r) => r.status !== 'ok' || (r.result && (r.result.notes.length > 0 || !r.result.complete)));

@@ -7,6 +7,7 @@ import type { LoadResult } from '../shared/load-result.interface.js';
 import type { BenchPreset, ScenarioDefinition } from './bench-presets.js';
 import type { TargetDefinition } from './bench-targets.js';
 import { spawnNode, stopChild, type TrackedChild } from './child-processes.js';
+import { startBenchRedis, type BenchRedis } from './redis-server.js';
 
 /** How long a target may take to print its ready line. */
 const READY_TIMEOUT_MS = 30_000;
@@ -50,12 +51,19 @@ const parseLine = (line: string, key: string): unknown => {
   }
 };
 
+interface StartedNode {
+  child: TrackedChild;
+  port: number;
+}
+
 async function startTarget(
   env: RunEnvironment,
   target: TargetDefinition,
   lifetimeMs: number,
   memoryFile: string,
-): Promise<{ child: TrackedChild; port: number }> {
+  extraEnv: Record<string, string> = {},
+  name: string = target.id,
+): Promise<StartedNode> {
   let onReady: ((port: number) => void) | undefined;
   const ready = new Promise<number>((resolve) => {
     onReady = resolve;
@@ -64,11 +72,11 @@ async function startTarget(
     ['--expose-gc'],
     join(env.distDir, target.entry),
     target.args,
-    childEnv({ BENCH_MAX_LIFETIME_MS: String(lifetimeMs), BENCH_MEMORY_FILE: memoryFile }),
+    childEnv({ ...extraEnv, BENCH_MAX_LIFETIME_MS: String(lifetimeMs), BENCH_MEMORY_FILE: memoryFile }),
     (line, stream) => {
       const announced = parseLine(line, READY_LINE_KEY) as { port?: unknown } | undefined;
       if (typeof announced?.port === 'number') onReady?.(announced.port);
-      else if (env.verbose) env.write(`    [${target.id} ${stream}] ${line}\n`);
+      else if (env.verbose) env.write(`    [${name} ${stream}] ${line}\n`);
     },
   );
   let timer: NodeJS.Timeout | undefined;
@@ -80,7 +88,31 @@ async function startTarget(
   clearTimeout(timer);
   if (typeof outcome === 'number') return { child, port: outcome };
   await stopChild(child);
-  throw new Error(`target ${target.id} ${outcome}:\n${child.tail()}`);
+  throw new Error(`target ${name} ${outcome}:\n${child.tail()}`);
+}
+
+/**
+ * Starts every node of a clustered target at once, each with the Redis URL
+ * passed explicitly (the children's environment has no `FP_WST_*` of ours).
+ * If one fails, the others are stopped before the error is thrown.
+ */
+async function startNodes(
+  env: RunEnvironment,
+  target: TargetDefinition,
+  lifetimeMs: number,
+  memoryFiles: string[],
+  redisUrl: string,
+): Promise<StartedNode[]> {
+  const settled = await Promise.allSettled(
+    memoryFiles.map((file, i) => startTarget(env, target, lifetimeMs, file, { FP_WST_REDIS_URL: redisUrl }, `${target.id} node ${i + 1}`)),
+  );
+  const nodes = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(nodes.map((node) => stopChild(node.child)));
+    throw failed.reason;
+  }
+  return nodes;
 }
 
 async function runLoadGenerator(env: RunEnvironment, config: LoadConfig, timeoutMs: number): Promise<LoadResult> {
@@ -110,7 +142,10 @@ async function runLoadGenerator(env: RunEnvironment, config: LoadConfig, timeout
   return result;
 }
 
-/** Starts the target, runs the load generator against it, stops both. Never throws. */
+/**
+ * Starts the target (for a clustered target: its Redis server, then its
+ * nodes), runs the load generator against it, stops them all. Never throws.
+ */
 export async function runOnce(
   env: RunEnvironment,
   scenario: ScenarioDefinition,
@@ -129,29 +164,43 @@ export async function runOnce(
     wallMs: Math.round(performance.now() - started),
     loadAverage1m: loadAverage(),
   });
-  let server: TrackedChild | undefined;
-  const memoryFile = join(tmpdir(), `websocket-tool-bench-${process.pid}-${order}.json`);
+  const nodes: StartedNode[] = [];
+  let redis: BenchRedis | undefined;
+  const lifetimeMs = scenario.timeoutMs + 60_000;
+  const memoryFiles = Array.from({ length: target.cluster?.nodes ?? 1 }, (_, i) =>
+    join(tmpdir(), `websocket-tool-bench-${process.pid}-${order}${i === 0 ? '' : `-${i + 1}`}.json`),
+  );
   try {
-    const launched = await startTarget(env, target, scenario.timeoutMs + 60_000, memoryFile);
-    server = launched.child;
-    const pid = server.process.pid;
-    if (pid === undefined) throw new Error(`target ${target.id} has no pid`);
+    if (target.cluster) {
+      redis = await startBenchRedis(lifetimeMs, (line) => {
+        if (env.verbose) env.write(`    [redis] ${line}\n`);
+      });
+      nodes.push(...(await startNodes(env, target, lifetimeMs, memoryFiles, redis.url)));
+    } else {
+      nodes.push(await startTarget(env, target, lifetimeMs, memoryFiles[0] as string));
+    }
+    const pids = nodes.map((node) => node.child.process.pid);
+    const [first, ...peers] = nodes;
+    if (!first || pids.some((pid) => pid === undefined)) throw new Error(`target ${target.id} has no pid`);
     const config: LoadConfig = {
       protocol: target.protocol,
-      port: launched.port,
-      serverPid: pid,
-      memoryFile,
+      port: first.port,
+      serverPid: pids[0] as number,
+      memoryFile: memoryFiles[0] as string,
       clockTicksPerSecond: env.clockTicksPerSecond,
       payloadBytes: env.preset.payloadBytes,
       connectTimeoutMs: env.preset.connectTimeoutMs,
       stallTimeoutMs: env.preset.stallTimeoutMs,
+      peers: peers.map((node, i) => ({ port: node.port, serverPid: pids[i + 1] as number })),
+      redisPid: redis?.pid,
       scenario: scenario.config,
     };
     return record({ status: 'ok', result: await runLoadGenerator(env, config, scenario.timeoutMs) });
   } catch (err) {
     return record({ status: 'failed', error: err instanceof Error ? err.message : String(err) });
   } finally {
-    if (server) await stopChild(server);
-    rmSync(memoryFile, { force: true });
+    await Promise.all(nodes.map((node) => stopChild(node.child)));
+    if (redis) await redis.stop();
+    for (const file of memoryFiles) rmSync(file, { force: true });
   }
 }

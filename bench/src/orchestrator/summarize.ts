@@ -9,7 +9,11 @@ export interface FigureSummary {
   max: number;
   /** Repetitions that produced the figure. */
   n: number;
-  /** Median over the baseline's median in the same run; null without a baseline. */
+  /**
+   * Median over the baseline's median in the same run (the scenario's
+   * baseline target, and the figure's `ratioTo` metric if it names one);
+   * null without a baseline.
+   */
   ratio: number | null;
   /** True if any repetition behind it was incomplete (lost messages or connections). */
   incomplete: boolean;
@@ -24,7 +28,7 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** Medians, spreads and ratios to the baseline, from the successful runs. */
+/** Medians, spreads and ratios to each scenario's baseline, from the successful runs. */
 export function summarize(preset: BenchPreset, runs: RunRecord[]): Summary {
   const summary: Summary = {};
   for (const scenario of preset.scenarios) {
@@ -47,10 +51,11 @@ export function summarize(preset: BenchPreset, runs: RunRecord[]): Summary {
       }
       byTarget[target] = figures;
     }
-    const baseline = byTarget[BASELINE_TARGET];
+    const baseline = byTarget[scenario.baseline ?? BASELINE_TARGET];
+    const ratioTo = new Map(scenario.figures.map((f) => [f.metric, f.ratioTo ?? f.metric]));
     for (const figures of Object.values(byTarget)) {
       for (const [metric, figure] of Object.entries(figures)) {
-        const base = baseline?.[metric]?.median;
+        const base = baseline?.[ratioTo.get(metric) ?? metric]?.median;
         figure.ratio = base !== undefined && base !== 0 ? figure.median / base : null;
       }
     }

@@ -44,7 +44,28 @@ export interface TopicsScenario {
   rounds: number;
 }
 
-export type ScenarioConfig = FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario;
+/**
+ * Fan-out through a cluster: the clients split evenly over the target's
+ * nodes, every broadcast sent to the first node. A burst of `broadcasts`
+ * measures deliveries/s; then `probes` broadcasts, each sent once the previous
+ * one reached every client, measure the latency on the publisher's node and
+ * on the other node. Against a single node every client is on that node.
+ */
+export interface ClusterScenario {
+  kind: 'cluster';
+  clients: number;
+  broadcasts: number;
+  warmupBroadcasts: number;
+  probes: number;
+}
+
+export type ScenarioConfig = FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario | ClusterScenario;
+
+/** Another node of a clustered target. */
+export interface PeerNode {
+  port: number;
+  serverPid: number;
+}
 
 /** Everything one load-generator process needs, passed as JSON in its environment. */
 export interface LoadConfig {
@@ -61,5 +82,9 @@ export interface LoadConfig {
   connectTimeoutMs: number;
   /** A wait for deliveries ends when nothing arrived for this long. */
   stallTimeoutMs: number;
+  /** The other nodes of a clustered target (`port` and `serverPid` are its first node); empty or absent otherwise. */
+  peers?: PeerNode[];
+  /** The Redis server a clustered target shares, for its CPU time. */
+  redisPid?: number;
   scenario: ScenarioConfig;
 }
