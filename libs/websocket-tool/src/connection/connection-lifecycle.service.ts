@@ -61,6 +61,9 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
       content: `Welcome ${connection.clientId}!`,
       meta: { event: 'connected', client_id: connection.clientId },
     });
+    // Written now rather than on the next consumer turn: the adapter has the
+    // socket corked, so it joins the 101 response in a single write.
+    this.queue.flush(connection);
     if (this.handlers.hasHooks('connect')) this.handlers.runHooks('connect', this.registry.toClient(connection));
     return connection;
   }

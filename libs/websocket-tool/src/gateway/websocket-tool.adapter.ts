@@ -8,6 +8,7 @@ import type { WebSocketServer } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { HANDSHAKE_RESULT, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { selectSubprotocol } from '../security/extract-token.js';
+import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 
@@ -19,13 +20,26 @@ type RegisteredServer = WebSocketServer & { path?: string; [WEBSOCKET_TOOL_GATEW
 const noop = () => undefined;
 
 /**
+ * Bytes per fragment (or per TCP read) that a legitimate client stays above on
+ * average. `ws` allows 16,384 fragments and 262,144 buffered reads per message
+ * whatever the payload limit, so a client trickling 1-byte fragments or 1-byte
+ * TCP segments could make the server hold 2 to 4 MiB of small buffers. Scaled
+ * to `maxPayloadBytes` (1,024 of each for the default 64 KiB), an attacker
+ * costs about the payload limit itself; past the limit `ws` closes with 1008.
+ */
+const MIN_BYTES_PER_PART = 64;
+const partLimit = (maxPayloadBytes: number, wsDefault: number): number =>
+  Math.min(wsDefault, Math.max(1024, Math.ceil(maxPayloadBytes / MIN_BYTES_PER_PART)));
+
+/**
  * The `@nestjs/platform-ws` adapter, extended for WebSocketTool:
  *
  * - routes `<path>` and `<path>/<clientId>` to the WebSocketTool gateway
  *   (the stock adapter matches upgrade paths exactly);
  * - runs the handshake checks (client id, capacity, per-IP rate, shutdown)
  *   before accepting, answering refusals with a plain HTTP status;
- * - applies `maxPayloadBytes` and `perMessageDeflate` from the settings;
+ * - applies `maxPayloadBytes` and `perMessageDeflate` from the settings, and
+ *   caps fragments and buffered reads per message to match the payload limit;
  * - answers upgrades to unknown paths with 404 instead of dropping the socket.
  *
  * Other gateways in the app keep working as with the stock adapter.
@@ -43,7 +57,10 @@ export class WebSocketToolAdapter extends WsAdapter {
     { server: http.Server; listener: (request: http.IncomingMessage, socket: Duplex, head: Buffer) => void }
   >();
   private handshake: HandshakeService | null = null;
-  private readonly handshakeTimers = new WeakMap<Duplex, NodeJS.Timeout>();
+  private lifecycle: ConnectionLifecycle | null = null;
+  /** Connections that have not sent a complete request yet, with their deadline (slowloris guard). */
+  private readonly awaitingRequest = new Map<Duplex, number>();
+  private slowHandshakeSweep: NodeJS.Timeout | null = null;
 
   constructor(private readonly appContext: INestApplicationContext) {
     super(appContext);
@@ -57,6 +74,8 @@ export class WebSocketToolAdapter extends WsAdapter {
         ...rest,
         path: settings.path,
         maxPayload: settings.maxPayloadBytes,
+        maxFragments: partLimit(settings.maxPayloadBytes, 16 * 1024),
+        maxBufferedChunks: partLimit(settings.maxPayloadBytes, 256 * 1024),
         perMessageDeflate: settings.perMessageDeflate,
         // A browser that offered ["bearer", <token>] needs "bearer" echoed back.
         handleProtocols: (offered: Set<string>) => selectSubprotocol(offered),
@@ -160,7 +179,21 @@ export class WebSocketToolAdapter extends WsAdapter {
     }
     if (socket.destroyed) return;
     (request as unknown as Record<symbol, unknown>)[HANDSHAKE_RESULT] = decision.result;
-    server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+    const lifecycle: ConnectionLifecycle = this.lifecycle ?? this.appContext.get(ConnectionLifecycle, { strict: false });
+    this.lifecycle = lifecycle;
+    const result = decision.result;
+    // The 101 response and the welcome message (written synchronously on
+    // connection) leave in one write.
+    const raw = socket as Duplex & { cork?: () => void; uncork?: () => void };
+    raw.cork?.();
+    try {
+      // Accepted sockets go straight to the connection lifecycle: the gateway's
+      // generic per-connection pipeline (rxjs subjects, disconnect bindings)
+      // would only repeat what the lifecycle does, at a cost on every handshake.
+      server.handleUpgrade(request, socket, head, (ws) => lifecycle.accept(ws, result));
+    } finally {
+      raw.uncork?.();
+    }
   }
 
   private handshakeTimeoutMs(): number {
@@ -173,24 +206,32 @@ export class WebSocketToolAdapter extends WsAdapter {
    */
   private guardSlowHandshakes(server: http.Server): void {
     const timeoutMs = this.handshakeTimeoutMs();
-    server.on('connection', (socket: Duplex) => {
-      const timer = setTimeout(() => rejectUpgrade(socket, 408, 'Request Timeout'), timeoutMs);
-      timer.unref();
-      this.handshakeTimers.set(socket, timer);
-      socket.once('close', () => this.clearHandshakeTimer(socket));
-    });
-    server.on('request', (request: http.IncomingMessage) => this.clearHandshakeTimer(request.socket));
+    server.on('connection', (socket: Duplex) => this.awaitingRequest.set(socket, Date.now() + timeoutMs));
+    server.on('request', (request: http.IncomingMessage) => this.awaitingRequest.delete(request.socket));
+    // One sweep for all pending connections instead of a timer per connection.
+    this.slowHandshakeSweep ??= setInterval(() => this.sweepSlowHandshakes(), Math.min(1000, Math.max(100, timeoutMs / 4)));
+    this.slowHandshakeSweep.unref();
   }
 
-  private clearHandshakeTimer(socket: Duplex): void {
-    const timer = this.handshakeTimers.get(socket);
-    if (timer) {
-      clearTimeout(timer);
-      this.handshakeTimers.delete(socket);
+  private sweepSlowHandshakes(): void {
+    const now = Date.now();
+    for (const [socket, deadline] of this.awaitingRequest) {
+      if (socket.destroyed) this.awaitingRequest.delete(socket);
+      else if (deadline <= now) {
+        this.awaitingRequest.delete(socket);
+        rejectUpgrade(socket, 408, 'Request Timeout');
+      }
     }
   }
 
+  private clearHandshakeTimer(socket: Duplex): void {
+    this.awaitingRequest.delete(socket);
+  }
+
   override async dispose(): Promise<void> {
+    if (this.slowHandshakeSweep) clearInterval(this.slowHandshakeSweep);
+    this.slowHandshakeSweep = null;
+    this.awaitingRequest.clear();
     for (const { server, listener } of this.ownListeners.values()) server.off('upgrade', listener);
     this.ownListeners.clear();
     await super.dispose();

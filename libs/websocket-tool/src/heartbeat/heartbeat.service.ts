@@ -64,7 +64,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
         continue;
       }
       connection.lastPing = now;
-      this.queue.enqueue(connection, ping);
+      this.queue.sendNow(connection, ping);
       try {
         connection.socket.ping();
       } catch {

@@ -26,7 +26,21 @@ import { WsHandlerRegistry, type HandlerEntry } from './ws-handler-registry.js';
 import type { WsMessageContext } from './ws-message-context.js';
 
 const MAX_TYPE_LENGTH = 200;
+/**
+ * Frames of one connection handled in a row before the event loop serves the
+ * others. `ws` emits every frame of a TCP read at once: a client pipelining
+ * a few thousand requests within its rate limit would otherwise hold the loop
+ * for tens of milliseconds while everyone else waits.
+ */
+const FRAMES_PER_TURN = 64;
 type Correlation = string | number | undefined;
+type InboundData = Buffer | ArrayBuffer | Buffer[];
+
+/** Frames a connection sent past its turn, handled on the next turns in order. */
+interface Backlog {
+  frames: Array<{ data: InboundData; isBinary: boolean }>;
+  head: number;
+}
 
 /** A handler call that has not settled yet, watched for `handlerTimeout`. */
 interface InFlight {
@@ -59,6 +73,15 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly handlerTimeoutMs: number;
   /** Called with a handler's message type and run time in ms when it settles (metrics); null costs nothing. */
   onHandlerSettled: ((type: string, ms: number) => void) | null = null;
+  /** The connection whose frames are being handled in a row, and how many so far this turn. */
+  private runConnection: ClientConnection | null = null;
+  private runLength = 0;
+  private runResetScheduled = false;
+  private readonly endRun = () => {
+    this.runResetScheduled = false;
+    this.runConnection = null;
+  };
+  private readonly backlogs = new Map<ClientConnection, Backlog>();
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
@@ -84,8 +107,52 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     this.timeoutTimer = null;
   }
 
-  /** Entry point for every frame a client sends. */
-  handle(connection: ClientConnection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  /**
+   * Entry point for every frame a client sends. A connection that used up
+   * its turn (`FRAMES_PER_TURN` frames in a row) stops being read; the rest
+   * of its frames wait, in order, for the next turns of the event loop.
+   */
+  handle(connection: ClientConnection, data: InboundData, isBinary: boolean): void {
+    const backlog = this.backlogs.size > 0 ? this.backlogs.get(connection) : undefined;
+    if (backlog) {
+      backlog.frames.push({ data, isBinary });
+      return;
+    }
+    if (connection === this.runConnection) {
+      if (++this.runLength > FRAMES_PER_TURN) {
+        this.backlogs.set(connection, { frames: [{ data, isBinary }], head: 0 });
+        connection.socket.pause();
+        setImmediate(() => this.drainBacklog(connection));
+        return;
+      }
+    } else {
+      this.runConnection = connection;
+      this.runLength = 1;
+      if (!this.runResetScheduled) {
+        this.runResetScheduled = true;
+        setImmediate(this.endRun);
+      }
+    }
+    this.process(connection, data, isBinary);
+  }
+
+  private drainBacklog(connection: ClientConnection): void {
+    const backlog = this.backlogs.get(connection) as Backlog;
+    const end = Math.min(backlog.frames.length, backlog.head + FRAMES_PER_TURN);
+    while (backlog.head < end) {
+      const frame = backlog.frames[backlog.head];
+      backlog.frames[backlog.head++] = undefined as never;
+      this.process(connection, frame.data, frame.isBinary);
+    }
+    if (backlog.head < backlog.frames.length) {
+      setImmediate(() => this.drainBacklog(connection));
+      return;
+    }
+    this.backlogs.delete(connection);
+    connection.socket.resume();
+  }
+
+  private process(connection: ClientConnection, data: InboundData, isBinary: boolean): void {
     const now = Date.now();
     connection.lastSeen = now;
     connection.messagesReceived++;

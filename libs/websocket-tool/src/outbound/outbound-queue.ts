@@ -111,6 +111,11 @@ export class OutboundQueue implements OnApplicationShutdown {
       this.stats.queueOverflows++;
       return 'queue_full';
     }
+    if (connection.queued >= this.maxPerClient && this.socketTakesMore(connection)) {
+      // Replies to requests pipelined in one TCP read are all queued before any
+      // consumer runs; a client whose socket still takes data is not slow.
+      this.flush(connection);
+    }
     if (connection.queued >= this.maxPerClient) {
       this.stats.queueOverflows++;
       this.events?.slowConsumer(connection);
@@ -124,6 +129,29 @@ export class OutboundQueue implements OnApplicationShutdown {
       this.signal();
     }
     return 'queued';
+  }
+
+  /**
+   * Writes a frame at once when nothing is queued ahead of it for this client
+   * and its socket takes data; queues it otherwise. For a frame sent to every
+   * client in one go (the heartbeat's `system.ping`): queued, it would count
+   * against `maxQueueSize` until the consumers run, and with more clients than
+   * that the same last clients would miss it on every sweep.
+   */
+  sendNow(connection: ClientConnection, frame: OutboundFrame): EnqueueOutcome {
+    if (connection.closing) return 'closed';
+    if (connection.queued > 0 || !this.socketTakesMore(connection)) return this.enqueue(connection, frame);
+    this.onFrameWritten?.(0);
+    try {
+      connection.socket.send(frame.data, TEXT_FRAME, connection.onSent);
+    } catch (err) {
+      this.recordSendResult(connection, err as Error);
+    }
+    return 'queued';
+  }
+
+  private socketTakesMore(connection: ClientConnection): boolean {
+    return connection.socket.readyState === OPEN && connection.socket.bufferedAmount <= this.hwm;
   }
 
   /** Drops everything queued for a connection that is going away. */
