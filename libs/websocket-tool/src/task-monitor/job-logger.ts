@@ -3,6 +3,7 @@ import type { TaskLogger, TaskLogLevel } from './task-event.interface.js';
 import { jobLogPublishFailedMessage } from './task-monitor.messages.js';
 import { TaskMonitor } from './task-monitor.service.js';
 import { formatLogMessage, toWireLevel } from './task-text.js';
+import { taskLoggerMethods } from './task-logger-methods.js';
 
 /** Name of the custom BullMQ queue event that carries a job's log line. @publicApi */
 export const JOB_LOG_EVENT = 'websocket-tool.log';
@@ -81,13 +82,5 @@ export function createJobLogger(job: JobLogTarget, via: TaskMonitor | JobEventPu
       chain = chain.then(() => write(level, line));
       return chain;
     };
-  return {
-    debug: at('debug'),
-    verbose: at('verbose'),
-    info: at('info'),
-    log: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-  };
+  return taskLoggerMethods(at);
 }

@@ -32,6 +32,7 @@ import {
 } from './task-monitor.messages.js';
 import { TaskStore, type TrackedTask } from './task-store.js';
 import { clampText, errorText, formatLogMessage, MAX_TASK_RESULT_LENGTH, toWireLevel } from './task-text.js';
+import { taskLoggerMethods } from './task-logger-methods.js';
 
 /** Name of the retention sweep in the `SchedulerRegistry`. */
 export const TASK_RETENTION_INTERVAL_NAME = 'websocket-tool:task-retention';
@@ -266,15 +267,7 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
 
   private createLogger(taskId: string): TaskLogger {
     const at = (level: TaskLogLevel) => (message: unknown) => void this.log(taskId, level, message);
-    return {
-      debug: at('debug'),
-      verbose: at('verbose'),
-      info: at('info'),
-      log: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      fatal: at('fatal'),
-    };
+    return taskLoggerMethods(at);
   }
 
   private checkId(taskId: unknown): asserts taskId is string {
