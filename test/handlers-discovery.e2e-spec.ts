@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { BroadcastService } from '@websocket-tool/nestjs';
 import { WsTestClient } from './utils/ws-test-client.js';
+import { waitFor } from './reliability/support/wait-for.js';
 import {
   DuplicateHandlerA,
   DuplicateHandlerB,
@@ -50,6 +52,14 @@ describe('handler discovery and Nest enhancers', () => {
     t = await createTestApp({ perMessageDeflate: true });
     const compressed = await WsTestClient.connect(`${t.ws}/ws`, { perMessageDeflate: true });
     expect(compressed.socket.extensions).toMatch(/permessage-deflate/);
+    // Compressed connections are framed by ws itself: messages queued in one
+    // tick, small and large, still arrive whole and in order.
+    const broadcast = t.app.get(BroadcastService);
+    const big = 'x'.repeat(200_000);
+    for (let i = 0; i < 5; i++) broadcast.broadcast({ type: 'deflated', content: { i, big: i === 2 ? big : '' } });
+    await waitFor(() => compressed.ofType('deflated').length === 5, 'five compressed messages');
+    expect(compressed.ofType('deflated').map((m) => (m.content as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+    expect((compressed.ofType('deflated')[2].content as { big: string }).big).toBe(big);
     compressed.close();
   });
 });

@@ -68,13 +68,16 @@ describe('outbound queue: overflow, slow consumers, send errors, supervisor, shu
     const registry = t.app.get(ConnectionRegistry);
     const stats = t.app.get(WsStatsService);
     const c = await WsTestClient.connect(`${t.ws}/ws/flaky`);
-    const socket = registry.get('flaky')!.socket;
-    const realSend = socket.send.bind(socket);
+    // Messages are written to the TCP socket under the WebSocket: make those
+    // writes fail (text frames only, so the close frame still gets out).
+    const socket = registry.get('flaky')!.rawSocket!;
+    const realWrite = socket.write.bind(socket) as (data: Buffer, cb?: (err?: Error | null) => void) => boolean;
     let failing = true;
-    socket.send = ((data: Buffer, options: object, cb: (err?: Error) => void) => {
-      if (failing) process.nextTick(() => cb(new Error('write failed')));
-      else realSend(data, options, cb);
-    }) as typeof socket.send;
+    socket.write = ((data: Buffer, cb?: (err?: Error | null) => void) => {
+      if (!failing || data[0] !== 0x81) return realWrite(data, cb);
+      process.nextTick(() => cb?.(new Error('write failed')));
+      return true;
+    }) as typeof socket.write;
 
     broadcast.sendToClient('flaky', { type: 'f1' });
     broadcast.sendToClient('flaky', { type: 'f2' });

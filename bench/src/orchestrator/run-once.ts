@@ -51,6 +51,12 @@ const parseLine = (line: string, key: string): unknown => {
   }
 };
 
+/**
+ * Extra node flags for the targets from `BENCH_TARGET_NODE_FLAGS`, to profile
+ * one (`--cpu-prof --cpu-prof-dir=/tmp/prof`). Not used by the figures.
+ */
+const targetNodeFlags = (): string[] => (process.env.BENCH_TARGET_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 interface StartedNode {
   child: TrackedChild;
   port: number;
@@ -69,7 +75,7 @@ async function startTarget(
     onReady = resolve;
   });
   const child = spawnNode(
-    ['--expose-gc'],
+    ['--expose-gc', ...targetNodeFlags()],
     join(env.distDir, target.entry),
     target.args,
     childEnv({ ...extraEnv, BENCH_MAX_LIFETIME_MS: String(lifetimeMs), BENCH_MEMORY_FILE: memoryFile }),

@@ -16,6 +16,8 @@ export function guardTargetLifetime(): void {
     (globalThis as { gc?: () => void }).gc?.();
     if (file) writeFileSync(file, JSON.stringify(process.memoryUsage()));
   });
+  // A profiled target (BENCH_TARGET_NODE_FLAGS=--cpu-prof) writes its profile only on a normal exit.
+  if (process.execArgv.includes('--cpu-prof')) process.on('SIGTERM', () => process.exit(0));
 }
 
 /** Tells the orchestrator the target listens, on its stdout. */

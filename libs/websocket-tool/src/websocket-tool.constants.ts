@@ -13,8 +13,5 @@ export const WS_RATE_LIMIT_METADATA = 'WEBSOCKET_TOOL:RATE_LIMIT';
 /** Prefix of the message types the library reserves for itself. */
 export const RESERVED_TYPE_PREFIX = 'system.';
 
-/** Property set on the upgrade request once the handshake checks have passed. */
-export const HANDSHAKE_RESULT = Symbol('WebSocketToolHandshake');
-
 /** Prefix of every environment variable the library reads. */
 export const ENV_PREFIX = 'FP_WST_';

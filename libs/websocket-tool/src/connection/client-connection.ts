@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
@@ -54,6 +55,13 @@ export class ClientConnection {
   /** The public `WsClient` handle, built on first use. */
   handle: import('./ws-client.interface.js').WsClient | null = null;
 
+  /**
+   * The TCP socket under the WebSocket, written to directly with frames
+   * built once per message; null when a negotiated extension
+   * (permessage-deflate) needs `ws` to frame each message itself.
+   */
+  readonly rawSocket: Socket | null;
+
   /** Bound once per connection so sends allocate no closure. */
   readonly onSent: (err?: Error | null) => void;
 
@@ -72,6 +80,7 @@ export class ClientConnection {
     this.connectedAt = now;
     this.lastSeen = now;
     this.bucket = bucket;
+    this.rawSocket = socket.extensions === '' ? ((socket as unknown as { _socket?: Socket })._socket ?? null) : null;
     this.onSent = (err) => onSent(this, err);
   }
 

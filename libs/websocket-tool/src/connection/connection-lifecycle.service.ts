@@ -5,11 +5,13 @@ import { MessageDispatcher } from '../messaging/message-dispatcher.js';
 import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import { SystemMessageType } from '../protocol/message-types.js';
+import { isoNow } from '../protocol/serialize-envelope.js';
+import { welcomeMessageJson } from '../protocol/welcome-message.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { ClientConnection, type HandshakeResult } from './client-connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
+import { OutboundFrame } from './outbound-frame.js';
 
 /**
  * Takes an accepted WebSocket through its life: registration, welcome,
@@ -56,16 +58,19 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
     // and closes the socket itself; the 'close' listener does the cleanup.
     socket.on('error', () => undefined);
 
-    this.registry.sendTo(connection, {
-      type: SystemMessageType.ClientConnected,
-      content: `Welcome ${connection.clientId}!`,
-      meta: { event: 'connected', client_id: connection.clientId },
-    });
     // Written now rather than on the next consumer turn: the adapter has the
     // socket corked, so it joins the 101 response in a single write.
-    this.queue.flush(connection);
+    this.queue.sendNow(connection, new OutboundFrame(welcomeMessageJson(connection.clientId, isoNow()), now));
     if (this.handlers.hasHooks('connect')) this.handlers.runHooks('connect', this.registry.toClient(connection));
     return connection;
+  }
+
+  /** Ends every connection at once (no close handshake): for what is left when the server closes. */
+  terminateAll(): void {
+    for (const connection of this.registry.values()) {
+      this.registry.remove(connection, 'shutdown');
+      connection.socket.terminate();
+    }
   }
 
   /**

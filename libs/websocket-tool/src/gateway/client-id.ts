@@ -26,7 +26,7 @@ export function parseUpgradeTarget(rawUrl: string, basePath: string): UpgradeTar
   const trimmed = pathname.length > 1 && pathname.endsWith('/') && pathname !== basePath + '/' ? pathname.slice(0, -1) : pathname;
   let clientId: string | null = null;
   if (trimmed === basePath) {
-    const fromQuery = new URLSearchParams(query).get('clientId');
+    const fromQuery = query.includes('clientId') || query.includes('%') ? new URLSearchParams(query).get('clientId') : null;
     clientId = fromQuery === null || fromQuery === '' ? null : fromQuery;
   } else if (trimmed.startsWith(basePath + '/')) {
     const rest = trimmed.slice(basePath.length + 1);

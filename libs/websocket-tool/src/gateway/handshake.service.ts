@@ -13,7 +13,7 @@ import { isOriginAllowed } from '../security/origin-policy.js';
 import type { WsAuthenticate, WsIdentity } from '../security/ws-identity.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { anonymousClientId, parseUpgradeTarget } from './client-id.js';
+import { anonymousClientId, parseUpgradeTarget, type UpgradeTarget } from './client-id.js';
 import { clientIp } from './client-ip.js';
 
 /** The answer to an upgrade request. */
@@ -66,13 +66,13 @@ export class HandshakeService {
     return this.authenticate !== null;
   }
 
-  /** True if the URL is one of ours (`<path>` or `<path>/<id>`). */
-  matches(url: string): boolean {
-    return parseUpgradeTarget(url, this.settings.path).match;
+  /** Where an upgrade URL points: one of ours (`<path>` or `<path>/<id>`) or not. */
+  target(url: string): UpgradeTarget {
+    return parseUpgradeTarget(url, this.settings.path);
   }
 
-  check(request: IncomingMessage): HandshakeDecision | Promise<HandshakeDecision> {
-    const target = parseUpgradeTarget(request.url ?? '/', this.settings.path);
+  /** `target`: the request URL as `target()` read it, when the caller has it already. */
+  check(request: IncomingMessage, target = this.target(request.url ?? '/')): HandshakeDecision | Promise<HandshakeDecision> {
     if (!target.match) return this.refuse(404, 'Not Found');
     if (this.lifecycle.shuttingDown) return this.refuse(503, 'Server is shutting down', { 'Retry-After': '1' });
     if (target.error) return this.refuse(400, 'Invalid client id: ' + target.error);

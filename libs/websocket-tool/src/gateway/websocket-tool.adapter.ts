@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import type { WebSocketServer } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { HANDSHAKE_RESULT, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { selectSubprotocol } from '../security/extract-token.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
@@ -79,8 +79,9 @@ export class WebSocketToolAdapter extends WsAdapter {
         perMessageDeflate: settings.perMessageDeflate,
         // A browser that offered ["bearer", <token>] needs "bearer" echoed back.
         handleProtocols: (offered: Set<string>) => selectSubprotocol(offered),
-        // Kept on so the adapter's close() can still terminate stragglers at shutdown.
-        clientTracking: true,
+        // The connection registry tracks every client already; `close()` below
+        // terminates stragglers from it, so ws need not keep a second set.
+        clientTracking: false,
       }) as RegisteredServer;
       server[WEBSOCKET_TOOL_GATEWAY_OPTION] = true;
       return server;
@@ -130,13 +131,14 @@ export class WebSocketToolAdapter extends WsAdapter {
         if (server[WEBSOCKET_TOOL_GATEWAY_OPTION]) {
           const handshake: HandshakeService = this.handshake ?? this.appContext.get(HandshakeService, { strict: false });
           this.handshake = handshake;
-          if (!handshake.matches(url)) continue;
+          const target = handshake.target(url);
+          if (!target.match) continue;
           const version = request.headers['sec-websocket-version'];
           if (version !== undefined && version !== '13' && version !== '8') {
             rejectUpgrade(socket, 426, 'Unsupported WebSocket version', { 'Sec-WebSocket-Version': '13' });
             return;
           }
-          const decision = handshake.check(request);
+          const decision = handshake.check(request, target);
           if (decision instanceof Promise) {
             const timer = setTimeout(() => rejectUpgrade(socket, 408, 'Handshake timed out'), this.handshakeTimeoutMs());
             decision.then(
@@ -178,7 +180,6 @@ export class WebSocketToolAdapter extends WsAdapter {
       return;
     }
     if (socket.destroyed) return;
-    (request as unknown as Record<symbol, unknown>)[HANDSHAKE_RESULT] = decision.result;
     const lifecycle: ConnectionLifecycle = this.lifecycle ?? this.appContext.get(ConnectionLifecycle, { strict: false });
     this.lifecycle = lifecycle;
     const result = decision.result;
@@ -226,6 +227,15 @@ export class WebSocketToolAdapter extends WsAdapter {
 
   private clearHandshakeTimer(socket: Duplex): void {
     this.awaitingRequest.delete(socket);
+  }
+
+  /** Closing the WebSocketTool server terminates the clients that are still there (after the graceful shutdown). */
+  override async close(server: RegisteredServer): Promise<void> {
+    if (server[WEBSOCKET_TOOL_GATEWAY_OPTION]) {
+      const lifecycle: ConnectionLifecycle = this.lifecycle ?? this.appContext.get(ConnectionLifecycle, { strict: false });
+      lifecycle.terminateAll();
+    }
+    await super.close(server);
   }
 
   override async dispose(): Promise<void> {

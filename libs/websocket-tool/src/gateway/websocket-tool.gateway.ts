@@ -2,9 +2,7 @@ import { Logger } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { HandshakeResult } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
-import { HANDSHAKE_RESULT } from '../websocket-tool.constants.js';
 import { adapterMissingMessage } from '../websocket-tool.messages.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { WEBSOCKET_TOOL_GATEWAY_OPTION } from './websocket-tool.adapter.js';
@@ -27,13 +25,12 @@ export class WebSocketToolGateway implements OnGatewayConnection {
     private readonly handshake: HandshakeService,
   ) {}
 
+  /**
+   * Only reached with the stock `WsAdapter`: `WebSocketToolAdapter` hands
+   * accepted sockets to the lifecycle itself. Runs the checks now, after the
+   * fact, and says once that the adapter is missing.
+   */
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const result = (request as unknown as Record<symbol, HandshakeResult | undefined>)[HANDSHAKE_RESULT];
-    if (result) {
-      this.lifecycle.accept(socket, result);
-      return;
-    }
-    // The app installed the stock WsAdapter: run the checks now, after the fact.
     if (!this.warnedAdapter) {
       this.warnedAdapter = true;
       this.logger.warn(adapterMissingMessage(request.url ?? '/ws'));

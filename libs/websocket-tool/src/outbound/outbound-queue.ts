@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Socket } from 'node:net';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import type { OutboundFrame } from '../connection/outbound-frame.js';
@@ -143,7 +144,8 @@ export class OutboundQueue implements OnApplicationShutdown {
     if (connection.queued > 0 || !this.socketTakesMore(connection)) return this.enqueue(connection, frame);
     this.onFrameWritten?.(0);
     try {
-      connection.socket.send(frame.data, TEXT_FRAME, connection.onSent);
+      if (connection.rawSocket) connection.rawSocket.write(frame.bytes, connection.onSent);
+      else connection.socket.send(frame.payload, TEXT_FRAME, connection.onSent);
     } catch (err) {
       this.recordSendResult(connection, err as Error);
     }
@@ -258,29 +260,9 @@ export class OutboundQueue implements OnApplicationShutdown {
       this.park(connection);
       return;
     }
-    // Corked, the frames below leave in one write; the budget keeps one batch
-    // from pushing the socket buffer far past the high-water mark.
-    let budget = this.hwm - socket.bufferedAmount;
-    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    raw?.cork();
+    if (connection.rawSocket) this.writeBatch(connection, connection.rawSocket);
+    else this.sendBatch(connection);
     const queue = connection.queue;
-    const now = this.onFrameWritten ? Date.now() : 0;
-    try {
-      while (connection.queueHead < queue.length && budget > 0) {
-        const frame = queue[connection.queueHead] as OutboundFrame;
-        queue[connection.queueHead++] = undefined;
-        this.size--;
-        budget -= frame.data.length;
-        this.onFrameWritten?.(now - frame.enqueuedAt);
-        try {
-          socket.send(frame.data, TEXT_FRAME, connection.onSent);
-        } catch (err) {
-          this.recordSendResult(connection, err as Error);
-        }
-      }
-    } finally {
-      raw?.uncork();
-    }
     if (connection.queueHead >= queue.length) {
       connection.queue = [];
       connection.queueHead = 0;
@@ -295,24 +277,90 @@ export class OutboundQueue implements OnApplicationShutdown {
     }
   }
 
-  /** Per-connection send callback: counts the outcome and enforces `maxClientErrors`. */
-  recordSendResult(connection: ClientConnection, err?: Error | null): void {
+  /**
+   * The common case: the frames are written as they are (already framed) to
+   * the TCP socket, corked so they leave in one write, with one completion
+   * callback for the whole batch rather than one per frame. The budget keeps
+   * one batch from pushing the socket buffer far past the high-water mark.
+   */
+  private writeBatch(connection: ClientConnection, raw: Socket): void {
+    let budget = this.hwm - connection.socket.bufferedAmount;
+    const queue = connection.queue;
+    const now = this.onFrameWritten ? Date.now() : 0;
+    let last: OutboundFrame | null = null;
+    let count = 0;
+    raw.cork();
+    try {
+      while (connection.queueHead < queue.length && budget > 0) {
+        const frame = this.shift(connection, now);
+        budget -= frame.bytes.length;
+        // Each write waits for the next so that the last one carries the callback.
+        if (last) raw.write(last.bytes);
+        last = frame;
+        count++;
+      }
+      if (last)
+        raw.write(last.bytes, count === 1 ? connection.onSent : (err?: Error | null) => this.recordSendResult(connection, err, count));
+    } catch (err) {
+      this.recordSendResult(connection, err as Error, count);
+    } finally {
+      raw.uncork();
+    }
+  }
+
+  /**
+   * With a negotiated extension (permessage-deflate) `ws` must frame every
+   * message itself: the payloads go through `send`, inside one cork.
+   */
+  private sendBatch(connection: ClientConnection): void {
+    const socket = connection.socket;
+    let budget = this.hwm - socket.bufferedAmount;
+    const raw = (socket as unknown as { _socket?: Socket })._socket;
+    raw?.cork();
+    const queue = connection.queue;
+    const now = this.onFrameWritten ? Date.now() : 0;
+    try {
+      while (connection.queueHead < queue.length && budget > 0) {
+        const frame = this.shift(connection, now);
+        budget -= frame.bytes.length;
+        try {
+          socket.send(frame.payload, TEXT_FRAME, connection.onSent);
+        } catch (err) {
+          this.recordSendResult(connection, err as Error);
+        }
+      }
+    } finally {
+      raw?.uncork();
+    }
+  }
+
+  /** Takes the next frame off a connection's queue (the caller checked there is one). */
+  private shift(connection: ClientConnection, now: number): OutboundFrame {
+    const frame = connection.queue[connection.queueHead] as OutboundFrame;
+    connection.queue[connection.queueHead++] = undefined;
+    this.size--;
+    this.onFrameWritten?.(now - frame.enqueuedAt);
+    return frame;
+  }
+
+  /** Send completion for `count` frames: counts the outcome and enforces `maxClientErrors`. */
+  recordSendResult(connection: ClientConnection, err?: Error | null, count = 1): void {
     const now = Date.now();
     if (err) {
-      connection.messagesFailed++;
-      connection.consecutiveSendErrors++;
-      this.stats.messagesFailed++;
-      this.stats.failedWindow.add(now);
+      connection.messagesFailed += count;
+      connection.consecutiveSendErrors += count;
+      this.stats.messagesFailed += count;
+      this.stats.failedWindow.add(now, count);
       this.events?.sendFailed(connection, err);
       if (connection.consecutiveSendErrors >= this.maxErrors && !connection.closing) {
         this.events?.sendErrorLimit(connection);
       }
       return;
     }
-    connection.messagesSent++;
+    connection.messagesSent += count;
     connection.consecutiveSendErrors = 0;
-    this.stats.messagesSent++;
-    this.stats.sentWindow.add(now);
+    this.stats.messagesSent += count;
+    this.stats.sentWindow.add(now, count);
   }
 
   private park(connection: ClientConnection): void {
