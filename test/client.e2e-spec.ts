@@ -261,4 +261,31 @@ describe('client SDK against a real server', () => {
     expect((await message).content).toBe('after restart');
     expect(client.stats()).toMatchObject({ connects: 2, topics: ['room:restart'] });
   });
+
+  it('waits out the Retry-After of a handshake refused with 429, not a long exponential sleep, then connects', async () => {
+    // One handshake per 2 s from an address, no burst: the second client is refused with Retry-After: 2.
+    const limited = await startApp({ rateLimitConnectionsPerWindow: 1, rateLimitConnectionWindow: 2, rateLimitBurstMultiplier: 1 });
+    const first = connect(`${limited.ws}/ws`, { WebSocket });
+    await first.whenOpen(5000);
+    // Plain backoff would sleep 0.999 × 20 s here; the server's answer is what counts.
+    const second = connect(`${limited.ws}/ws`, {
+      WebSocket,
+      backoff: { initialDelayMs: 20_000, maxDelayMs: 60_000, retryAfterJitterMs: 500 },
+      random: () => 0.999,
+    });
+    const reconnecting = (await nextState(second, (e) => e.state === 'reconnecting')) as Extract<
+      ClientStateEvent,
+      { state: 'reconnecting' }
+    >;
+    const refusedAt = Date.now();
+    expect(reconnecting).toMatchObject({ attempt: 1, handshakeStatus: 429, retryAfterMs: 2000 });
+    expect(reconnecting.delayMs).toBeGreaterThanOrEqual(2000);
+    expect(reconnecting.delayMs).toBeLessThanOrEqual(2500);
+    await nextState(second, (e) => e.state === 'open', 10_000);
+    const backAfterMs = Date.now() - refusedAt;
+    expect(backAfterMs).toBeGreaterThanOrEqual(1900);
+    expect(backAfterMs).toBeLessThan(5000);
+    expect(second.stats()).toMatchObject({ connects: 1, attempt: 0 });
+    expect((await second.request('echo', 'let in')).content).toBe('let in');
+  });
 });

@@ -46,7 +46,12 @@ export interface WebSocketToolClientOptions {
   autoConnect?: boolean;
   /** Reconnect after the connection drops. @default true */
   reconnect?: boolean;
-  /** Reconnect delays: full jitter between 0 and `min(maxDelayMs, initialDelayMs × multiplier^attempt)`. @default { initialDelayMs: 1000, maxDelayMs: 30000, multiplier: 2 } */
+  /**
+   * Reconnect delays: full jitter between 0 and `min(maxDelayMs, initialDelayMs × multiplier^attempt)`.
+   * A handshake refused with `Retry-After` (seen only with the `ws` package) waits that long plus up to
+   * `retryAfterJitterMs` instead, and does not grow the exponential part.
+   * @default { initialDelayMs: 1000, maxDelayMs: 30000, multiplier: 2, retryAfterJitterMs: 5000 }
+   */
   backoff?: Partial<BackoffOptions>;
   /** Failed connection attempts in a row after which the client gives up. @default Infinity */
   maxReconnectAttempts?: number;

@@ -11,7 +11,8 @@ export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'clo
 /**
  * A connection state change. A dropped connection produces `closed` with
  * `willReconnect: true`, then `reconnecting` with the delay, then
- * `connecting` and `open` again.
+ * `connecting` and `open` again. After a handshake the server refused with an
+ * HTTP status, `reconnecting` also carries that status and its `Retry-After`.
  *
  * @publicApi
  */
@@ -19,7 +20,19 @@ export type ClientStateEvent =
   | { state: 'connecting'; attempt: number }
   | { state: 'open'; attempt: number }
   | { state: 'closed'; code: number; reason: string; willReconnect: boolean }
-  | { state: 'reconnecting'; attempt: number; delayMs: number; retryAt: number };
+  | {
+      state: 'reconnecting';
+      attempt: number;
+      delayMs: number;
+      retryAt: number;
+      /**
+       * The HTTP status the server refused the handshake with (429, 503...).
+       * Only with the `ws` package: browsers do not show it.
+       */
+      handshakeStatus?: number;
+      /** The refusal's `Retry-After` in milliseconds (null without one); the delay is at least this. */
+      retryAfterMs?: number | null;
+    };
 
 /** A snapshot of a client's counters. @publicApi */
 export interface ClientStats {

@@ -7,7 +7,8 @@ export type { ClientClock } from './clock.interface.js';
 export type { ClientLogger } from './client-logger.interface.js';
 export type { DropPolicy, DropReason } from './offline-queue.js';
 export { WsRequestError, WsRequestFailedError } from './request-errors.js';
-export { backoffCeiling, backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+export { backoffCeiling, backoffDelay, retryAfterDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+export { parseRetryAfter, type HandshakeRefusal } from './handshake-refusal.js';
 export {
   SystemMessageType,
   ClientCloseCode,

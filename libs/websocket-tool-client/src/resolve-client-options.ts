@@ -15,7 +15,7 @@ export type ResolvedClientOptions = Required<
   >
 > &
   Pick<WebSocketToolClientOptions, 'clientId' | 'token' | 'tokenTransport' | 'protocols' | 'WebSocket' | 'onDrop' | 'onHandlerError'> & {
-    backoff: BackoffOptions;
+    backoff: Required<BackoffOptions>;
     clock: ClientClock;
     logger: ClientLogger;
   };
@@ -35,10 +35,11 @@ export function resolveClientOptions(options: WebSocketToolClientOptions): Resol
       `Option "clientId" must be 1 to 128 characters of letters, digits and ._:@- (got ${JSON.stringify(options.clientId)}).`,
     );
   }
-  const backoff: BackoffOptions = {
+  const backoff: Required<BackoffOptions> = {
     initialDelayMs: nonNegative('backoff.initialDelayMs', options.backoff?.initialDelayMs, DEFAULT_BACKOFF.initialDelayMs),
     maxDelayMs: nonNegative('backoff.maxDelayMs', options.backoff?.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs),
     multiplier: nonNegative('backoff.multiplier', options.backoff?.multiplier, DEFAULT_BACKOFF.multiplier),
+    retryAfterJitterMs: nonNegative('backoff.retryAfterJitterMs', options.backoff?.retryAfterJitterMs, DEFAULT_BACKOFF.retryAfterJitterMs),
   };
   if (backoff.multiplier < 1) throw new TypeError('Option "backoff.multiplier" must be 1 or more.');
   const policy = options.offlineDropPolicy ?? 'oldest';

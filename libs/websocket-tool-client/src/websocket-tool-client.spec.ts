@@ -84,6 +84,35 @@ class FakeSocket implements WebSocketLike {
   }
 }
 
+type ResponseListener = (request: unknown, response: { statusCode: number; headers: Record<string, string>; resume(): void }) => void;
+
+/**
+ * A socket that is an event emitter too, like the `ws` package's: a refused
+ * handshake reaches its `unexpected-response` listeners, and `terminate()`
+ * during the handshake ends it with 1006 on a later tick, as `ws` does.
+ */
+class EmitterSocket extends FakeSocket {
+  readonly refusalListeners: ResponseListener[] = [];
+  terminated = 0;
+  on(event: string, listener: ResponseListener): this {
+    if (event === 'unexpected-response') this.refusalListeners.push(listener);
+    return this;
+  }
+  terminate(): void {
+    this.terminated++;
+    if (this.readyState !== 0) return;
+    this.readyState = 2;
+    queueMicrotask(() => this.serverClose(1006));
+  }
+  /** The server answers the upgrade with an HTTP status instead of 101. */
+  refuse(statusCode: number, headers: Record<string, string> = {}): void {
+    for (const listener of this.refusalListeners) listener({}, { statusCode, headers, resume: () => undefined });
+  }
+}
+
+/** The newest socket, as the emitter socket it is in tests that pass `WebSocket: EmitterSocket`. */
+const emitterSocket = (latest: () => FakeSocket) => latest() as EmitterSocket;
+
 /** Lets the client's async connect (WebSocket class, token) run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -338,5 +367,104 @@ describe('WebSocketToolClient (unit, manual clock)', () => {
     clock.advance(60_000);
     await settle();
     expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  describe('handshakes refused with an HTTP status (ws package)', () => {
+    type Reconnecting = Extract<ClientStateEvent, { state: 'reconnecting' }>;
+    const lastReconnecting = (events: ClientStateEvent[]) => events.filter((e) => e.state === 'reconnecting').at(-1) as Reconnecting;
+
+    it('waits out Retry-After plus a jitter window that doubles per refusal, without growing the exponential backoff', async () => {
+      const { client, clock, events, latest } = create({ WebSocket: EmitterSocket, random: () => 0.5 });
+      await settle();
+      const expected = [
+        // Retry-After 2 s, then half of a 2 s, 4 s and (capped) 5 s window on top.
+        { retryAfter: '2', delayMs: 3000 },
+        { retryAfter: '2', delayMs: 4000 },
+        { retryAfter: '2', delayMs: 4500 },
+        { retryAfter: '2', delayMs: 4500 },
+      ];
+      for (const [i, step] of expected.entries()) {
+        const socket = emitterSocket(latest);
+        socket.refuse(429, { 'retry-after': step.retryAfter });
+        expect(socket.terminated).toBe(1);
+        await settle();
+        expect(lastReconnecting(events)).toEqual({
+          state: 'reconnecting',
+          attempt: i + 1,
+          delayMs: step.delayMs,
+          retryAt: clock.now() + step.delayMs,
+          handshakeStatus: 429,
+          retryAfterMs: 2000,
+        });
+        clock.advance(step.delayMs - 1);
+        await settle();
+        expect(latest()).toBe(socket);
+        clock.advance(1);
+        await settle();
+        expect(latest()).not.toBe(socket);
+      }
+      // A plain failure next starts the exponential backoff at its first step (half of 1 s), not at the fifth.
+      latest().serverClose(1006);
+      expect(lastReconnecting(events)).toEqual({ state: 'reconnecting', attempt: 5, delayMs: 500, retryAt: clock.now() + 500 });
+      expect(client.stats().attempt).toBe(5);
+      clock.advance(500);
+      await settle();
+      latest().open();
+      expect(events.at(-1)).toEqual({ state: 'open', attempt: 5 });
+      // After an open connection the refusal window starts small again.
+      latest().serverClose(1001, 'shutdown');
+      clock.advance(lastReconnecting(events).delayMs);
+      await settle();
+      emitterSocket(latest).refuse(503, { 'retry-after': '1' });
+      await settle();
+      expect(lastReconnecting(events)).toMatchObject({ delayMs: 1500, handshakeStatus: 503, retryAfterMs: 1000 });
+    });
+
+    it('falls back to the exponential backoff when the refusal has no readable Retry-After, still reporting the status', async () => {
+      const { clock, events, latest } = create({ WebSocket: EmitterSocket, random: () => 0.5 });
+      await settle();
+      for (const [i, retryAfter] of [undefined, 'soon', undefined].entries()) {
+        emitterSocket(latest).refuse(i === 1 ? 503 : 401, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+        await settle();
+        const event = lastReconnecting(events);
+        expect(event).toMatchObject({ handshakeStatus: i === 1 ? 503 : 401, retryAfterMs: null });
+        expect(event.delayMs).toBe(0.5 * backoffCeiling(i));
+        clock.advance(event.delayMs);
+        await settle();
+      }
+    });
+
+    it('counts refusals toward maxReconnectAttempts', async () => {
+      const { client, latest, clock } = create({ WebSocket: EmitterSocket, maxReconnectAttempts: 2, random: () => 0 });
+      await settle();
+      for (let i = 0; i < 2; i++) {
+        emitterSocket(latest).refuse(429, { 'retry-after': '1' });
+        await settle();
+        clock.advance(1000);
+        await settle();
+      }
+      emitterSocket(latest).refuse(429, { 'retry-after': '1' });
+      await settle();
+      expect(client.state).toBe('closed');
+      expect(FakeSocket.instances).toHaveLength(3);
+    });
+
+    it('still learns the refusal when another listener ended the handshake first, and ignores a stale socket', async () => {
+      const { clock, events, latest } = create({ WebSocket: EmitterSocket, random: () => 0 });
+      await settle();
+      const socket = emitterSocket(latest);
+      // Registered before the client's own listener, like a subclass adding one in its constructor.
+      socket.refusalListeners.unshift(() => socket.terminate());
+      socket.refuse(429, { 'retry-after': '3' });
+      await settle();
+      expect(socket.terminated).toBe(1);
+      expect(lastReconnecting(events)).toMatchObject({ delayMs: 3000, handshakeStatus: 429, retryAfterMs: 3000 });
+      clock.advance(3000);
+      await settle();
+      // A refusal reported by the old socket after it was replaced changes nothing.
+      socket.refuse(429, { 'retry-after': '60' });
+      latest().serverClose(1006);
+      expect(lastReconnecting(events)).toEqual({ state: 'reconnecting', attempt: 2, delayMs: 0, retryAt: clock.now() });
+    });
   });
 });

@@ -1,9 +1,10 @@
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { buildUrl, type LocationLike } from './build-url.js';
 import type { ClientState, ClientStateEvent, ClientStats } from './client-state.interface.js';
 import type { CloseInfo, WebSocketToolClientOptions } from './client-options.interface.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { handshakeParams } from './handshake-params.js';
+import { watchHandshakeRefusal, type HandshakeRefusal } from './handshake-refusal.js';
 import { isPlainObject } from './is-plain-object.js';
 import { LivenessMonitor } from './liveness-monitor.js';
 import { loadWebSocket, type LoadedWebSocket } from './load-websocket.js';
@@ -43,7 +44,8 @@ const asNumber = (value: unknown): number | undefined => (typeof value === 'numb
 
 /**
  * A client for WebSocketTool servers, in browsers (native WebSocket) and in
- * Node (`ws`). It reconnects forever with jittered exponential backoff,
+ * Node (`ws`). It reconnects forever with jittered exponential backoff
+ * (in Node it waits out the `Retry-After` of a refused handshake instead),
  * re-subscribes its topics, queues messages while offline, answers the
  * server's pings, notices dead connections, and holds sends while the server
  * rate-limits it.
@@ -72,6 +74,12 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
   private currentState: ClientState = 'idle';
   private stopped = false;
   private attempt = 0;
+  /** Step of the exponential backoff: failures in a row that came without a `Retry-After`. */
+  private backoffStep = 0;
+  /** Handshakes refused with `Retry-After` in a row; widens the jitter after each. */
+  private refusals = 0;
+  /** What the server answered the current handshake with, if it refused it with an HTTP status. */
+  private refusal: HandshakeRefusal | null = null;
   private connects = 0;
   private droppedCount = 0;
   private reconnectTimer: unknown = null;
@@ -339,6 +347,10 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
       return;
     }
     this.socket = socket;
+    this.refusal = null;
+    watchHandshakeRefusal(socket, (refusal) => {
+      if (generation === this.generation) this.refusal = refusal;
+    });
     socket.addEventListener('open', () => this.onSocketOpen(generation));
     socket.addEventListener('message', (event) => this.onSocketMessage(generation, (event as SocketMessageEvent).data));
     socket.addEventListener('close', (event) => this.onSocketClose(generation, event as SocketCloseEvent));
@@ -350,6 +362,8 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     if (generation !== this.generation) return;
     const attempt = this.attempt;
     this.attempt = 0;
+    this.backoffStep = 0;
+    this.refusals = 0;
     this.connects++;
     this.gate.reset();
     this.subscriptions.resetConfirmations();
@@ -364,6 +378,8 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
 
   private onSocketClose(generation: number, event: CloseInfo): void {
     if (generation !== this.generation) return;
+    const refusal = this.refusal;
+    this.refusal = null;
     this.detach();
     this.pending.rejectSent(
       (request) =>
@@ -383,13 +399,38 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
       this.finish('closed', `The connection closed (${close.code} ${close.reason}) and the client does not reconnect.`);
       return;
     }
-    const delayMs = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    const delayMs = this.reconnectDelay(refusal);
     this.attempt++;
-    this.setState({ state: 'reconnecting', attempt: this.attempt, delayMs, retryAt: this.options.clock.now() + delayMs });
+    const retryAt = this.options.clock.now() + delayMs;
+    this.setState(
+      refusal
+        ? {
+            state: 'reconnecting',
+            attempt: this.attempt,
+            delayMs,
+            retryAt,
+            handshakeStatus: refusal.status,
+            retryAfterMs: refusal.retryAfterMs,
+          }
+        : { state: 'reconnecting', attempt: this.attempt, delayMs, retryAt },
+    );
     this.reconnectTimer = this.options.clock.setTimeout(() => {
       this.reconnectTimer = null;
       if (!this.stopped) void this.openSocket();
     }, delayMs);
+  }
+
+  /**
+   * A refusal with `Retry-After` is waited out (plus jitter) and does not
+   * grow the exponential backoff: the server is up and said when to come
+   * back, so counting it as a failure would make clients sleep far past that.
+   */
+  private reconnectDelay(refusal: HandshakeRefusal | null): number {
+    if (refusal && refusal.retryAfterMs !== null) {
+      this.refusals++;
+      return retryAfterDelay(refusal.retryAfterMs, this.refusals, this.options.backoff, this.options.random);
+    }
+    return backoffDelay(this.backoffStep++, this.options.backoff, this.options.random);
   }
 
   private onDead(): void {
