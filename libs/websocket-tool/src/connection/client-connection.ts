@@ -4,6 +4,8 @@ import { TokenBucket } from '../rate-limit/token-bucket.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
 import type { OutboundFrame } from './outbound-frame.js';
 
+const NO_TOPICS: ReadonlySet<string> = new Set<string>();
+
 /** What the handshake established about a connection. */
 export interface HandshakeResult {
   clientId: string;
@@ -34,7 +36,8 @@ export class ClientConnection {
   messagesSent = 0;
   messagesFailed = 0;
   consecutiveSendErrors = 0;
-  readonly topics = new Set<string>();
+  /** Created on the first subscription: most connections never subscribe. */
+  private topicSet: Set<string> | null = null;
 
   /** Outbound queue: an array consumed from `queueHead`, compacted when empty. */
   queue: (OutboundFrame | undefined)[] = [];
@@ -82,6 +85,24 @@ export class ClientConnection {
     this.bucket = bucket;
     this.rawSocket = socket.extensions === '' ? ((socket as unknown as { _socket?: Socket })._socket ?? null) : null;
     this.onSent = (err) => onSent(this, err);
+  }
+
+  /** The topics this connection is subscribed to. */
+  get topics(): ReadonlySet<string> {
+    return this.topicSet ?? NO_TOPICS;
+  }
+
+  addTopic(topic: string): void {
+    (this.topicSet ??= new Set()).add(topic);
+  }
+
+  /** Returns false if the connection was not subscribed. */
+  deleteTopic(topic: string): boolean {
+    return this.topicSet?.delete(topic) ?? false;
+  }
+
+  clearTopics(): void {
+    this.topicSet = null;
   }
 
   get queued(): number {

@@ -94,7 +94,7 @@ export class ConnectionRegistry implements OnModuleInit {
       this.cluster?.clientRemoved(connection.clientId);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
-    connection.topics.clear();
+    connection.clearTopics();
     this.stats.recordDisconnect(reason);
     if (this.handlers.hasHooks('disconnect')) this.handlers.runHooks('disconnect', this.toClient(connection), reason);
   }
@@ -171,7 +171,7 @@ export class ConnectionRegistry implements OnModuleInit {
     if (!isValidTopic(topic, this.settings.maxTopicLength)) return 'invalid_topic';
     if (connection.topics.has(topic)) return 'already_subscribed';
     if (connection.topics.size >= this.settings.maxTopicsPerClient) return 'too_many_topics';
-    connection.topics.add(topic);
+    connection.addTopic(topic);
     let members = this.topicIndex.get(topic);
     if (!members) {
       members = new Set();
@@ -194,7 +194,7 @@ export class ConnectionRegistry implements OnModuleInit {
   }
 
   unsubscribeConnection(connection: ClientConnection, topic: string): boolean {
-    if (!connection.topics.delete(topic)) return false;
+    if (!connection.deleteTopic(topic)) return false;
     this.dropFromTopic(topic, connection);
     return true;
   }
