@@ -52,6 +52,11 @@ describe('queryClients', () => {
     expect(newest[0].clientId).toBe('client-00000');
   });
 
+  it('sorts by node_id as by client id: every connection here is on this node', () => {
+    const byNode = queryClients(all, { sort: 'node_id', order: 'desc', limit: 3, offset: 0 }, NOW, 60_000).page;
+    expect(byNode.map((c) => c.clientId)).toEqual(['client-49999', 'client-49998', 'client-49997']);
+  });
+
   it('answers a sorted, filtered page over 50,000 clients in well under a second', () => {
     const started = performance.now();
     for (let i = 0; i < 5; i++) {

@@ -15,6 +15,7 @@ export const CLIENT_SORT_KEYS = [
   'last_pong',
   'queued',
   'topics',
+  'node_id',
 ] as const;
 
 /** @publicApi */
@@ -104,5 +105,8 @@ function sortKey(sort: ClientSortKey, now: number, timeoutMs: number): (c: Clien
       return (c) => c.queued;
     case 'topics':
       return (c) => c.topics.size;
+    case 'node_id':
+      // Every connection here is on this node: the tie-break (client id) orders them, and the cluster merge orders the nodes.
+      return () => '';
   }
 }

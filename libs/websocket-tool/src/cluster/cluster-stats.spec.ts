@@ -101,4 +101,15 @@ describe('cluster totals', () => {
     expect(mergeClientPages(pages, { limit: 3, offset: 1 })).toMatchObject({ total: 5 });
     expect(ids(mergeClientPages(pages, { limit: 3, offset: 1 }))).toEqual(['d', 'a', 'c']);
   });
+
+  it('sorts by node, then by client id within a node, both ways', () => {
+    const summary = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0 };
+    // Each node sent its rows sorted by client id, as queryClients does for node_id.
+    const pages = [
+      { total: 2, clients: [row('a', { node_id: 'web-2' }), row('c', { node_id: 'web-2' })], summary },
+      { total: 2, clients: [row('b', { node_id: 'web-1' }), row('d', { node_id: 'web-1' })], summary },
+    ];
+    expect(ids(mergeClientPages(pages, { limit: 10, offset: 0, sort: 'node_id' }))).toEqual(['b', 'd', 'a', 'c']);
+    expect(ids(mergeClientPages(pages, { limit: 3, offset: 0, sort: 'node_id', order: 'desc' }))).toEqual(['c', 'a', 'd']);
+  });
 });

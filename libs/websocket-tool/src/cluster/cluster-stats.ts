@@ -101,6 +101,8 @@ function rowKey(sort: ClientSortKey): (row: ClientRowDto) => string | number {
       return (row) => row.last_pong ?? 0;
     case 'topics':
       return (row) => row.topics.length;
+    case 'node_id':
+      return (row) => row.node_id ?? '';
     default:
       return (row) => row[sort];
   }

@@ -29,7 +29,8 @@ const th = (label: string, sort?: string, numeric = false): string =>
 /**
  * The admin dashboard. Its script finds the API by removing `pagePath` from
  * its own URL (so a global prefix or a proxy sub-path just works), falling
- * back to `apiBase` (the admin prefix).
+ * back to `apiBase` (the admin prefix). The Node column and the Nodes
+ * section stay hidden unless the API answers in cluster mode.
  */
 export function renderAdminPage(apiBase: string, pagePath: string): string {
   return `<!doctype html>
@@ -63,6 +64,10 @@ export function renderAdminPage(apiBase: string, pagePath: string): string {
     <div class="card"><div class="label">Heartbeat timeouts</div><div class="value" id="heartbeat">–</div><div class="sub" id="heartbeat-sub"></div></div>
     <div class="card"><div class="label">Rate-limited messages</div><div class="value" id="ratelimit">–</div><div class="sub" id="ratelimit-sub"></div></div>
   </section>
+  <section id="nodes" hidden>
+    <h2>Nodes <span id="nodes-sub" class="muted small"></span></h2>
+    <table><thead><tr><th>Node</th><th class="num">Connections</th><th>Health</th><th>Redis link</th><th>Answers</th></tr></thead><tbody id="nodes-body"></tbody></table>
+  </section>
   <section>
     <h2>Messages per second <span class="muted small">(up to the last 5 minutes)</span></h2>
     <div class="charts">
@@ -80,7 +85,7 @@ export function renderAdminPage(apiBase: string, pagePath: string): string {
       <button type="button" id="prev">‹ Prev</button><span id="page-info" class="small"></span><button type="button" id="next">Next ›</button>
     </div>
     <div class="scroll"><table id="clients">
-      <thead><tr>${th('Client', 'client_id')}${th('Type', 'type')}${th('IP', 'ip')}${th('User agent')}${th('Connected', 'connected_at')}${th(
+      <thead><tr>${th('Client', 'client_id')}<th id="node-head" data-sort="node_id" data-label="Node" hidden>Node</th>${th('Type', 'type')}${th('IP', 'ip')}${th('User agent')}${th('Connected', 'connected_at')}${th(
         'Recv',
         'messages_received',
         true,

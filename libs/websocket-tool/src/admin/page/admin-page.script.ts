@@ -101,8 +101,34 @@ export const ADMIN_PAGE_SCRIPT = String.raw`
     setText('ratelimit-sub', fmt(s.rate_limited_connections) + ' connections · ' + fmt(s.rate_limit_disconnects) + ' disconnects');
     renderTop('top-clients', s.top_rate_limited_clients, 'client_id');
     renderTop('top-ips', s.top_rate_limited_ips, 'ip');
+    renderNodes(data.cluster);
     recordRates(data.timestamp, s);
   }
+
+  // Cluster mode only: one row per live node, by id, whether it answered or not.
+  function renderNodes(cluster) {
+    $('nodes').hidden = !cluster;
+    if (!cluster) return;
+    var rows = cluster.nodes.map(function (n) { return { id: n.node_id, n: n }; })
+      .concat(cluster.missing_nodes.map(function (id) { return { id: id, n: null }; }))
+      .sort(function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; });
+    var body = $('nodes-body');
+    body.replaceChildren();
+    rows.forEach(function (r) {
+      var n = r.n;
+      var tr = el('tr', { 'data-node-id': r.id });
+      var name = el('td', { class: 'id' }, r.id);
+      if (r.id === cluster.node_id) name.appendChild(el('span', { class: 'muted' }, ' (this node)'));
+      tr.appendChild(name);
+      tr.appendChild(el('td', { class: 'num' }, n ? fmt(n.stats.total_active_connections) : '–'));
+      tr.appendChild(el('td', n ? { class: statusClass(n.health.status) } : null, n ? n.health.status : '–'));
+      tr.appendChild(el('td', null, n ? n.backplane.state : '–'));
+      tr.appendChild(el('td', { class: n ? 'score-ok' : 'score-crit' }, n ? 'yes' : 'no answer'));
+      body.appendChild(tr);
+    });
+    setText('nodes-sub', '(' + fmt(cluster.nodes.length) + ' of ' + fmt(rows.length) + ' answer; the totals on this page cover the nodes that answer)');
+  }
+  function statusClass(status) { return status === 'healthy' ? 'score-ok' : status === 'warning' ? 'score-warn' : 'score-crit'; }
 
   function renderTop(id, items, key) {
     var body = $(id);
@@ -174,10 +200,20 @@ export const ADMIN_PAGE_SCRIPT = String.raw`
     { key: 'topics', text: function (c) { return c.topics.length > 3 ? c.topics.slice(0, 3).join(', ') + ' +' + (c.topics.length - 3) : c.topics.join(', '); } }
   ];
 
+  // In cluster mode the rows carry node_id: a Node column follows the Client column.
+  var NODE_COLUMN = { key: 'node_id', cls: 'id', text: function (c) { return c.node_id || ''; } };
+  var columns = COLUMNS;
+  function showNodeColumn() {
+    columns = [COLUMNS[0], NODE_COLUMN].concat(COLUMNS.slice(1));
+    $('node-head').hidden = false;
+    state.rows.forEach(function (tr) { tr.remove(); });
+    state.rows.clear();
+  }
+
   function clientRow(c) {
     var tr = el('tr');
     tr.dataset.clientId = c.client_id;
-    COLUMNS.forEach(function (col) { tr.appendChild(el('td', col.cls ? { class: col.cls } : null)); });
+    columns.forEach(function (col) { tr.appendChild(el('td', col.cls ? { class: col.cls } : null)); });
     var action = el('td');
     var button = el('button', { type: 'button', class: 'danger disconnect' }, 'Disconnect');
     button.addEventListener('click', function () { disconnect(tr.dataset.clientId); });
@@ -190,23 +226,26 @@ export const ADMIN_PAGE_SCRIPT = String.raw`
     state.total = data.total;
     var body = $('clients-body');
     var seen = new Set();
+    if (columns === COLUMNS && (data.missing_nodes || data.clients.some(function (c) { return typeof c.node_id === 'string'; }))) showNodeColumn();
+    var scoreIndex = columns.findIndex(function (col) { return col.key === 'health_score'; });
     data.clients.forEach(function (c, index) {
       var tr = state.rows.get(c.client_id);
       if (!tr) { tr = clientRow(c); state.rows.set(c.client_id, tr); }
       seen.add(c.client_id);
-      COLUMNS.forEach(function (col, i) {
+      columns.forEach(function (col, i) {
         var cell = tr.children[i];
         var text = col.text(c);
         if (cell.textContent !== text) cell.textContent = text;
         if (col.title && cell.title !== text) cell.title = text;
       });
-      var score = tr.children[8];
+      var score = tr.children[scoreIndex];
       score.className = 'num ' + (c.health_score > 0.8 ? 'score-ok' : c.health_score > 0.5 ? 'score-warn' : 'score-crit');
       if (body.children[index] !== tr) body.insertBefore(tr, body.children[index] || null);
     });
     state.rows.forEach(function (tr, id) { if (!seen.has(id)) { tr.remove(); state.rows.delete(id); } });
     var summary = data.summary;
-    setText('clients-summary', fmt(summary.total_clients) + ' connected · ' + fmt(summary.named_clients) + ' named · ' + fmt(summary.anonymous_clients) + ' anonymous · ' + fmt(summary.healthy_clients) + ' healthy');
+    setText('clients-summary', fmt(summary.total_clients) + ' connected · ' + fmt(summary.named_clients) + ' named · ' + fmt(summary.anonymous_clients) + ' anonymous · ' + fmt(summary.healthy_clients) + ' healthy' +
+      (data.missing_nodes && data.missing_nodes.length ? ' · clients of ' + data.missing_nodes.join(', ') + ' missing (no answer)' : ''));
     var from = data.total === 0 ? 0 : data.offset + 1;
     setText('page-info', fmt(from) + '–' + fmt(data.offset + data.clients.length) + ' of ' + fmt(data.total) + (state.q ? ' matching' : ''));
     $('prev').disabled = data.offset === 0;
@@ -296,7 +335,7 @@ export const ADMIN_PAGE_SCRIPT = String.raw`
       th.addEventListener('click', function () {
         var key = th.getAttribute('data-sort');
         if (state.sort === key) state.order = state.order === 'asc' ? 'desc' : 'asc';
-        else { state.sort = key; state.order = key === 'client_id' || key === 'ip' || key === 'type' ? 'asc' : 'desc'; }
+        else { state.sort = key; state.order = key === 'client_id' || key === 'ip' || key === 'type' || key === 'node_id' ? 'asc' : 'desc'; }
         document.querySelectorAll('th[data-sort]').forEach(function (other) {
           other.textContent = other.getAttribute('data-label') + (other === th ? (state.order === 'asc' ? ' ▲' : ' ▼') : '');
         });

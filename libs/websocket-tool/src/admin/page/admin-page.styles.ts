@@ -34,6 +34,7 @@ th[data-sort]{cursor:pointer;user-select:none}th[data-sort]:hover{color:#111}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.id{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all;max-width:260px}
 td.ua{max-width:220px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#nodes table{width:auto;min-width:50%}#nodes td.id{max-width:none}
 .scroll{overflow-x:auto}
 .toolbar{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin-bottom:8px}
 .toolbar .grow{flex:1}
