@@ -1,5 +1,7 @@
+import { WsAdapter } from '@nestjs/platform-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionRegistry } from '@websocket-tool/nestjs';
+import { NestFactory } from '@nestjs/core';
+import { BroadcastService, ConnectionRegistry, WebSocketToolModule } from '@websocket-tool/nestjs';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, handshakeStatus, sleep } from './utils/ws-test-client.js';
 
@@ -84,5 +86,24 @@ describe('connections: named, anonymous, invalid and duplicate ids', () => {
     expect(info?.messagesSent).toBeGreaterThanOrEqual(1);
     expect(registry.list().some((i) => i.clientId === 'info-client')).toBe(true);
     c.close();
+  });
+});
+
+describe('an app with another WebSocket adapter', () => {
+  it('does not start, and the error says which adapter to install', async () => {
+    const booting = createTestApp({}, {}, (app) => app.useWebSocketAdapter(new WsAdapter(app)));
+    await expect(booting).rejects.toThrow(
+      'WebSocketTool serves "/ws" and "/ws/<clientId>" only through WebSocketToolAdapter, and the app uses another WebSocket adapter. ' +
+        'Call app.useWebSocketAdapter(new WebSocketToolAdapter(app)) before app.listen().',
+    );
+  });
+
+  it('a context without HTTP (a worker process) boots without any adapter', async () => {
+    const context = await NestFactory.createApplicationContext(WebSocketToolModule.forRoot({ enableHeartbeat: false }), { logger: false });
+    try {
+      expect(context.get(BroadcastService).broadcast({ type: 'nobody.listens' })).toMatchObject({ ok: true, queued: 0 });
+    } finally {
+      await context.close();
+    }
   });
 });

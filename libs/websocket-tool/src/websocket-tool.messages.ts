@@ -32,7 +32,7 @@ export const loopRestartedMessage = (name: string, reason: string): string =>
   `Background loop "${name}" had stopped (${reason}); the supervisor restarted it.`;
 
 export const adapterMissingMessage = (path: string): string =>
-  `WebSocketTool is loaded but the app does not use WebSocketToolAdapter, so "${path}/<clientId>" and the handshake checks are off. ` +
+  `WebSocketTool serves "${path}" and "${path}/<clientId>" only through WebSocketToolAdapter, and the app uses another WebSocket adapter. ` +
   'Call app.useWebSocketAdapter(new WebSocketToolAdapter(app)) before app.listen().';
 
 export const metricsUnavailableMessage = (): string =>

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { MessageDispatcher } from '../messaging/message-dispatcher.js';
 import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
@@ -11,7 +11,17 @@ import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { ClientConnection, type HandshakeResult } from './client-connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
+import { linkConnection, type ConnectionSocket } from './connection-socket.js';
 import { OutboundFrame } from './outbound-frame.js';
+
+const connectionOf = (socket: WebSocket): ClientConnection => (socket as ConnectionSocket).connection as ClientConnection;
+
+function onPong(this: WebSocket): void {
+  const connection = connectionOf(this);
+  connection.lastPong = connection.lastSeen = Date.now();
+}
+
+const ignoreError = (): void => undefined;
 
 /**
  * Takes an accepted WebSocket through its life: registration, welcome,
@@ -23,6 +33,8 @@ import { OutboundFrame } from './outbound-frame.js';
 export class ConnectionLifecycle implements BeforeApplicationShutdown {
   private readonly logger = new Logger('WebSocketTool');
   private readonly onSent: (connection: ClientConnection, err?: Error | null) => void;
+  private readonly onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  private readonly onClose: (this: WebSocket) => void;
   shuttingDown = false;
 
   constructor(
@@ -33,6 +45,15 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
     private readonly handlers: WsHandlerRegistry,
   ) {
     this.onSent = (connection, err) => this.queue.recordSendResult(connection, err);
+    // One function of each kind for every socket: `this` is the socket.
+    const frames = this.dispatcher;
+    const connections = this.registry;
+    this.onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
+      frames.handle(connectionOf(this), data as Buffer, isBinary);
+    };
+    this.onClose = function (this: WebSocket) {
+      connections.remove(connectionOf(this), 'client');
+    };
   }
 
   accept(socket: WebSocket, handshake: HandshakeResult): ClientConnection {
@@ -49,14 +70,13 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
       return connection;
     }
     this.registry.add(connection);
-    socket.on('message', (data, isBinary) => this.dispatcher.handle(connection, data as Buffer, isBinary));
-    socket.on('pong', () => {
-      connection.lastPong = connection.lastSeen = Date.now();
-    });
-    socket.on('close', () => this.registry.remove(connection, 'client'));
+    const linked = linkConnection(socket, connection);
+    linked.on('message', this.onMessage);
+    linked.on('pong', onPong);
+    linked.on('close', this.onClose);
     // ws reports protocol violations (too big, bad UTF-8, bad close code) here
     // and closes the socket itself; the 'close' listener does the cleanup.
-    socket.on('error', () => undefined);
+    linked.on('error', ignoreError);
 
     // Written now rather than on the next consumer turn: the adapter has the
     // socket corked, so it joins the 101 response in a single write.

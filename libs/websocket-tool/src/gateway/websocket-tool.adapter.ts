@@ -9,6 +9,7 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { selectSubprotocol } from '../security/extract-token.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
+import { ConnectionSocket } from '../connection/connection-socket.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 
@@ -82,6 +83,7 @@ export class WebSocketToolAdapter extends WsAdapter {
         // The connection registry tracks every client already; `close()` below
         // terminates stragglers from it, so ws need not keep a second set.
         clientTracking: false,
+        WebSocket: ConnectionSocket,
       }) as RegisteredServer;
       server[WEBSOCKET_TOOL_GATEWAY_OPTION] = true;
       return server;

@@ -1,46 +1,31 @@
-import { Logger } from '@nestjs/common';
-import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
-import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
-import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { adapterMissingMessage } from '../websocket-tool.messages.js';
-import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { WEBSOCKET_TOOL_GATEWAY_OPTION } from './websocket-tool.adapter.js';
-import { CloseCode, toCloseReason } from '../protocol/close-codes.js';
 
 /**
- * The gateway on `@nestjs/platform-ws`. Its path, payload limit and
- * compression come from the settings through `WebSocketToolAdapter`; every
- * connection is handed to the `ConnectionLifecycle`.
+ * The gateway on `@nestjs/platform-ws`. `WebSocketToolAdapter` gives its
+ * server the path, payload limit and compression from the settings, runs the
+ * handshake checks and hands every accepted socket to the
+ * `ConnectionLifecycle`; the gateway itself only marks the server as ours.
  *
  * @internal
  */
 @WebSocketGateway({ [WEBSOCKET_TOOL_GATEWAY_OPTION]: true })
-export class WebSocketToolGateway implements OnGatewayConnection {
-  private readonly logger = new Logger('WebSocketTool');
-  private warnedAdapter = false;
+export class WebSocketToolGateway implements OnApplicationBootstrap {
+  /** Set by Nest when an adapter created the server; unset in a context without HTTP (a worker). */
+  @WebSocketServer() private readonly server?: { [WEBSOCKET_TOOL_GATEWAY_OPTION]?: boolean };
 
-  constructor(
-    private readonly lifecycle: ConnectionLifecycle,
-    private readonly handshake: HandshakeService,
-  ) {}
+  constructor(@Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings) {}
 
   /**
-   * Only reached with the stock `WsAdapter`: `WebSocketToolAdapter` hands
-   * accepted sockets to the lifecycle itself. Runs the checks now, after the
-   * fact, and says once that the adapter is missing.
+   * Another adapter (the stock `WsAdapter`) would listen on the wrong path,
+   * without the handshake checks or the connection lifecycle: no client could
+   * use the module. Better to stop the boot with what to do.
    */
-  handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    if (!this.warnedAdapter) {
-      this.warnedAdapter = true;
-      this.logger.warn(adapterMissingMessage(request.url ?? '/ws'));
-    }
-    const decision = this.handshake.check(request);
-    const settle = (d: HandshakeDecision) => {
-      if (d.accept) this.lifecycle.accept(socket, d.result);
-      else socket.close(CloseCode.PolicyViolation.code, toCloseReason(d.reason));
-    };
-    if (decision instanceof Promise) decision.then(settle, () => socket.terminate());
-    else settle(decision);
+  onApplicationBootstrap(): void {
+    if (this.server && !this.server[WEBSOCKET_TOOL_GATEWAY_OPTION]) throw new Error(adapterMissingMessage(this.settings.path));
   }
 }
