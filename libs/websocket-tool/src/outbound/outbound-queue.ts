@@ -177,14 +177,19 @@ export class OutboundQueue implements OnApplicationShutdown {
   }
 
   /**
-   * Wakes the consumers once the current tick is over (setImmediate), so every
-   * message queued in this tick, by any number of broadcasts, leaves in one
-   * corked write per client.
+   * Wakes the consumers once the code running now has finished (a microtask):
+   * every message it queued, by any number of broadcasts or replies, leaves
+   * in one corked write per client. Waiting for the end of the event-loop
+   * iteration (setImmediate) would also merge what other sockets' callbacks
+   * of the same iteration queue (several publishers), but holds every reply
+   * until the reads of all the other ready sockets have been handled: at
+   * 5,000 echoes/s that made the median round trip 1.4× raw ws, against
+   * 1.0× now.
    */
   private signal(): void {
     if (this.wakeUp && !this.wakeScheduled) {
       this.wakeScheduled = true;
-      setImmediate(this.wakeConsumers);
+      queueMicrotask(this.wakeConsumers);
     }
   }
 
