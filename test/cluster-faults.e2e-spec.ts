@@ -12,7 +12,7 @@ import {
   waitFor,
   type ClusterNode,
 } from './fixtures/cluster.fixture.js';
-import { WsTestClient, type Envelope } from './utils/ws-test-client.js';
+import { sleep, WsTestClient, type Envelope } from './utils/ws-test-client.js';
 
 type Health = { status: string; issues: string[]; cluster?: { node_id: string; state: string } };
 type Stats = {
@@ -107,6 +107,8 @@ describe('cluster mode: faults', () => {
       'both nodes healthy',
       20_000,
     );
+    // The outbox goes out once node 2 listens again, a moment after both links are up.
+    await waitFor(() => n1.backplane.status().outbox_size === 0, 'node 1 to send its outbox');
     const after = (await adminJson<Stats>(n1.http, '/ws/stats')).body.cluster;
     expect(after.nodes).toHaveLength(2);
     expect(after.missing_nodes).toEqual([]);
@@ -121,6 +123,64 @@ describe('cluster mode: faults', () => {
     await waitFor(() => n2.backplane.locate(lateId) === 'fault-1', 'node 2 to learn the client that connected during the outage');
     expect(n2.broadcast.sendToClient(lateId, { type: 'dm', content: 'found you' }).ok).toBe(true);
     expect((await late.next('dm')).content).toBe('found you');
+  }, 60_000);
+
+  it('after an outage the outbox waits until the other nodes subscribe again: a node that reconnects late still gets it', async (ctx) => {
+    ctx.skip(!installed, CLUSTER_SKIP_NOTE);
+    const server = redis as TestRedisServer;
+    // The late node is a process of its own, so it can be frozen (SIGSTOP) while the other one reconnects.
+    const started = await startSampleApp({ FP_WST_REDIS_URL: server.url });
+    child = started.child;
+    const early = await startNode(server.url, 'early', 'wst');
+    nodes.push(early);
+    const reader = await connect(`ws://127.0.0.1:${started.port}`, 'late-reader');
+    await waitFor(
+      async () => (await adminJson<Stats>(early.http, '/ws/stats')).body.cluster.nodes.length === 2,
+      'the early node to know the late one',
+    );
+    early.broadcast.broadcast({ type: 'before', content: 0 });
+    await reader.next('before');
+
+    child.kill('SIGSTOP');
+    try {
+      await server.kill();
+      await waitFor(() => early.backplane.state === 'down', 'the early node to lose Redis');
+      // Both of its connections have seen the close (the subscriber's can come first).
+      await sleep(200);
+      for (let i = 0; i < 5; i++) early.broadcast.broadcast({ type: 'kept', content: i });
+      expect(early.backplane.status().outbox_size).toBe(5);
+      await server.restart();
+      await waitFor(() => early.backplane.connected, 'the early node to reconnect', 20_000);
+      // Sent now, the outbox would be lost on the frozen node: it is kept until that node listens again.
+      await sleep(1000);
+      expect(early.backplane.status().outbox_size).toBe(5);
+    } finally {
+      child.kill('SIGCONT');
+    }
+    for (let i = 0; i < 5; i++) expect((await reader.next('kept', 15_000)).content).toBe(i);
+    expect(early.backplane.status()).toMatchObject({ outbox_size: 0, outbox_dropped: 0 });
+  }, 60_000);
+
+  it('a long outbox goes out in batches behind which later messages wait: every node gets everything, in order', async (ctx) => {
+    ctx.skip(!installed, CLUSTER_SKIP_NOTE);
+    const server = redis as TestRedisServer;
+    const prefix = uniquePrefix('batches');
+    const n1 = await startNode(server.url, 'batch-1', prefix, {}, { outboxSize: 4000 });
+    const n2 = await startNode(server.url, 'batch-2', prefix);
+    nodes.push(n1, n2);
+    const c2 = await connect(n2);
+    await server.kill();
+    await waitFor(() => n1.backplane.state === 'down', 'node 1 to lose Redis');
+    await sleep(200);
+    for (let i = 0; i < 3000; i++) n1.broadcast.broadcast({ type: 'seq', content: i });
+    expect(n1.backplane.status().outbox_size).toBe(3000);
+    await server.restart();
+    await waitFor(() => n1.backplane.connected, 'node 1 to reconnect', 20_000);
+    // Sent while the outbox is still going out (or waiting for node 2): queued behind it.
+    for (let i = 3000; i < 3200; i++) n1.broadcast.broadcast({ type: 'seq', content: i });
+    await waitFor(() => c2.ofType('seq').length >= 3200, 'node 2 to deliver all 3,200', 20_000, 50);
+    expect(c2.ofType('seq').map((m) => m.content)).toEqual(Array.from({ length: 3200 }, (_, i) => i));
+    expect(n1.backplane.status()).toMatchObject({ outbox_size: 0, outbox_dropped: 0 });
   }, 60_000);
 
   it('a node killed with SIGKILL: its presence expires and the other nodes keep working (FP_WST_REDIS_URL alone turns cluster mode on)', async (ctx) => {

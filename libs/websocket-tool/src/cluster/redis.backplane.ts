@@ -41,6 +41,9 @@ interface RemotePresence {
   at: number;
 }
 
+/** A join or leave of another node's client, seen while that node's client hash was being read. */
+type PresenceChange = { clientId: string; at: number } | { clientId: string; left: true };
+
 interface PendingRequest {
   expected: Set<string>;
   replies: ClusterReply[];
@@ -58,6 +61,17 @@ const SHUTDOWN_WAIT_MS = 1000;
 const PRESENCE_BATCH = 1000;
 /** Publishes in flight (sent, not yet acknowledged) above which Redis counts as stalled and the outbox is used. */
 const MAX_IN_FLIGHT = 10_000;
+/** Longest pause between two reconnection attempts (before jitter): a node is back within about 4 s of Redis. */
+const MAX_RECONNECT_DELAY_MS = 4000;
+/**
+ * How long a node whose link is back waits, at most, for the nodes it knew before the outage to
+ * subscribe again before it sends its outbox: one reconnection interval of theirs, with jitter and margin.
+ */
+const OUTBOX_WAIT_MS = MAX_RECONNECT_DELAY_MS + 500;
+/** How often it counts the subscribers meanwhile. */
+const OUTBOX_POLL_MS = 50;
+/** Outbox messages published per turn of the event loop, so a long outbox does not hold up local delivery. */
+const OUTBOX_BATCH = 100;
 
 const noop = (): void => undefined;
 
@@ -66,12 +80,15 @@ const delay = (ms: number): Promise<void> =>
     setTimeout(resolve, ms).unref();
   });
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Delay before reconnection attempt `attempt` (1, 2, ...): 200 ms doubling up
- * to 5 s, plus up to 100 ms of jitter so nodes do not reconnect in lockstep.
+ * to 4 s, plus up to 100 ms of jitter so nodes do not reconnect in lockstep.
+ * However long Redis was away, a node retries within about 4.1 s of its return.
  */
 export function reconnectDelayMs(attempt: number): number {
-  return Math.min(5000, 100 * 2 ** Math.min(Math.max(attempt, 1), 6)) + Math.floor(Math.random() * 100);
+  return Math.min(MAX_RECONNECT_DELAY_MS, 100 * 2 ** Math.min(Math.max(attempt, 1), 6)) + Math.floor(Math.random() * 100);
 }
 
 /**
@@ -87,6 +104,8 @@ export function reconnectDelayMs(attempt: number): number {
  *   the others, for `sendToClient` and for named-id takeovers.
  * - Redis down: publishes go to a bounded outbox, presence changes are
  *   written again in full on reconnect; ioredis reconnects with backoff.
+ *   The outbox goes out once the nodes known before the outage listen
+ *   again (each reconnects on its own schedule), in batches.
  *
  * ioredis is imported only when the app boots in cluster mode.
  *
@@ -120,17 +139,21 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
   private readonly local = new Map<string, LocalPresence>();
   private readonly remote = new Map<string, RemotePresence>();
   private readonly remoteByNode = new Map<string, Set<string>>();
+  /** For each node whose client hash is being read: the changes announced meanwhile, replayed over the read. */
+  private readonly reloading = new Map<string, PresenceChange[][]>();
   private liveNodes: string[] = [];
+  /** Nodes (this one included) that were live when the link went down: the subscribers the outbox waits for. */
+  private nodesBeforeOutage = 1;
+  /** True while the outbox is being sent, or waits for the other nodes. */
+  private draining = false;
   private seq = 0;
-  private inFlight = 0;
+  /** Publishes on the current publishing connection that Redis has not acknowledged yet. */
+  private flight = { count: 0 };
+  /** Bound once per connection, so a publish allocates no closure. */
+  private onPublished = this.acknowledger(this.flight);
   private published = 0;
   private received = 0;
   private disconnects = 0;
-  /** Bound once, so a publish allocates no closure. Once a stall clears, what waited in the outbox goes out. */
-  private readonly onPublished = (): void => {
-    this.inFlight--;
-    if (this.outbox.size > 0 && this.inFlight < MAX_IN_FLIGHT / 2 && this.pub?.status === 'ready') this.flushOutbox();
-  };
 
   constructor(private readonly config: ClusterConfig) {
     super();
@@ -196,7 +219,7 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
   private send(channel: string, payload: string): boolean {
     if (this.closed) return false;
     const pub = this.pub;
-    if (pub !== null && pub.status === 'ready' && this.outbox.size === 0 && this.inFlight < MAX_IN_FLIGHT) {
+    if (pub !== null && pub.status === 'ready' && this.outbox.size === 0 && this.flight.count < MAX_IN_FLIGHT) {
       this.publishNow(pub, channel, payload);
       return true;
     }
@@ -204,21 +227,76 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
   }
 
   private publishNow(pub: ScriptedRedis, channel: string, payload: string): void {
-    this.inFlight++;
+    this.flight.count++;
     this.published++;
-    // At most once: a publish lost with the connection is not retried.
+    // At most once: a publish lost with the connection is not retried (the client does not resend it).
     pub.publish(channel, payload).then(this.onPublished, this.onPublished);
   }
 
-  private flushOutbox(): number {
-    const pub = this.pub;
-    if (pub === null) return 0;
-    let flushed = 0;
-    for (let entry = this.outbox.shift(); entry !== undefined; entry = this.outbox.shift()) {
-      this.publishNow(pub, entry.channel, entry.payload);
-      flushed++;
+  /**
+   * What runs when Redis acknowledges (or fails) a publish of the connection
+   * whose count is `flight`. Once a stall clears on a link that stayed up,
+   * what waited in the outbox goes out; after an outage that is the link's
+   * return's job, which first waits for the other nodes.
+   */
+  private acknowledger(flight: { count: number }): () => void {
+    return () => {
+      flight.count--;
+      if (flight !== this.flight || this.outbox.size === 0 || this.draining || flight.count >= MAX_IN_FLIGHT / 2) return;
+      if (this.wasUp && this.connected) void this.drainOutbox(1);
+    };
+  }
+
+  /** The publishing connection closed: what it had in flight is lost with it, and is no longer counted. */
+  private onPubClosed(): void {
+    this.flight = { count: 0 };
+    this.onPublished = this.acknowledger(this.flight);
+    this.onLinkDown();
+  }
+
+  /**
+   * Sends the outbox in order, `OUTBOX_BATCH` messages per turn of the event
+   * loop. First it waits (at most `OUTBOX_WAIT_MS`) until `listeners` nodes
+   * are subscribed to the cluster channel: after an outage every node
+   * reconnects on its own backoff, and a message published before a node
+   * subscribed again never reaches it. Messages sent meanwhile join the
+   * outbox behind the older ones, so each publisher's order holds.
+   */
+  private async drainOutbox(listeners: number): Promise<number> {
+    if (this.draining) return 0;
+    this.draining = true;
+    let sent = 0;
+    try {
+      const deadline = listeners > 1 ? Date.now() + OUTBOX_WAIT_MS : 0;
+      while (this.outbox.size > 0 && Date.now() < deadline && this.pub?.status === 'ready' && !this.closed) {
+        if ((await this.countListeners()) >= listeners) break;
+        await delay(OUTBOX_POLL_MS);
+      }
+      while (this.outbox.size > 0) {
+        const pub = this.pub;
+        if (pub === null || pub.status !== 'ready' || this.closed) break;
+        for (let i = 0; i < OUTBOX_BATCH; i++) {
+          const entry = this.outbox.shift();
+          if (entry === undefined) break;
+          this.publishNow(pub, entry.channel, entry.payload);
+          sent++;
+        }
+        if (this.outbox.size > 0) await nextTurn();
+      }
+    } finally {
+      this.draining = false;
     }
-    return flushed;
+    return sent;
+  }
+
+  /** Connections subscribed to the cluster channel: one per node whose link is up. */
+  private async countListeners(): Promise<number> {
+    try {
+      const reply = await this.pub?.pubsub('NUMSUB', this.channelAll);
+      return Number(reply?.[1] ?? 0);
+    } catch {
+      return 0;
+    }
   }
 
   // ---- presence ----
@@ -380,12 +458,15 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
         this.deliver({ kind: 'client', json: wire.body, clientId: h.c });
         break;
       case 'j':
+        this.noteLive(h.o);
         this.onRemoteJoin(h.o, h.c, h.at, h.n);
         break;
       case 'l':
         this.dropRemote(h.c, h.o);
+        for (const changes of this.reloading.get(h.o) ?? []) changes.push({ clientId: h.c, left: true });
         break;
       case 's':
+        this.noteLive(h.o);
         void this.reloadNode(h.o);
         break;
       case 'y':
@@ -428,6 +509,7 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
    */
   private onRemoteJoin(node: string, clientId: string, at: number, named: boolean): void {
     this.setRemote(clientId, node, at);
+    for (const changes of this.reloading.get(node) ?? []) changes.push({ clientId, at });
     if (!named) return;
     const mine = this.local.get(clientId);
     if (mine?.named && mine.echoed) this.takeover(clientId);
@@ -459,37 +541,58 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
     this.remoteByNode.get(node)?.delete(clientId);
   }
 
+  /** A node that just announced itself is live, even before the next refresh reads the node set. */
+  private noteLive(node: string): void {
+    if (!this.liveNodes.includes(node)) this.liveNodes = [...this.liveNodes, node];
+  }
+
   private forgetNode(node: string): void {
-    const ids = this.remoteByNode.get(node);
-    if (ids) {
-      for (const id of ids) if (this.remote.get(id)?.node === node) this.remote.delete(id);
-      this.remoteByNode.delete(node);
-    }
+    this.forgetClientsOf(node);
     this.liveNodes = this.liveNodes.filter((n) => n !== node);
+  }
+
+  private forgetClientsOf(node: string): void {
+    const ids = this.remoteByNode.get(node);
+    if (!ids) return;
+    for (const id of ids) if (this.remote.get(id)?.node === node) this.remote.delete(id);
+    this.remoteByNode.delete(node);
   }
 
   /**
    * Replaces what this node knows of another node's clients with its hash in
    * Redis (after that node or this one reconnected, when announcements may
    * have been lost). A named id on both nodes is resolved by connection time:
-   * the older connection is closed.
+   * the older connection is closed. Joins and leaves announced while the hash
+   * was read arrive on the other connection, possibly before the read's
+   * answer although Redis ran them after it: they are applied again on top.
    */
   private async reloadNode(node: string): Promise<void> {
     const pub = this.pub;
     if (pub === null || pub.status !== 'ready' || node === this.nodeId) return;
+    const changes: PresenceChange[] = [];
+    const pending = this.reloading.get(node) ?? [];
+    pending.push(changes);
+    this.reloading.set(node, pending);
     let entries: Record<string, string>;
     try {
       entries = await pub.hgetall(this.clientsKeyOf(node));
     } catch {
       return;
+    } finally {
+      pending.splice(pending.indexOf(changes), 1);
+      if (pending.length === 0) this.reloading.delete(node);
     }
-    this.forgetNode(node);
+    this.forgetClientsOf(node);
     for (const [clientId, raw] of Object.entries(entries)) {
       const entry = parsePresenceEntry(raw);
       if (!entry) continue;
       this.setRemote(clientId, node, entry.at);
       const mine = this.local.get(clientId);
       if (entry.named && mine?.named && (entry.at > mine.at || (entry.at === mine.at && node > this.nodeId))) this.takeover(clientId);
+    }
+    for (const change of changes) {
+      if ('left' in change) this.dropRemote(change.clientId, node);
+      else this.setRemote(change.clientId, node, change.at);
     }
   }
 
@@ -552,6 +655,9 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
       // Offline commands would queue without bound; the outbox is the bounded queue.
       enableOfflineQueue: false,
       autoResubscribe: false,
+      // A command in flight when the connection dropped is not sent again: a publish that reached Redis
+      // before the drop would be delivered twice.
+      autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 5000,
       retryStrategy: (attempt: number) => reconnectDelayMs(attempt),
@@ -573,7 +679,7 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
     pub.on('error', noop);
     sub.on('error', noop);
     pub.on('ready', () => this.onPubReady());
-    pub.on('close', () => this.onLinkDown());
+    pub.on('close', () => this.onPubClosed());
     sub.on('ready', () => this.onSubReady(sub));
     sub.on('close', () => {
       this.subscribed = false;
@@ -592,37 +698,41 @@ export class RedisBackplane extends Backplane implements OnApplicationBootstrap,
 
   private onPubReady(): void {
     if (this.closed) return;
-    const flushed = this.flushOutbox();
     void this.rewritePresence();
-    this.onLinkUp(flushed);
+    this.onLinkUp();
   }
 
   private onSubReady(sub: Redis): void {
     if (this.closed) return;
     sub.subscribe(this.channelAll, this.channelSelf).then(() => {
       this.subscribed = true;
-      this.onLinkUp(0);
+      this.onLinkUp();
     }, noop);
   }
 
   /**
    * Both connections are up again. Announcements may have been missed while
    * either was down, so every other node's presence is read again; from now
-   * on the subscription catches every later rewrite.
+   * on the subscription catches every later rewrite. The outbox goes out once
+   * the nodes known before the outage listen again.
    */
-  private onLinkUp(flushed: number): void {
+  private onLinkUp(): void {
     if (!this.connected || this.wasUp) return;
     this.wasUp = true;
     void this.reloadAll();
-    if (this.everUp) this.logger.log(redisBackMessage(this.redactedUrl, flushed, this.outbox.dropped));
+    const back = this.everUp;
     this.everUp = true;
     this.firstUp?.();
     this.firstUp = null;
+    void this.drainOutbox(back ? this.nodesBeforeOutage : 1).then((sent) => {
+      if (back) this.logger.log(redisBackMessage(this.redactedUrl, sent, this.outbox.dropped));
+    });
   }
 
   private onLinkDown(): void {
     if (!this.wasUp || this.connected) return;
     this.wasUp = false;
+    this.nodesBeforeOutage = new Set([...this.liveNodes, this.nodeId]).size;
     this.disconnects++;
     if (!this.leaving && !this.closed) this.logger.warn(redisLostMessage(this.redactedUrl));
   }
