@@ -72,7 +72,7 @@ const verdict = (b: BarResult) => (b.pass === null ? '—' : b.pass ? 'pass' : '
 
 function markdown(report: SoakReport): string {
   const lines = [
-    `# Soak run ${report.startedAt} (${report.profile.name})`,
+    `# Soak run ${report.startedAt} (${report.profile.name}${report.profile.only ? `, only "${report.profile.only}"` : ''})`,
     '',
     `${report.durationSeconds} s on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ` +
       `load average at the end ${report.machine.loadAverage.join(' / ')}.`,
@@ -114,7 +114,8 @@ function markdown(report: SoakReport): string {
 export function writeReport(report: SoakReport, dir = new URL('./results/', import.meta.url)): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
   const stamp = report.startedAt.replace(/[:.]/g, '-');
-  const base = `${stamp}${report.profile.name === 'default' ? '' : '-' + report.profile.name}`;
+  const only = report.profile.only ? '-only-' + report.profile.only.replace(/[^A-Za-z0-9]+/g, '-') : '';
+  const base = `${stamp}${report.profile.name === 'default' ? '' : '-' + report.profile.name}${only}`;
   const json = new URL(`${base}.json`, dir);
   const md = new URL(`${base}.md`, dir);
   writeFileSync(json, JSON.stringify(report, null, 2) + '\n');

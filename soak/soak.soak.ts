@@ -7,7 +7,8 @@ import { ServerProcess, mib, retainedBytes, type ServerSample } from '../test/re
 import { waitFor } from '../test/reliability/support/wait-for.js';
 import { soakProfile } from './soak-profile.js';
 import { machineInfo, memoryPoint, writeReport, type BarResult, type MemoryPoint } from './soak-report.js';
-import { runStorm } from './storm.js';
+import { runNodeKill, runRedisRestart, type TierOutcome } from './cluster/index.js';
+import { runStorm, stormTimeBar, stormWaitSeconds } from './storm.js';
 import { ClientPool, boundedAll, openSocket } from './support/client-pool.js';
 import { ErrorTally } from './support/error-tally.js';
 import { slope } from './support/linear-fit.js';
@@ -522,20 +523,59 @@ describe(`soak (${profile.name} profile)`, () => {
     },
   );
 
-  it.runIf(profile.storm.enabled)(
-    `crash and reconnection storm: ${profile.storm.connections} client-SDK clients, SIGKILL and restart`,
-    { timeout: 300_000 },
+  for (const clients of profile.storm.sizes) {
+    const timeBar = stormTimeBar(clients);
+    it.runIf(profile.storm.enabled)(
+      `crash and reconnection storm: ${clients} client-SDK clients, SIGKILL and restart`,
+      { timeout: (stormWaitSeconds(clients) + 300) * 1000 },
+      async () => {
+        const outcome = await runStorm(clients, SERVER_ENV, errors);
+        Object.assign(figures, outcome.figures);
+        const back = record(
+          timeBar === null
+            ? `Storm of ${clients}: all back, spread out by the SDK's jitter (no time bar; the time is reported)`
+            : `All ${clients} clients back within ${timeBar} s of the restart`,
+          outcome.backMeasured,
+          outcome.allBack && (timeBar === null || outcome.backSeconds <= timeBar),
+        );
+        const refusals = record(
+          `Storm of ${clients}: the excess only ever sees 429/503 with Retry-After`,
+          outcome.refusalsMeasured,
+          outcome.refusalsOk,
+        );
+        const faults = record(
+          `Storm of ${clients}: no uncaught exceptions or unhandled rejections in the restarted server`,
+          `${outcome.serverFaults} faults`,
+          outcome.serverFaults === 0,
+        );
+        expect(back).toBe(true);
+        expect(refusals).toBe(true);
+        expect(faults).toBe(true);
+      },
+    );
+  }
+
+  /** Adds a cluster tier's bars, figures and notes to the report; returns the bars that failed. */
+  const recordTier = (outcome: TierOutcome): BarResult[] => {
+    bars.push(...outcome.bars);
+    Object.assign(figures, outcome.figures);
+    notes.push(...outcome.notes);
+    return outcome.bars.filter((b) => b.pass === false);
+  };
+
+  it.runIf(profile.cluster.enabled)(
+    `cluster: Redis SIGKILLed during a cross-node stream, restarted after ${profile.cluster.outageSeconds} s or more (${profile.cluster.nodes} nodes)`,
+    { timeout: 180_000 },
     async () => {
-      const outcome = await runStorm(profile.storm.connections, SERVER_ENV, errors);
-      Object.assign(figures, outcome.figures);
-      const back = record(
-        `All ${profile.storm.connections} clients back within 30 s of the restart`,
-        outcome.backMeasured,
-        outcome.backWithin30s,
-      );
-      const refusals = record('The excess only ever sees 429/503 with Retry-After', outcome.refusalsMeasured, outcome.refusalsOk);
-      expect(back).toBe(true);
-      expect(refusals).toBe(true);
+      expect(recordTier(await runRedisRestart(profile.cluster, SERVER_ENV))).toEqual([]);
+    },
+  );
+
+  it.runIf(profile.cluster.enabled)(
+    `cluster: a node SIGKILLed while the survivors stream to each other (${profile.cluster.nodes} nodes)`,
+    { timeout: 180_000 },
+    async () => {
+      expect(recordTier(await runNodeKill(profile.cluster, SERVER_ENV))).toEqual([]);
     },
   );
 });
