@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, QueueEventsProducer, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { createConnection } from 'node:net';
 import {
   TaskMonitor,
   TaskMonitorBullMqBridge,
@@ -13,26 +12,12 @@ import {
 import { ReportJobsModule, reportJobsWebSocketOptions } from '../apps/sample/src/jobs/index.js';
 import { REPORTS_QUEUE } from '../apps/sample/src/jobs/report-jobs.constants.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { redisAnswers } from './utils/redis-ping.js';
 import { WsTestClient, type Envelope } from './utils/ws-test-client.js';
 
 const REDIS = { host: '127.0.0.1', port: 6379 } as const;
 const QUEUE = 'reports';
 const SKIP_NOTE = 'Redis is not reachable at 127.0.0.1:6379: start redis-server there to run the BullMQ bridge tests.';
-
-/** True if a Redis server answers PING on 127.0.0.1:6379 within a second. */
-function redisAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(REDIS);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 const eventsOf = (client: WsTestClient, taskId: string): Envelope[] =>
   client.messages.filter((m) => m.type.startsWith('tasks_worker.') && m.meta?.task_id === taskId);

@@ -1,25 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { freePort } from '../../test/utils/free-port.js';
 import { waitFor } from '../../test/reliability/support/wait-for.js';
+import { redisAnswers } from '../../test/utils/redis-ping.js';
 
 /** The machine's own Redis, never used by the soak. */
 const SHARED_REDIS_PORT = 6379;
-
-/** True if a Redis server answers PING on 127.0.0.1:`port` within a second. */
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 /**
  * A `redis-server` of the soak's own on a spare port of 127.0.0.1, without
@@ -63,7 +48,7 @@ export class RedisProcess {
     await waitFor(
       async () => {
         if (failed) throw new Error(`redis-server could not be started (the cluster tiers need it installed): ${failed.message}`);
-        return answersPing(this.port);
+        return redisAnswers(this.port);
       },
       `redis-server on port ${this.port} to answer`,
       10_000,
