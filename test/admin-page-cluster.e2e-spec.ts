@@ -10,7 +10,7 @@ import {
   uniquePrefix,
   type ClusterNode,
 } from './fixtures/cluster.fixture.js';
-import { CHROMIUM } from './utils/chromium.js';
+import { CHROMIUM, recordPageProblems } from './utils/chromium.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { sleep, WsTestClient } from './utils/ws-test-client.js';
 
@@ -59,15 +59,7 @@ describe('admin dashboard page in Chromium: cluster mode', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     contexts.push(context);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      if (d.type() !== 'confirm') problems.push(`dialog: ${d.type()} ${d.message()}`);
-      void d.accept();
-    });
+    const problems = recordPageProblems(page);
     const res = await page.goto(`${http}/ws-admin`);
     expect(res?.status()).toBe(200);
     await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'live', undefined, { timeout: 10_000 });

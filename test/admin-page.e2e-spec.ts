@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, sleep } from './utils/ws-test-client.js';
-import { CHROMIUM } from './utils/chromium.js';
+import { CHROMIUM, recordPageProblems } from './utils/chromium.js';
 
 /** Where the README's screenshot lives; rewritten only when WST_UPDATE_SCREENSHOTS=1. */
 const SCREENSHOT = new URL('../docs/images/admin-dashboard.png', import.meta.url);
@@ -65,15 +65,7 @@ describe('admin dashboard page in Chromium', () => {
     const context = await browser.newContext({ viewport: { width, height } });
     contexts.push(context);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      if (d.type() !== 'confirm') problems.push(`dialog: ${d.type()} ${d.message()}`);
-      void d.accept();
-    });
+    const problems = recordPageProblems(page);
     const res = await page.goto(`${app.http}${path}`);
     expect(res?.status()).toBe(200);
     await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'live', undefined, { timeout: 10_000 });

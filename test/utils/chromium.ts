@@ -1,4 +1,4 @@
-import type { LaunchOptions } from 'playwright-core';
+import type { LaunchOptions, Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background network). */
 export const CHROMIUM: LaunchOptions = {
@@ -13,3 +13,21 @@ export const CHROMIUM: LaunchOptions = {
     '--disable-sync',
   ],
 };
+
+/**
+ * Records what a page should never do: console errors, uncaught page errors,
+ * and dialogs other than confirmations (which are accepted). Returns the
+ * list, filled as they happen.
+ */
+export function recordPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    if (d.type() !== 'confirm') problems.push(`dialog: ${d.type()} ${d.message()}`);
+    void d.accept();
+  });
+  return problems;
+}
