@@ -1,7 +1,7 @@
 import { getPriority, setPriority } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
-import { ABUSE_SERVER_ENV, expectCleanShutdown, expectProbeServed, startAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
+import { ABUSE_SERVER_ENV, expectProbeServed, useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
 import { EchoProbe } from './support/echo-probe.js';
 import { forwardedFor } from './support/forwarded-for.js';
 import { latencyBar } from './support/latency-bar.js';
@@ -58,12 +58,7 @@ describe('floods against the server (its own process; a probe client measures ev
   /** A memory sample after a forced GC in the server; the GC pause is left out of the probe's figures. */
   const sample = () => target.probe.excluding(() => target.server.sample());
 
-  beforeAll(async () => {
-    target = await startAbuseTarget();
-  }, 40_000);
-  afterAll(async () => {
-    if (target) await expectCleanShutdown(target);
-  }, 30_000);
+  useAbuseTarget((started) => (target = started));
 
   it('ping flood from a client that never reads: ws terminates it once 60 pongs are pending; server memory grows < 5 MiB', async () => {
     const { server, probe } = target;
@@ -265,12 +260,7 @@ describe('floods against the server (its own process; a probe client measures ev
 describe('message flood (its own server: 600 messages per minute per client, burst 1,200)', { retry: 2 }, () => {
   const BUDGET = 1200;
   let target: AbuseTarget;
-  beforeAll(async () => {
-    target = await startAbuseTarget({ env: { FP_WST_RATE_LIMIT_MESSAGES_PER_WINDOW: '600' } });
-  }, 40_000);
-  afterAll(async () => {
-    if (target) await expectCleanShutdown(target);
-  }, 30_000);
+  useAbuseTarget((started) => (target = started), { env: { FP_WST_RATE_LIMIT_MESSAGES_PER_WINDOW: '600' } });
 
   it('forty flooders in a row: each is closed with 1008 within 1 s of exhausting its budget; others stay within 2× their baseline p99', async () => {
     const { server } = target;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABUSE_SERVER_ENV, expectCleanShutdown, expectProbeServed, startAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
+import { describe, expect, it } from 'vitest';
+import { ABUSE_SERVER_ENV, expectProbeServed, useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
 import { forwardedFor } from './support/forwarded-for.js';
 import { rawHttp } from './support/raw-websocket.js';
 import { mib, retainedBytes } from './support/server-process.js';
@@ -29,12 +29,7 @@ describe('handshake abuse (the server in its own process)', { retry: 2 }, () => 
   let target: AbuseTarget;
   const sample = () => target.probe.excluding(() => target.server.sample());
 
-  beforeAll(async () => {
-    target = await startAbuseTarget();
-  }, 40_000);
-  afterAll(async () => {
-    if (target) await expectCleanShutdown(target);
-  }, 30_000);
+  useAbuseTarget((started) => (target = started));
 
   it('slowloris: 60 upgrades and plain requests trickling their headers each get 408 and are closed within 2× handshakeTimeout', async () => {
     const { server, probe } = target;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { expectCleanShutdown, expectProbeServed, startAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { expectProbeServed, useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
 import { forwardedFor } from './support/forwarded-for.js';
 import { Opcode, RawWebSocket, closePayload, type FrameSpec } from './support/raw-websocket.js';
 import { waitFor } from './support/wait-for.js';
@@ -53,12 +53,7 @@ describe('protocol edge cases over raw TCP (the server in its own process)', { r
   };
   const activeConnections = async () => (await target.server.stats()).total_active_connections;
 
-  beforeAll(async () => {
-    target = await startAbuseTarget();
-  }, 40_000);
-  afterAll(async () => {
-    if (target) await expectCleanShutdown(target);
-  }, 30_000);
+  useAbuseTarget((started) => (target = started));
 
   it('assembles a fragmented message with a ping and a pong between its fragments, and answers the ping first', async () => {
     const c = await open();

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { EchoProbe } from './echo-probe.js';
 import { forwardedFor } from './forwarded-for.js';
 import { latencyBar } from './latency-bar.js';
@@ -68,4 +68,19 @@ export async function expectCleanShutdown(target: AbuseTarget): Promise<void> {
     server.kill();
     await probe.stop();
   }
+}
+
+/**
+ * For a `describe` block: starts the target before its tests (handing it to
+ * `onStart`) and checks its clean shutdown after them.
+ */
+export function useAbuseTarget(onStart: (target: AbuseTarget) => void, options: ServerProcessOptions = {}): void {
+  let started: AbuseTarget | undefined;
+  beforeAll(async () => {
+    started = await startAbuseTarget(options);
+    onStart(started);
+  }, 40_000);
+  afterAll(async () => {
+    if (started) await expectCleanShutdown(started);
+  }, 30_000);
 }
