@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { SwaggerModule, DocumentBuilder } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import {
+  BroadcastService,
   ConnectionRegistry,
   OnWsMessage,
   WebSocketToolAdapter,
@@ -437,9 +438,18 @@ describe('admin health over a short window', () => {
     expect((await call(app, '/ws/stats')).body.stats.rate_limit_disconnects).toBe(1);
   });
 
-  it('a full queue is critical, and send-message answers 503 with what was dropped', async () => {
-    t = await createTestApp({ maxQueueSize: 2, healthWindow: 60 });
+  it('a message dropped for a client that stopped reading is critical, and send-message answers 503 with what was dropped', async () => {
+    t = await createTestApp({ maxClientQueueSize: 1, sendHighWaterMarkBytes: 1024, healthWindow: 60 });
     const clients = await Promise.all(['q1', 'q2', 'q3'].map((id) => WsTestClient.connect(`${t!.ws}/ws/${id}`)));
+    // q1 stops reading; large messages fill its kernel buffers and then its socket's, until one waits in its queue.
+    clients[0].socket.pause();
+    const broadcast = t.app.get(BroadcastService);
+    const q1 = t.app.get(ConnectionRegistry).get('q1')!;
+    for (let i = 0; i < 200 && q1.queued === 0; i++) {
+      broadcast.sendToClient('q1', { type: 'fill', content: 'x'.repeat(512 * 1024) });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(q1.queued).toBe(1);
     const res = await call(t, '/ws/send-message', post({ type: 'burst', content: 'x' }));
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ statusCode: 503, reason: 'queue_full', queued: 2, dropped: 1 });

@@ -21,6 +21,26 @@ describe('messages: handlers, replies and errors', () => {
     c.close();
   });
 
+  it('sends back client-chosen strings only up to 128 characters: longer ids, ping ids and topics are refused, not echoed', async () => {
+    const c = await WsTestClient.connect(`${t.ws}/ws/reflector`);
+    const long = 'x'.repeat(60_000);
+    c.send({ type: 'system.ping', meta: { ping_id: long } });
+    const ping = await c.next('system.error');
+    expect(ping.meta).toMatchObject({ code: 'invalid_message', original_type: 'system.ping' });
+    c.send({ type: 'echo', content: 1, meta: { id: long } });
+    const id = await c.next('system.error');
+    expect(id.meta.code).toBe('invalid_message');
+    expect(id.meta.id).toBeUndefined();
+    c.send({ type: 'system.unsubscribe', content: { topic: long } });
+    const topic = await c.next('system.error');
+    expect(topic.meta).toMatchObject({ code: 'invalid_topic', original_type: 'system.unsubscribe' });
+    for (const m of [ping, id, topic]) expect(JSON.stringify(m).length).toBeLessThan(400);
+    const ok = 'p'.repeat(128);
+    c.send({ type: 'system.ping', meta: { ping_id: ok, id: ok } });
+    expect((await c.next('system.pong')).meta).toMatchObject({ ping_id: ok, id: ok });
+    c.close();
+  });
+
   it('answers invalid JSON, bad envelopes, unknown types and binary frames, and stays open', async () => {
     const c = await WsTestClient.connect(`${t.ws}/ws`);
     c.send('{not json');

@@ -32,13 +32,40 @@ describe('message rate limit (token bucket per connection)', () => {
     c.close();
   });
 
-  it('never limits system.* messages', async () => {
+  it('keep-alive messages use a bucket of their own: the message budget stays whole', async () => {
     t = await createTestApp(small, { providers: [RateLimitFixture] });
     const c = await WsTestClient.connect(`${t.ws}/ws`);
-    for (let i = 0; i < 50; i++) c.send({ type: 'system.ping', meta: { id: i } });
-    await c.next((m) => m.type === 'system.pong' && m.meta.id === 49);
-    expect(c.ofType('system.pong')).toHaveLength(50);
+    // rateLimitControlPerSecond 10 × burst 2: twenty pings at once, beside a full message burst.
+    for (let i = 0; i < 20; i++) c.send({ type: 'system.ping', meta: { id: i } });
+    for (let i = 0; i < 10; i++) c.send({ type: 'echo', content: i });
+    await c.next((m) => m.type === 'echo' && m.content === 9);
+    await c.next((m) => m.type === 'system.pong' && m.meta.id === 19);
+    expect(c.ofType('system.pong')).toHaveLength(20);
+    expect(c.ofType('echo')).toHaveLength(10);
     expect(c.ofType('system.rate_limited')).toHaveLength(0);
+    c.close();
+  });
+
+  it('a keep-alive flood is limited by its own ceiling and closed with 1008 past the violation count', async () => {
+    t = await createTestApp(small, { providers: [RateLimitFixture] });
+    const c = await WsTestClient.connect(`${t.ws}/ws/pinger`);
+    for (let i = 0; i < 40; i++) c.send({ type: i % 2 ? 'system.pong' : 'system.ping', meta: { id: i } });
+    expect(await c.closed).toEqual({ code: 1008, reason: 'rate_limited' });
+    const limited = c.ofType('system.rate_limited');
+    expect(limited).toHaveLength(2);
+    expect(limited[0].meta).toMatchObject({ limit: 10, window: 1 });
+  });
+
+  it('other system.* messages, known or not, are charged like any message', async () => {
+    t = await createTestApp(small, { providers: [RateLimitFixture] });
+    const c = await WsTestClient.connect(`${t.ws}/ws/sys`);
+    for (let i = 0; i < 5; i++) c.send({ type: 'system.subscribe', content: { topic: `t${i}` }, meta: { id: i } });
+    for (let i = 5; i < 10; i++) c.send({ type: 'system.made_up', meta: { id: i } });
+    c.send({ type: 'system.unsubscribe', content: { topic: 't0' }, meta: { id: 10 } });
+    const limited = await c.next('system.rate_limited');
+    expect(limited.meta.id).toBe(10);
+    expect(c.ofType('system.subscribed')).toHaveLength(5);
+    expect(c.ofType('system.error').map((m) => m.meta.code)).toEqual(Array(5).fill('unknown_type'));
     c.close();
   });
 

@@ -10,6 +10,7 @@ export const SystemMessageType = {
   RateLimited: 'system.rate_limited',
   Ping: 'system.ping',
   Pong: 'system.pong',
+  Heartbeat: 'system.heartbeat',
   Subscribe: 'system.subscribe',
   Subscribed: 'system.subscribed',
   Unsubscribe: 'system.unsubscribe',

@@ -46,7 +46,6 @@ export class WsStatsSnapshotService {
   /** Every counter and gauge. */
   counters(now = Date.now()): WsStatsDto {
     const s = this.stats;
-    const max = this.queue.maxSize;
     return {
       total_connections: s.totalConnections,
       total_disconnections: s.totalDisconnections,
@@ -59,8 +58,10 @@ export class WsStatsSnapshotService {
       active_named_connections: this.registry.countNamed(),
       active_anonymous_connections: this.registry.countAnonymous(),
       queue_size: this.queue.size,
-      max_queue_size: max,
-      queue_utilization: round(max > 0 ? this.queue.size / max : 0, 4),
+      max_queue_size: this.queue.maxSize,
+      queue_bytes: this.queue.bytes,
+      max_queue_bytes: this.queue.maxBytes,
+      queue_utilization: round(this.queue.utilization, 4),
       received_per_sec: round(s.receivedWindow.perSecond(now)),
       sent_per_sec: round(s.sentWindow.perSecond(now)),
       failed_per_sec: round(s.failedWindow.perSecond(now)),
@@ -133,6 +134,7 @@ export class WsStatsSnapshotService {
       messages_sent: c.messagesSent,
       messages_failed: c.messagesFailed,
       queued: c.queued,
+      queued_bytes: c.queuedBytes,
       health_score: round(c.healthScore(now, this.timeoutMs)),
       is_alive: !c.closing && c.socket.readyState === OPEN,
       rate_limit_remaining: c.bucket.remaining(now),

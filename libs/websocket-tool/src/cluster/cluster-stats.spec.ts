@@ -17,6 +17,8 @@ const stats = (over: Partial<WsStatsDto>): WsStatsDto =>
     active_anonymous_connections: 0,
     queue_size: 0,
     max_queue_size: 100,
+    queue_bytes: 0,
+    max_queue_bytes: 1000,
     queue_utilization: 0,
     received_per_sec: 0,
     sent_per_sec: 0,
@@ -48,6 +50,7 @@ describe('cluster totals', () => {
         stats({
           messages_sent: 10,
           queue_size: 10,
+          queue_bytes: 100,
           sent_per_sec: 1.5,
           top_rate_limited_ips: [{ ip: '1.1.1.1', count: 2 }],
           disconnections_by_reason: { client: 1 },
@@ -55,6 +58,7 @@ describe('cluster totals', () => {
         stats({
           messages_sent: 5,
           queue_size: 30,
+          queue_bytes: 600,
           sent_per_sec: 0.25,
           top_rate_limited_ips: [
             { ip: '1.1.1.1', count: 3 },
@@ -72,7 +76,10 @@ describe('cluster totals', () => {
       messages_sent: 15,
       queue_size: 40,
       max_queue_size: 200,
-      queue_utilization: 0.2,
+      queue_bytes: 700,
+      max_queue_bytes: 2000,
+      // The larger share: 700 of 2,000 bytes, against 40 of 200 messages.
+      queue_utilization: 0.35,
       sent_per_sec: 1.75,
       registered_handlers: 2,
       top_rate_limited_ips: [

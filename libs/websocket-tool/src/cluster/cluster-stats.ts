@@ -27,6 +27,8 @@ const SUMMED = [
   'active_anonymous_connections',
   'queue_size',
   'max_queue_size',
+  'queue_bytes',
+  'max_queue_bytes',
   'supervisor_restarts',
   'rate_limited_messages',
   'rate_limited_connections',
@@ -65,7 +67,7 @@ export function sumStats(rows: readonly WsStatsDto[], topicNames: readonly (read
       rows.reduce((sum, r) => sum + r[key], 0),
       3,
     );
-  total.queue_utilization = round(total.max_queue_size > 0 ? total.queue_size / total.max_queue_size : 0, 4);
+  total.queue_utilization = round(Math.max(total.queue_size / total.max_queue_size, total.queue_bytes / total.max_queue_bytes), 4);
   const reasons: Record<string, number> = {};
   for (const r of rows) for (const [reason, n] of Object.entries(r.disconnections_by_reason)) reasons[reason] = (reasons[reason] ?? 0) + n;
   total.disconnections_by_reason = reasons;

@@ -8,7 +8,12 @@
  * @publicApi
  */
 export interface WebSocketToolOptions {
-  /** Upper bound of messages queued for all clients together. `FP_WST_MAX_QUEUE_SIZE`. @default 10000 */
+  /**
+   * Upper bound of distinct messages waiting in the outbound queues of all clients together: a broadcast's
+   * message counts once, however many clients it waits for (as in the original plugin). Past it, the client
+   * that stopped reading and holds the most is closed as a slow consumer to make room; with none, the new
+   * message is dropped. `FP_WST_MAX_QUEUE_SIZE`. @default 10000
+   */
   maxQueueSize?: number;
   /** Outbound consumers that drain the per-client queues concurrently. `FP_WST_CONSUMER_POOL_SIZE`. @default 4 */
   consumerPoolSize?: number;
@@ -26,6 +31,12 @@ export interface WebSocketToolOptions {
   rateLimitMessagesPerWindow?: number;
   /** Length of the message window in seconds. `FP_WST_RATE_LIMIT_MESSAGE_WINDOW`. @default 60 */
   rateLimitMessageWindow?: number;
+  /**
+   * Keep-alive messages (`system.ping`, `system.pong`, `system.heartbeat`, `pong`) a connection may send per
+   * second (burst: × `rateLimitBurstMultiplier`). They do not count against the message limit; past this one
+   * they are refused like any message. `FP_WST_RATE_LIMIT_CONTROL_PER_SECOND`. @default 10
+   */
+  rateLimitControlPerSecond?: number;
   /** Handshakes one IP may make per window (burst: × `rateLimitBurstMultiplier`). `FP_WST_RATE_LIMIT_CONNECTIONS_PER_WINDOW`. @default 10 */
   rateLimitConnectionsPerWindow?: number;
   /** Length of the connection window in seconds. `FP_WST_RATE_LIMIT_CONNECTION_WINDOW`. @default 60 */
@@ -44,10 +55,29 @@ export interface WebSocketToolOptions {
   maxConnections?: number;
   /** Proxy hops to trust in `X-Forwarded-For` for the client IP; 0 uses the socket address. `FP_WST_TRUST_PROXY`. @default 0 */
   trustProxy?: number;
-  /** Most messages queued for one client; past it the client is closed as a slow consumer. `FP_WST_MAX_CLIENT_QUEUE_SIZE`. @default 1000 */
+  /**
+   * Most messages queued for one client whose socket takes no more; past it the client is closed as a slow
+   * consumer (4003). `FP_WST_MAX_CLIENT_QUEUE_SIZE`. @default 1000
+   */
   maxClientQueueSize?: number;
-  /** Socket buffer size in bytes above which a client is treated as slow and its queue is held. `FP_WST_SEND_HIGH_WATER_MARK_BYTES`. @default 1048576 */
+  /** Socket buffer size in bytes above which a client is treated as slow and its queue is held. `FP_WST_SEND_HIGH_WATER_MARK_BYTES`. @default 262144 */
   sendHighWaterMarkBytes?: number;
+  /**
+   * Most bytes queued for one client whose socket takes no more; past it the client is closed as a slow
+   * consumer (4003). With the socket's own buffer (`sendHighWaterMarkBytes`) this bounds what one client that
+   * stops reading can pin: 512 KiB at the defaults. `FP_WST_MAX_CLIENT_QUEUE_BYTES`. @default 262144
+   */
+  maxClientQueueBytes?: number;
+  /**
+   * Upper bound of the bytes of distinct messages waiting in all outbound queues together (a broadcast counts
+   * once); handled like `maxQueueSize`. `FP_WST_MAX_QUEUE_BYTES`. @default 268435456 (256 MiB)
+   */
+  maxQueueBytes?: number;
+  /**
+   * Seconds a client's socket may stay above `sendHighWaterMarkBytes` with messages waiting and without its
+   * buffer going down before it is closed as a slow consumer (4003). `FP_WST_SLOW_CONSUMER_TIMEOUT`. @default 10
+   */
+  slowConsumerTimeout?: number;
   /** Seconds graceful shutdown waits for queued messages before closing clients. `FP_WST_SHUTDOWN_TIMEOUT`. @default 5 */
   shutdownTimeout?: number;
   /** Seconds a handler may run before the sender gets `handler_timeout`; 0 disables. `FP_WST_HANDLER_TIMEOUT`. @default 30 */

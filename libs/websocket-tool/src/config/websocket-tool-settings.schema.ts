@@ -26,6 +26,10 @@ export class WebSocketToolSettingsSchema {
   @IsInt() @Min(0) @Max(32) trustProxy!: number;
   @IsInt() @Min(1) @Max(10_000_000) maxClientQueueSize!: number;
   @IsInt() @Min(1024) @Max(1_073_741_824) sendHighWaterMarkBytes!: number;
+  @IsInt() @Min(1024) @Max(1_073_741_824) maxClientQueueBytes!: number;
+  @IsInt() @Min(65_536) @Max(68_719_476_736) maxQueueBytes!: number;
+  @IsNumber() @Min(0.1) @Max(3600) slowConsumerTimeout!: number;
+  @IsInt() @Min(1) @Max(1_000_000) rateLimitControlPerSecond!: number;
   @IsNumber() @Min(0) @Max(600) shutdownTimeout!: number;
   @IsNumber() @Min(0) @Max(86_400) handlerTimeout!: number;
   @IsInt() @Min(1) @Max(100_000) maxTopicsPerClient!: number;

@@ -42,10 +42,20 @@ export class ClientConnection {
   /** Outbound queue: an array consumed from `queueHead`, compacted when empty. */
   queue: (OutboundFrame | undefined)[] = [];
   queueHead = 0;
+  /** Bytes of the frames in `queue` (a shared frame counts in full for every client that holds it). */
+  queuedBytes = 0;
+  /**
+   * While the socket is above the high-water mark: since when its buffer has
+   * not gone down, and how full it was then (slow-consumer detection).
+   */
+  stalledSince = 0;
+  stalledAt = 0;
   /** True while the connection sits in the outbound ready list or is parked. */
   scheduled = false;
 
   readonly bucket: TokenBucket;
+  /** Bucket of the keep-alive messages (`system.ping` and the pongs), created on first use. */
+  controlBucket: TokenBucket | null = null;
   /** Buckets of handlers with their own `@WsRateLimit`, created on first use. */
   handlerBuckets: Map<string, TokenBucket> | null = null;
   violations = 0;
@@ -53,6 +63,8 @@ export class ClientConnection {
 
   /** Set once the connection is leaving; nothing is queued or dispatched after. */
   closing = false;
+  /** Bytes of the frames that arrived after `closing` was set. */
+  bytesAfterClose = 0;
   disconnectReason: import('../protocol/close-codes.js').DisconnectReason | null = null;
 
   /** The public `WsClient` handle, built on first use. */
@@ -131,6 +143,7 @@ export class ClientConnection {
       messagesSent: this.messagesSent,
       messagesFailed: this.messagesFailed,
       queued: this.queued,
+      queuedBytes: this.queuedBytes,
       topics: [...this.topics],
       healthScore: this.healthScore(now, timeoutMs),
       rateLimitRemaining: this.bucket.remaining(now),

@@ -18,6 +18,8 @@ export interface ConnectionInfo {
   messagesFailed: number;
   /** Messages waiting in this client's outbound queue. */
   queued: number;
+  /** Bytes of the messages waiting in this client's outbound queue. */
+  queuedBytes: number;
   topics: string[];
   /** Send success rate minus the staleness of the last pong, from 0 to 1. */
   healthScore: number;

@@ -17,6 +17,10 @@ import type { WsClient } from './ws-client.interface.js';
 
 type CloseDefinition = (typeof CloseCode)[keyof typeof CloseCode];
 
+const CLOSED = 3;
+/** How long a connection the server closes has to complete the close handshake before its socket is destroyed. */
+export const CLOSE_HANDSHAKE_TIMEOUT_MS = 3000;
+
 /** Why a subscription was refused. */
 export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_topic' | 'too_many_topics' | 'unknown_client';
 
@@ -106,11 +110,21 @@ export class ConnectionRegistry implements OnModuleInit {
     // the close frame, except for clients that cannot take more.
     if (reason !== 'slow_consumer' && reason !== 'send_error' && connection.queued > 0) this.queue.flush(connection);
     this.remove(connection, reason);
+    const socket = connection.socket;
     try {
-      connection.socket.close(close.code, toCloseReason(text ?? close.reason));
+      socket.close(close.code, toCloseReason(text ?? close.reason));
     } catch {
-      connection.socket.terminate();
+      socket.terminate();
+      return;
     }
+    // ws waits 30 s for the peer's close frame; a client that does not read
+    // would hold its socket and buffers that long. A few seconds are enough
+    // for any client that still reads to get the close frame.
+    const timer = setTimeout(() => {
+      if (socket.readyState !== CLOSED) socket.terminate();
+    }, CLOSE_HANDSHAKE_TIMEOUT_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   }
 
   /** Closes a client by id. Returns false if no such client is connected here. */

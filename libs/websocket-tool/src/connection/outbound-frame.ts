@@ -14,6 +14,12 @@ export class OutboundFrame {
   /** Where the payload starts in `bytes`. */
   readonly headerLength: number;
   readonly enqueuedAt: number;
+  /**
+   * Queue entries that hold this frame. The shared budget (`maxQueueSize`,
+   * `maxQueueBytes`) counts a frame once, however many clients it waits for:
+   * it is added when the first entry is queued and released with the last.
+   */
+  refs = 0;
 
   constructor(json: string, now: number) {
     const length = Buffer.byteLength(json, 'utf8');

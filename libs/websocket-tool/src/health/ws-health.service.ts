@@ -93,7 +93,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
   report(now = Date.now()): WsHealthReport {
     const window = this.windowCounts(now);
     const activeConnections = this.registry.count();
-    const queueUtilization = this.queue.maxSize > 0 ? this.queue.size / this.queue.maxSize : 0;
+    const queueUtilization = this.queue.utilization;
     const { status, issues } = evaluateHealth({
       queueUtilization,
       activeConnections,

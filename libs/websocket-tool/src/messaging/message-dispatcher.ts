@@ -27,12 +27,40 @@ import type { WsMessageContext } from './ws-message-context.js';
 
 const MAX_TYPE_LENGTH = 200;
 /**
+ * Longest client-chosen string the server sends back: `meta.id` (in every
+ * reply) and `meta.ping_id` (in `system.pong`). Anything longer is refused,
+ * so a client that never reads cannot make the server hold copies of large
+ * strings it chose.
+ */
+const MAX_ECHOED_LENGTH = 128;
+const isEchoable = (value: unknown): boolean =>
+  value === undefined || value === null || typeof value === 'number' || (typeof value === 'string' && value.length <= MAX_ECHOED_LENGTH);
+/** Keep-alive messages: free of the message limit, bounded by `rateLimitControlPerSecond`. */
+const CONTROL_TYPES: ReadonlySet<string> = new Set([
+  SystemMessageType.Ping,
+  SystemMessageType.Pong,
+  SystemMessageType.Heartbeat,
+  LEGACY_PONG_TYPE,
+]);
+/**
  * Frames of one connection handled in a row before the event loop serves the
  * others. `ws` emits every frame of a TCP read at once: a client pipelining
  * a few thousand requests within its rate limit would otherwise hold the loop
  * for tens of milliseconds while everyone else waits.
  */
 const FRAMES_PER_TURN = 64;
+/**
+ * Bytes of one connection handled in a row, likewise. libuv reads up to 32
+ * chunks of 64 KiB from a socket in one go: eight clients pipelining 60 KB
+ * frames held the loop for 50 ms with a count alone.
+ */
+const BYTES_PER_TURN = 128 * 1024;
+/**
+ * Bytes read from a peer after the server closed it, before its socket is no
+ * longer read. A client that stops sending when it gets the close frame (or
+ * had a few small frames in flight) completes the close handshake at once.
+ */
+const BYTES_AFTER_CLOSE = 1024 * 1024;
 type Correlation = string | number | undefined;
 type InboundData = Buffer | ArrayBuffer | Buffer[];
 
@@ -76,6 +104,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
   /** The connection whose frames are being handled in a row, and how many so far this turn. */
   private runConnection: ClientConnection | null = null;
   private runLength = 0;
+  private runBytes = 0;
   private runResetScheduled = false;
   private readonly endRun = () => {
     this.runResetScheduled = false;
@@ -109,8 +138,9 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Entry point for every frame a client sends. A connection that used up
-   * its turn (`FRAMES_PER_TURN` frames in a row) stops being read; the rest
-   * of its frames wait, in order, for the next turns of the event loop.
+   * its turn (`FRAMES_PER_TURN` frames or `BYTES_PER_TURN` bytes in a row)
+   * stops being read; the rest of its frames wait, in order, for the next
+   * turns of the event loop.
    */
   handle(connection: ClientConnection, data: InboundData, isBinary: boolean): void {
     const backlog = this.backlogs.size > 0 ? this.backlogs.get(connection) : undefined;
@@ -118,8 +148,9 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
       backlog.frames.push({ data, isBinary });
       return;
     }
+    const size = frameSize(data);
     if (connection === this.runConnection) {
-      if (++this.runLength > FRAMES_PER_TURN) {
+      if (++this.runLength > FRAMES_PER_TURN || (this.runBytes += size) > BYTES_PER_TURN) {
         this.backlogs.set(connection, { frames: [{ data, isBinary }], head: 0 });
         connection.socket.pause();
         setImmediate(() => this.drainBacklog(connection));
@@ -128,6 +159,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     } else {
       this.runConnection = connection;
       this.runLength = 1;
+      this.runBytes = size;
       if (!this.runResetScheduled) {
         this.runResetScheduled = true;
         setImmediate(this.endRun);
@@ -139,9 +171,11 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
   private drainBacklog(connection: ClientConnection): void {
     const backlog = this.backlogs.get(connection) as Backlog;
     const end = Math.min(backlog.frames.length, backlog.head + FRAMES_PER_TURN);
-    while (backlog.head < end) {
+    let bytes = 0;
+    while (backlog.head < end && bytes < BYTES_PER_TURN) {
       const frame = backlog.frames[backlog.head];
       backlog.frames[backlog.head++] = undefined as never;
+      bytes += frameSize(frame.data);
       this.process(connection, frame.data, frame.isBinary);
     }
     if (backlog.head < backlog.frames.length) {
@@ -158,7 +192,15 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     connection.messagesReceived++;
     this.stats.messagesReceived++;
     this.stats.receivedWindow.add(now);
-    if (connection.closing) return;
+    if (connection.closing) {
+      // A peer that keeps sending after the server closed it (a flood that was
+      // cut off) is not read any more: `ws` would unmask and check every
+      // frame of it until the close timeout destroys the socket.
+      const before = connection.bytesAfterClose;
+      connection.bytesAfterClose += frameSize(data);
+      if (before < BYTES_AFTER_CLOSE && connection.bytesAfterClose >= BYTES_AFTER_CLOSE) connection.socket.pause();
+      return;
+    }
 
     if (isBinary) {
       if (this.admit(connection, undefined, '', now, undefined)) {
@@ -192,7 +234,19 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const meta = isPlainObject(parsed) ? parsed.meta : undefined;
-    const id = isPlainObject(meta) && (typeof meta.id === 'string' || typeof meta.id === 'number') ? meta.id : undefined;
+    const rawId = isPlainObject(meta) && (typeof meta.id === 'string' || typeof meta.id === 'number') ? meta.id : undefined;
+    if (!isEchoable(rawId)) {
+      if (this.admit(connection, undefined, '', now, undefined)) {
+        this.sendError(
+          connection,
+          WsErrorCode.InvalidMessage,
+          `"meta.id" must be a number or a string of at most ${MAX_ECHOED_LENGTH} characters.`,
+          undefined,
+        );
+      }
+      return;
+    }
+    const id = rawId;
     if (
       !isPlainObject(parsed) ||
       typeof parsed.type !== 'string' ||
@@ -212,12 +266,12 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     }
     stripDangerousKeys(parsed, text);
     const type = parsed.type;
-    if (type.startsWith(RESERVED_TYPE_PREFIX)) {
-      this.handleSystem(connection, type, parsed, id, now);
+    if (CONTROL_TYPES.has(type)) {
+      if (this.admitControl(connection, now, id)) this.handleControl(connection, type, parsed, id, now);
       return;
     }
-    if (type === LEGACY_PONG_TYPE) {
-      connection.lastPong = now;
+    if (type.startsWith(RESERVED_TYPE_PREFIX)) {
+      if (this.admit(connection, undefined, type, now, id)) this.handleSystem(connection, type, parsed, id);
       return;
     }
     const handler = this.handlers.handlers.get(type);
@@ -260,6 +314,25 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
       connection.violations = 0;
       return true;
     }
+    this.violation(connection, bucket, limit, window, now, id);
+    return false;
+  }
+
+  /**
+   * Charges a keep-alive message to the connection's own control bucket,
+   * created on first use: `rateLimitControlPerSecond` per second, burst ×
+   * `rateLimitBurstMultiplier`. A violation counts like any other.
+   */
+  private admitControl(connection: ClientConnection, now: number, id: Correlation): boolean {
+    const perSecond = this.settings.rateLimitControlPerSecond;
+    const bucket = (connection.controlBucket ??= TokenBucket.forWindow(perSecond, 1, this.settings.rateLimitBurstMultiplier, now));
+    if (bucket.take(now)) return true;
+    this.violation(connection, bucket, perSecond, 1, now, id);
+    return false;
+  }
+
+  /** Tells the client `system.rate_limited`, or closes it with 1008 after `rateLimitDisconnectAfter` in a row. */
+  private violation(connection: ClientConnection, bucket: TokenBucket, limit: number, window: number, now: number, id: Correlation): void {
     connection.violations++;
     connection.violationsTotal++;
     this.stats.rateLimitedMessages++;
@@ -268,7 +341,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     if (connection.violations >= this.settings.rateLimitDisconnectAfter) {
       this.stats.rateLimitDisconnects++;
       this.registry.close(connection, CloseCode.RateLimited, 'rate_limited');
-      return false;
+      return;
     }
     this.send(connection, {
       type: SystemMessageType.RateLimited,
@@ -282,29 +355,40 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
         violations: connection.violations,
       },
     });
-    return false;
   }
 
-  private handleSystem(connection: ClientConnection, type: string, parsed: Record<string, unknown>, id: Correlation, now: number): void {
-    const meta = isPlainObject(parsed.meta) ? parsed.meta : {};
+  /** `system.ping` gets a `system.pong`; the pongs and `system.heartbeat` are recorded as signs of life. */
+  private handleControl(connection: ClientConnection, type: string, parsed: Record<string, unknown>, id: Correlation, now: number): void {
+    if (type !== SystemMessageType.Ping) {
+      connection.lastPong = now;
+      return;
+    }
+    const pingId = isPlainObject(parsed.meta) ? parsed.meta.ping_id : undefined;
+    if (!isEchoable(pingId)) {
+      const text = `"meta.ping_id" must be a number or a string of at most ${MAX_ECHOED_LENGTH} characters.`;
+      this.sendError(connection, WsErrorCode.InvalidMessage, text, id, { original_type: type });
+      return;
+    }
+    this.send(connection, {
+      type: SystemMessageType.Pong,
+      content: 'pong',
+      meta: id !== undefined ? { id, ping_id: pingId ?? null, timestamp: now } : { ping_id: pingId ?? null, timestamp: now },
+    });
+  }
+
+  private handleSystem(connection: ClientConnection, type: string, parsed: Record<string, unknown>, id: Correlation): void {
     const withId = (extra: Record<string, unknown>) => (id !== undefined ? { id, ...extra } : extra);
     switch (type) {
-      case SystemMessageType.Pong:
-        connection.lastPong = now;
-        return;
-      case SystemMessageType.Ping:
-        this.send(connection, {
-          type: SystemMessageType.Pong,
-          content: 'pong',
-          meta: withId({ ping_id: meta.ping_id ?? null, timestamp: now }),
-        });
-        return;
       case SystemMessageType.Subscribe:
       case SystemMessageType.Unsubscribe: {
         const content = parsed.content;
         const topic = isPlainObject(content) ? content.topic : typeof content === 'string' ? content : undefined;
         if (type === SystemMessageType.Unsubscribe) {
-          const was = typeof topic === 'string' && this.registry.unsubscribeConnection(connection, topic);
+          if (!isValidTopic(topic, this.settings.maxTopicLength)) {
+            this.refuseInvalidTopic(connection, type, id);
+            return;
+          }
+          const was = this.registry.unsubscribeConnection(connection, topic);
           this.send(connection, {
             type: SystemMessageType.Unsubscribed,
             content: { topic: topic ?? null, was_subscribed: was },
@@ -337,12 +421,16 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     this.sendError(connection, WsErrorCode.Forbidden, 'You may not subscribe to this topic.', id, { original_type: type });
   }
 
+  private refuseInvalidTopic(connection: ClientConnection, type: string, id: Correlation): void {
+    const text = `A topic is 1 to ${this.settings.maxTopicLength} characters of letters, digits and ._:@/-`;
+    this.sendError(connection, WsErrorCode.InvalidTopic, text, id, { original_type: type });
+  }
+
   private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
     if (connection.closing) return;
     const outcome = this.registry.subscribeConnection(connection, topic as string);
     if (outcome === 'invalid_topic') {
-      const text = `A topic is 1 to ${this.settings.maxTopicLength} characters of letters, digits and ._:@/-`;
-      this.sendError(connection, WsErrorCode.InvalidTopic, text, id, { original_type: type });
+      this.refuseInvalidTopic(connection, type, id);
     } else if (outcome === 'too_many_topics') {
       const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
       this.sendError(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
@@ -534,6 +622,13 @@ class MessageContext implements WsMessageContext {
       : { type: this.message.type, content: messageOrContent, meta: id !== undefined ? { id } : {} };
     return this.dispatcher.send(this.connection, reply);
   }
+}
+
+function frameSize(data: InboundData): number {
+  if (!Array.isArray(data)) return data.byteLength;
+  let size = 0;
+  for (const part of data) size += part.length;
+  return size;
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>

@@ -59,7 +59,7 @@ describe('WsMetricsService', () => {
     );
     expect(line(text, 'unit_disconnections_total{reason="client"}')).toBe('unit_disconnections_total{reason="client"} 0');
     expect(text).toContain('# TYPE unit_handler_duration_seconds histogram');
-    expect(text).toContain('# HELP unit_queue_utilization queue_size divided by maxQueueSize, from 0 to 1.');
+    expect(text).toContain('# HELP unit_queue_utilization How full the shared outbound budget is, from 0 to 1');
 
     stats.totalConnections = 8;
     text = await registry.metrics();

@@ -32,10 +32,17 @@ export interface ConsumerState {
  * Per-client outbound queues, drained by a pool of `consumerPoolSize`
  * consumer loops.
  *
- * - Queued messages count against `maxQueueSize` in total and
- *   `maxClientQueueSize` per client; past either the message is dropped and
- *   counted as an overflow, and a client past its own cap is closed as a slow
- *   consumer.
+ * - Each client's queue is capped by `maxClientQueueSize` messages and
+ *   `maxClientQueueBytes` bytes. A client past either cap whose socket takes
+ *   no more (above `sendHighWaterMarkBytes`) does not read: it is closed as a
+ *   slow consumer (4003). So is one whose socket stays above the mark without
+ *   draining for `slowConsumerTimeout`.
+ * - The shared budget (`maxQueueSize` messages, `maxQueueBytes` bytes) counts
+ *   each distinct frame once: a broadcast waiting for 10,000 clients is one
+ *   message, as in the original plugin. When it is reached, the clients that
+ *   stopped reading and hold the most are closed first to make room, so a
+ *   handful of them can never take the budget from everyone else; only when
+ *   no such client is left is the new message dropped (a queue overflow).
  * - A consumer writes all of a client's pending frames at once inside one
  *   cork/uncork, so messages queued in the same tick leave in one write.
  * - A client whose socket buffer is above `sendHighWaterMarkBytes` is parked
@@ -46,8 +53,10 @@ export interface ConsumerState {
 @Injectable()
 export class OutboundQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('WebSocketTool');
-  /** Total frames queued for all clients. */
+  /** Distinct frames queued for all clients (a frame queued for many clients counts once). */
   size = 0;
+  /** Bytes of those distinct frames. */
+  bytes = 0;
   private ready: ClientConnection[] = [];
   private readyHead = 0;
   private readonly parked = new Set<ClientConnection>();
@@ -60,7 +69,10 @@ export class OutboundQueue implements OnApplicationShutdown {
   readonly consumers: ConsumerState[] = [];
   private readonly hwm: number;
   private readonly maxTotal: number;
+  private readonly maxTotalBytes: number;
   private readonly maxPerClient: number;
+  private readonly maxPerClientBytes: number;
+  private readonly stallMs: number;
   private readonly maxErrors: number;
   /** Called with the queue wait in ms for every frame written (metrics). */
   onFrameWritten: ((waitMs: number) => void) | null = null;
@@ -71,7 +83,10 @@ export class OutboundQueue implements OnApplicationShutdown {
   ) {
     this.hwm = settings.sendHighWaterMarkBytes;
     this.maxTotal = settings.maxQueueSize;
-    this.maxPerClient = Math.min(settings.maxClientQueueSize, settings.maxQueueSize);
+    this.maxTotalBytes = settings.maxQueueBytes;
+    this.maxPerClient = settings.maxClientQueueSize;
+    this.maxPerClientBytes = settings.maxClientQueueBytes;
+    this.stallMs = settings.slowConsumerTimeout * 1000;
     this.maxErrors = settings.maxClientErrors;
     for (let i = 0; i < settings.consumerPoolSize; i++) this.consumers.push({ index: i, alive: false, lastError: null });
   }
@@ -106,24 +121,39 @@ export class OutboundQueue implements OnApplicationShutdown {
     return this.maxTotal;
   }
 
+  get maxBytes(): number {
+    return this.maxTotalBytes;
+  }
+
+  /** How full the shared budget is, from 0 to 1: the larger of its message and byte shares. */
+  get utilization(): number {
+    return Math.max(this.size / this.maxTotal, this.bytes / this.maxTotalBytes);
+  }
+
   enqueue(connection: ClientConnection, frame: OutboundFrame): EnqueueOutcome {
     if (connection.closing) return 'closed';
-    if (this.size >= this.maxTotal) {
+    const length = frame.bytes.length;
+    if (frame.refs === 0 && this.size > 0 && !this.sharedBudgetFits(length)) {
       this.stats.queueOverflows++;
       return 'queue_full';
     }
-    if (connection.queued >= this.maxPerClient && this.socketTakesMore(connection)) {
-      // Replies to requests pipelined in one TCP read are all queued before any
-      // consumer runs; a client whose socket still takes data is not slow.
+    if (this.overClientCap(connection, length) && this.socketTakesMore(connection)) {
+      // Replies to requests pipelined in one TCP read, or a burst of broadcasts,
+      // are all queued before any consumer runs; a client whose socket still
+      // takes data is not slow.
       this.flush(connection);
     }
-    if (connection.queued >= this.maxPerClient) {
+    if (this.overClientCap(connection, length)) {
       this.stats.queueOverflows++;
       this.events?.slowConsumer(connection);
       return 'client_queue_full';
     }
     connection.queue.push(frame);
-    this.size++;
+    connection.queuedBytes += length;
+    if (frame.refs++ === 0) {
+      this.size++;
+      this.bytes += length;
+    }
     if (!connection.scheduled) {
       connection.scheduled = true;
       this.ready.push(connection);
@@ -152,19 +182,54 @@ export class OutboundQueue implements OnApplicationShutdown {
     return 'queued';
   }
 
+  /** An empty queue always takes one frame, so a message larger than the byte cap still goes out. */
+  private overClientCap(connection: ClientConnection, length: number): boolean {
+    const queued = connection.queued;
+    return queued > 0 && (queued >= this.maxPerClient || connection.queuedBytes + length > this.maxPerClientBytes);
+  }
+
+  /**
+   * True if one more distinct frame of `length` bytes fits the shared budget,
+   * after closing, if need be, the parked clients (sockets above the
+   * high-water mark: not reading) that hold the most.
+   */
+  private sharedBudgetFits(length: number): boolean {
+    while (this.size >= this.maxTotal || this.bytes + length > this.maxTotalBytes) {
+      let heaviest: ClientConnection | null = null;
+      for (const parked of this.parked) {
+        if (!parked.closing && parked.queued > 0 && (!heaviest || parked.queuedBytes > heaviest.queuedBytes)) heaviest = parked;
+      }
+      if (!heaviest || !this.events) return false;
+      this.events.slowConsumer(heaviest);
+      // The close discards its queue; a client that is somehow still queued is not picked twice.
+      if (heaviest.queued > 0) this.discard(heaviest);
+    }
+    return true;
+  }
+
   private socketTakesMore(connection: ClientConnection): boolean {
     return connection.socket.readyState === OPEN && connection.socket.bufferedAmount <= this.hwm;
   }
 
   /** Drops everything queued for a connection that is going away. */
   discard(connection: ClientConnection): void {
-    const n = connection.queued;
-    if (n > 0) {
-      this.size -= n;
+    const queue = connection.queue;
+    if (connection.queueHead < queue.length) {
+      for (let i = connection.queueHead; i < queue.length; i++) this.release(queue[i] as OutboundFrame);
       connection.queue = [];
       connection.queueHead = 0;
     }
+    connection.queuedBytes = 0;
+    connection.stalledSince = 0;
     this.parked.delete(connection);
+  }
+
+  /** One queue entry of `frame` is gone; the shared budget gives the frame back with its last entry. */
+  private release(frame: OutboundFrame): void {
+    if (--frame.refs === 0) {
+      this.size--;
+      this.bytes -= frame.bytes.length;
+    }
   }
 
   /** Resolves once nothing is queued, or after `timeoutMs`. Returns what is left. */
@@ -268,6 +333,7 @@ export class OutboundQueue implements OnApplicationShutdown {
     if (connection.rawSocket) this.writeBatch(connection, connection.rawSocket);
     else this.sendBatch(connection);
     const queue = connection.queue;
+    connection.stalledSince = 0;
     if (connection.queueHead >= queue.length) {
       connection.queue = [];
       connection.queueHead = 0;
@@ -343,7 +409,8 @@ export class OutboundQueue implements OnApplicationShutdown {
   private shift(connection: ClientConnection, now: number): OutboundFrame {
     const frame = connection.queue[connection.queueHead] as OutboundFrame;
     connection.queue[connection.queueHead++] = undefined;
-    this.size--;
+    connection.queuedBytes -= frame.bytes.length;
+    this.release(frame);
     this.onFrameWritten?.(now - frame.enqueuedAt);
     return frame;
   }
@@ -370,6 +437,10 @@ export class OutboundQueue implements OnApplicationShutdown {
 
   private park(connection: ClientConnection): void {
     connection.scheduled = true;
+    if (connection.stalledSince === 0) {
+      connection.stalledSince = Date.now();
+      connection.stalledAt = connection.socket.bufferedAmount;
+    }
     this.parked.add(connection);
     if (!this.parkedTimer && !this.stopped) {
       this.parkedTimer = setTimeout(() => this.recheckParked(), PARKED_RECHECK_MS);
@@ -378,14 +449,23 @@ export class OutboundQueue implements OnApplicationShutdown {
 
   private recheckParked(): void {
     this.parkedTimer = null;
+    const now = Date.now();
     for (const connection of this.parked) {
+      const buffered = connection.socket.bufferedAmount;
       if (connection.closing || connection.socket.readyState !== OPEN) {
         this.parked.delete(connection);
         this.discard(connection);
         connection.scheduled = false;
-      } else if (connection.socket.bufferedAmount <= this.hwm) {
+      } else if (buffered <= this.hwm) {
         this.parked.delete(connection);
         this.ready.push(connection);
+      } else if (buffered < connection.stalledAt) {
+        // Draining, however slowly: a slow link, not a client that stopped reading.
+        connection.stalledSince = now;
+        connection.stalledAt = buffered;
+      } else if (now - connection.stalledSince >= this.stallMs) {
+        this.parked.delete(connection);
+        this.events?.slowConsumer(connection);
       }
     }
     if (this.readyHead < this.ready.length) this.signal();

@@ -10,6 +10,8 @@ export const SystemMessageType = {
   RateLimited: 'system.rate_limited',
   Ping: 'system.ping',
   Pong: 'system.pong',
+  /** A sign of life from the client, with no answer (the original plugin's reserved `system.heartbeat`). */
+  Heartbeat: 'system.heartbeat',
   Subscribe: 'system.subscribe',
   Subscribed: 'system.subscribed',
   Unsubscribe: 'system.unsubscribe',

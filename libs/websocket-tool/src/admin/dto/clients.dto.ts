@@ -19,6 +19,7 @@ export class ClientRowDto {
   @ApiProperty() messages_sent!: number;
   @ApiProperty() messages_failed!: number;
   @ApiProperty({ description: 'Messages waiting in its outbound queue' }) queued!: number;
+  @ApiProperty({ description: 'Bytes of the messages waiting in its outbound queue' }) queued_bytes!: number;
   @ApiProperty({ description: 'Send success rate minus pong staleness, 0 to 1', example: 0.98 }) health_score!: number;
   @ApiProperty({ description: 'Socket open and not closing' }) is_alive!: boolean;
   @ApiProperty({ description: 'Messages it may still send now before being rate-limited' }) rate_limit_remaining!: number;

@@ -38,9 +38,12 @@ export class WsStatsDto {
   @ApiProperty({ description: 'Open connections' }) total_active_connections!: number;
   @ApiProperty() active_named_connections!: number;
   @ApiProperty() active_anonymous_connections!: number;
-  @ApiProperty({ description: 'Messages waiting in the outbound queues' }) queue_size!: number;
+  @ApiProperty({ description: 'Distinct messages waiting in the outbound queues (a broadcast counts once)' }) queue_size!: number;
   @ApiProperty({ description: 'maxQueueSize' }) max_queue_size!: number;
-  @ApiProperty({ description: 'queue_size / max_queue_size', example: 0.01 }) queue_utilization!: number;
+  @ApiProperty({ description: 'Bytes of the distinct messages waiting in the outbound queues' }) queue_bytes!: number;
+  @ApiProperty({ description: 'maxQueueBytes' }) max_queue_bytes!: number;
+  @ApiProperty({ description: 'The larger of queue_size / max_queue_size and queue_bytes / max_queue_bytes', example: 0.01 })
+  queue_utilization!: number;
   @ApiProperty({ description: 'Frames received per second (last 60 s)' }) received_per_sec!: number;
   @ApiProperty({ description: 'Messages sent per second (last 60 s)' }) sent_per_sec!: number;
   @ApiProperty({ description: 'Failed sends per second (last 60 s)' }) failed_per_sec!: number;
