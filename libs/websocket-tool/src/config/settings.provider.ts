@@ -33,7 +33,7 @@ export const settingsProvider: Provider = {
   },
   inject: [
     WEBSOCKET_TOOL_MODULE_OPTIONS,
-    // Without @nestjs/config nothing can provide these; the placeholder keeps the factory's argument positions.
+    // Without @nestjs/config there is no ConfigService class; a placeholder token keeps the argument positions.
     { token: NestConfigService ?? Symbol('no @nestjs/config'), optional: true },
     { token: NEST_CONFIGURATION_TOKEN, optional: true },
   ],
