@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './utils/free-port.js';
 import { WsTestClient } from './utils/ws-test-client.js';
@@ -32,4 +34,24 @@ describe('the sample app (built, as its own process)', () => {
     expect(await bob.closed).toEqual({ code: 1001, reason: 'shutdown' });
     expect(await exited).toBe(0);
   }, 30_000);
+
+  // The sample reads apps/sample/.env; a developer's own file is left alone (and the test skipped).
+  const sampleEnvFile = fileURLToPath(new URL('../apps/sample/.env', import.meta.url));
+  it.skipIf(existsSync(sampleEnvFile))(
+    'takes FP_WST_* settings from apps/sample/.env and names the file as their source',
+    async () => {
+      writeFileSync(sampleEnvFile, 'FP_WST_MAX_CLIENT_ERRORS=3\n');
+      try {
+        const port = await freePort();
+        child = await startSample(port);
+        const res = await fetch(`http://127.0.0.1:${port}/info/config`);
+        const { settings } = (await res.json()) as { settings: Array<{ option: string; value: unknown; source: string }> };
+        expect(settings.find((s) => s.option === 'maxClientErrors')).toMatchObject({ value: 3, source: 'env-file' });
+        expect(settings.find((s) => s.option === 'maxQueueSize')).toMatchObject({ value: 10000, source: 'default' });
+      } finally {
+        rmSync(sampleEnvFile, { force: true });
+      }
+    },
+    30_000,
+  );
 });

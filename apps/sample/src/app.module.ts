@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { WebSocketToolModule } from '@websocket-tool/nestjs';
@@ -7,13 +9,17 @@ import { PageController } from './page/page.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ReportJobsModule, reportJobsWebSocketOptions } from './jobs/index.js';
 
-// With REDIS_URL the report demo runs on a BullMQ queue and worker; without, in this process.
+// With REDIS_URL (in the environment: it is read before .env is) the report demo runs on a
+// BullMQ queue and worker; without, in this process.
 const reportJobs = { redisUrl: process.env.REDIS_URL || undefined };
 
 @Module({
-  // The app owns /metrics; WebSocketTool adds its fp_websocket_tool_* metrics to the same registry.
   imports: [
+    // FP_WST_* settings (and PORT, HOST) from apps/sample/.env when there is one (see .env.example);
+    // global, so WebSocketToolModule reads them through ConfigService and names the file as their source.
+    ConfigModule.forRoot({ isGlobal: true, envFilePath: fileURLToPath(new URL('../.env', import.meta.url)) }),
     WebSocketToolModule.forRoot({ isGlobal: true, ...reportJobsWebSocketOptions(reportJobs) }),
+    // The app owns /metrics; WebSocketTool adds its fp_websocket_tool_* metrics to the same registry.
     PrometheusModule.register(),
     TerminusModule,
     ReportJobsModule.register(reportJobs),

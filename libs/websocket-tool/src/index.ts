@@ -5,7 +5,9 @@ export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS, RESERVED_TYPE_P
 export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
 export type { WebSocketToolModuleOptions } from './config/websocket-tool-module-options.interface.js';
 export type { WsIdentity, WsAuthenticate, WsCanUseClientId, WsJwtOptions } from './security/ws-identity.interface.js';
-export type { WebSocketToolSettings, SettingSource } from './config/resolved-settings.interface.js';
+export type { WebSocketToolSettings, SettingSource, EnvironmentSource } from './config/resolved-settings.interface.js';
+export type { SettingsEnvironment, EnvironmentValue } from './config/settings-environment.js';
+export { websocketToolConfig, WEBSOCKET_TOOL_CONFIG_NAMESPACE } from './config/websocket-tool.config.js';
 export { SETTINGS_TABLE, type SettingDefinition } from './config/settings-table.js';
 export { resolveSettings } from './config/resolve-settings.js';
 export { SettingsValidationError } from './config/resolved-settings-error.js';

@@ -5,8 +5,8 @@ const show = (value: unknown): string => {
   return text.length > 80 ? text.slice(0, 77) + '...' : text;
 };
 
-export const invalidSettingMessage = (source: string, value: unknown, rule: string): string =>
-  `${source}=${show(value)} is invalid: it must be ${rule}.`;
+export const invalidSettingMessage = (source: string, value: unknown, rule: string, where?: string): string =>
+  `${source}=${show(value)}${where ? ` (${where})` : ''} is invalid: it must be ${rule}.`;
 
 export const unknownOptionMessage = (key: string): string =>
   `option "${key}" is not a WebSocketTool option; check its spelling against docs/configuration.md.`;
@@ -76,3 +76,7 @@ export const invalidTopicMessage = (maxLength: number): string => `A topic is 1 
 export const clientBundleMissingMessage = (path: string): string =>
   `GET ${path} answers 404: the browser client bundle is not built. Run "npm run build:client" (or install @websocket-tool/client), ` +
   'or set clientBundlePath to "off".';
+
+export const websocketToolConfigFactoryMessage = (): string =>
+  'websocketToolConfig is registered by WebSocketToolModule once the settings are resolved; ' +
+  'remove it from ConfigModule.forRoot({ load }) and inject websocketToolConfig.KEY or read configService.get("websocketTool").';

@@ -6,7 +6,8 @@ import { withAdminRoutes } from './admin/admin-routes.js';
 import { ClientBundleService } from './client-bundle/client-bundle.service.js';
 import { Backplane } from './cluster/backplane.interface.js';
 import { CLUSTER_PROVIDERS } from './cluster/cluster.providers.js';
-import { settingsProvider } from './config/settings.provider.js';
+import { settingsProvider, websocketToolConfigProvider } from './config/settings.provider.js';
+import { websocketToolConfig } from './config/websocket-tool.config.js';
 import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { HandshakeService } from './gateway/handshake.service.js';
@@ -44,6 +45,7 @@ import {
   imports: [DiscoveryModule, ScheduleModule.forRoot()],
   providers: [
     settingsProvider,
+    websocketToolConfigProvider,
     WsStatsService,
     WsHandlerRegistry,
     OutboundQueue,
@@ -65,6 +67,7 @@ import {
   ],
   exports: [
     WEBSOCKET_TOOL_SETTINGS,
+    websocketToolConfig.KEY,
     ConnectionRegistry,
     BroadcastService,
     WsStatsService,

@@ -56,6 +56,17 @@ describe('cluster settings', () => {
     expect(resolveClusterConfig(settings({}, 'redis://opt:1'), { nodeId: 'a' })?.url).toBe('redis://opt:1');
   });
 
+  it('counts FP_WST_REDIS_URL from a .env file or ConfigService as the environment, over cluster.redis.url', () => {
+    const cluster = { redis: { url: 'redis://from-cluster:6379' } };
+    for (const source of ['env-file', 'config'] as const) {
+      const fromConfig = resolveSettings({}, (name) =>
+        name === 'FP_WST_REDIS_URL' ? { value: 'redis://from-file:6379', source, file: '/app/.env' } : undefined,
+      );
+      expect(fromConfig.sources.redisUrl).toBe(source);
+      expect(resolveClusterConfig(fromConfig, cluster)?.url).toBe('redis://from-file:6379');
+    }
+  });
+
   it('refuses bad options with one message per field, never echoing the URL', () => {
     expect(attempt).toThrow(/cluster\.redis\.url"="\[redacted\]" is invalid: it must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(attempt).toThrow(/cluster\.nodeId"="has space"/);

@@ -39,7 +39,8 @@ const isNumberIn = (value: unknown, min: number, max: number): value is number =
  * `redisUrl` option. Throws one error listing every invalid field.
  */
 export function resolveClusterConfig(settings: WebSocketToolSettings, options: WebSocketClusterOptions | undefined): ClusterConfig | null {
-  const fromEnv = settings.sources.redisUrl === 'env';
+  // FP_WST_REDIS_URL from the process, a .env file or ConfigService all count as the environment.
+  const fromEnv = settings.sources.redisUrl !== 'options' && settings.sources.redisUrl !== 'default';
   const url = fromEnv ? settings.redisUrl : options?.redis?.url || settings.redisUrl;
   const problems: string[] = [];
   if (options !== undefined && (options === null || typeof options !== 'object')) {

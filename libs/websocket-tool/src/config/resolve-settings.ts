@@ -8,13 +8,19 @@ import { SETTINGS_TABLE, type SettingDefinition, type SettingKind } from './sett
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 import { WebSocketToolSettingsSchema } from './websocket-tool-settings.schema.js';
 import { CODE_OPTION_KEYS } from './websocket-tool-module-options.interface.js';
+import { processEnvironment, type EnvironmentValue, type SettingsEnvironment } from './settings-environment.js';
 
 /** Settings whose values are secrets (a Redis URL may hold a password). */
 const SECRET_SETTING = /token|secret|password|redisUrl/i;
 
-/** Turns an env var's text into a value; an unparsable text yields a value the schema rejects. */
-function parseEnv(kind: SettingKind, text: string): unknown {
-  const trimmed = text.trim();
+/**
+ * Turns an env var's text into a value; an unparsable text yields a value the
+ * schema rejects. A value that is not text (from a `ConfigService` `load`
+ * factory) is validated as it is.
+ */
+function parseEnv(kind: SettingKind, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
   switch (kind) {
     case 'int':
       return /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
@@ -34,9 +40,17 @@ function parseEnv(kind: SettingKind, text: string): unknown {
 /**
  * Merges defaults < options < environment, validates the result and returns
  * it frozen. Throws a `SettingsValidationError` whose message names each bad
- * setting by the variable or option it came from, the bad value and the rule.
+ * setting by the variable (and `.env` file) or option it came from, the bad
+ * value and the rule.
+ *
+ * `env` is a record of variables (process.env by default) or a
+ * `SettingsEnvironment` that also says where each value came from.
  */
-export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.ProcessEnv = process.env): WebSocketToolSettings {
+export function resolveSettings(
+  options: WebSocketToolOptions = {},
+  env: NodeJS.ProcessEnv | SettingsEnvironment = process.env,
+): WebSocketToolSettings {
+  const lookup = typeof env === 'function' ? env : processEnvironment(env);
   // `metrics` is an alias of `enableMetrics`; the full name wins when both are given.
   if (options.metrics !== undefined) {
     const { metrics, ...rest } = options;
@@ -52,14 +66,14 @@ export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.
 
   const values: Record<string, unknown> = {};
   const sources: Record<string, SettingSource> = {};
-  const raw: Record<string, { from: string; value: unknown }> = {};
+  const raw: Record<string, { from: string; value: unknown; where?: string }> = {};
   for (const setting of SETTINGS_TABLE) {
-    const fromEnv = env[setting.env];
+    const fromEnv = lookup(setting.env);
     const fromOptions = (options as Record<string, unknown>)[setting.key];
-    if (fromEnv !== undefined && fromEnv !== '') {
-      values[setting.key] = parseEnv(setting.kind, fromEnv);
-      sources[setting.key] = 'env';
-      raw[setting.key] = { from: setting.env, value: fromEnv };
+    if (fromEnv !== undefined && fromEnv.value !== '') {
+      values[setting.key] = parseEnv(setting.kind, fromEnv.value);
+      sources[setting.key] = fromEnv.source;
+      raw[setting.key] = { from: setting.env, value: fromEnv.value, where: environmentOrigin(fromEnv) };
     } else if (fromOptions !== undefined) {
       values[setting.key] = fromOptions;
       sources[setting.key] = 'options';
@@ -79,7 +93,12 @@ export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.
       source: origin.from,
       value: origin.value,
       // A secret's value is never echoed, even when it is wrong.
-      message: invalidSettingMessage(origin.from, SECRET_SETTING.test(setting.key) ? '[redacted]' : origin.value, setting.rule),
+      message: invalidSettingMessage(
+        origin.from,
+        SECRET_SETTING.test(setting.key) ? '[redacted]' : origin.value,
+        setting.rule,
+        origin.where,
+      ),
     });
   }
   if (problems.length === 0 && (values.heartbeatTimeout as number) < (values.heartbeatInterval as number)) {
@@ -91,12 +110,20 @@ export function resolveSettings(options: WebSocketToolOptions = {}, env: NodeJS.
         origin.from,
         origin.value,
         'not less than heartbeatInterval (' + String(values.heartbeatInterval) + ')',
+        origin.where,
       ),
     });
   }
   if (problems.length > 0) throw new SettingsValidationError(problems);
 
   return Object.freeze({ ...values, sources: Object.freeze(sources) }) as unknown as WebSocketToolSettings;
+}
+
+/** Where an error message says a value from outside the process environment was found. */
+function environmentOrigin(found: EnvironmentValue): string | undefined {
+  if (found.source === 'env-file') return `in ${found.file ?? 'a .env file'}`;
+  if (found.source === 'config') return 'from ConfigService';
+  return undefined;
 }
 
 /** Option keys that are not settings (functions, objects) and so have no env var. */

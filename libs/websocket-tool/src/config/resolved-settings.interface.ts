@@ -1,11 +1,21 @@
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 
-/** Where a setting's value came from. @publicApi */
-export type SettingSource = 'default' | 'options' | 'env';
+/**
+ * Where a setting's value came from: the built-in `default`, the `forRoot` `options`, the process environment
+ * (`env`), a `.env` file read by `@nestjs/config`'s `ConfigModule` (`env-file`), or `ConfigService`'s own
+ * configuration, such as a `load` factory (`config`).
+ *
+ * @publicApi
+ */
+export type SettingSource = 'default' | 'options' | EnvironmentSource;
+
+/** The sources that count as the environment, which wins over `forRoot` options. @publicApi */
+export type EnvironmentSource = 'env' | 'env-file' | 'config';
 
 /**
  * The settings in force: defaults, then `forRoot` options, then `FP_WST_*`
- * environment variables, validated and frozen.
+ * environment variables (through `ConfigService` when the app has `ConfigModule`),
+ * validated and frozen.
  *
  * @publicApi
  */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { SettingSource } from '../../config/resolved-settings.interface.js';
 
 /** One setting in force. @publicApi */
 export class ConfigEntryDto {
@@ -6,7 +7,11 @@ export class ConfigEntryDto {
   @ApiProperty({ example: 'FP_WST_MAX_QUEUE_SIZE' }) env!: string;
   @ApiProperty({ description: 'Value in force; secrets show as "[redacted]"', example: 10000 }) value!: unknown;
   @ApiProperty({ example: 10000 }) default!: unknown;
-  @ApiProperty({ enum: ['default', 'options', 'env'] }) source!: 'default' | 'options' | 'env';
+  @ApiProperty({
+    enum: ['default', 'options', 'env', 'env-file', 'config'],
+    description: 'default, forRoot options, process environment, a .env file read by ConfigModule, or ConfigService configuration (load)',
+  })
+  source!: SettingSource;
   @ApiProperty({ description: 'The allowed values' }) rule!: string;
 }
 

@@ -1,0 +1,23 @@
+import type { Type } from '@nestjs/common';
+
+/**
+ * `@nestjs/config` is an optional peer: this is the only place that loads it,
+ * once, when the library is loaded. Its `ConfigService` class is the token the
+ * settings provider injects (optionally); undefined when the package is not
+ * installed, and then the settings come from process.env alone.
+ */
+export const NestConfigService: Type | undefined = await import('@nestjs/config').then(
+  (m) => m.ConfigService as Type,
+  (error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('@nestjs/config')) return undefined;
+    throw error;
+  },
+);
+
+/**
+ * `@nestjs/config`'s global token of the configuration object that
+ * `ConfigService.get()` reads first (where `ConfigModule` merges `load` and
+ * `forFeature` factories). Not exported by the package; the settings provider
+ * injects it optionally to register the `websocketTool` namespace there.
+ */
+export const NEST_CONFIGURATION_TOKEN = 'CONFIGURATION_TOKEN';
