@@ -170,6 +170,24 @@ describe('security: limits against abuse', () => {
     c.close();
   });
 
+  it('JSON-escaped spellings of __proto__, constructor and prototype are stripped at any depth: a naive deep merge pollutes nothing', async () => {
+    t = await createTestApp({}, { providers: [SecurityFixture] });
+    const c = await WsTestClient.connect(`${t.ws}/ws`);
+    const spellings = ['\\u005f_proto__', '__pr\\u006fto__', '\\u005F\\u005Fproto\\u005F\\u005F', 'constr\\u0075ctor', 'prot\\u006ftype'];
+    try {
+      for (const [i, key] of spellings.entries()) {
+        const payload = `{"${key}":{"polluted":"yes"},"constr\\u0075ctor":{"prot\\u006ftype":{"polluted":"yes"}},"ok":1}`;
+        c.send(`{"type":"deep-merge","content":{"a":{"b":${payload}},"${key}":{"polluted":"yes"}},"meta":{"id":${i},"deep":${payload}}}`);
+        const reply = await c.next((m) => m.meta.id === i);
+        expect(reply.content).toEqual({ merged: { a: { b: { ok: 1 } }, meta: { id: i, deep: { ok: 1 } } }, polluted: null });
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+    c.close();
+  });
+
   it('drops a slowloris upgrade after handshakeTimeout with 408', async () => {
     t = await createTestApp({ handshakeTimeout: 1 });
     const { response, closedAfterMs } = await rawExchange(t.port, ['GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n'], 5000);
