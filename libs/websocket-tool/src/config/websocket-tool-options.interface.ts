@@ -70,8 +70,21 @@ export interface WebSocketToolOptions {
   taskRetention?: number;
   /** Most tasks tracked at once; past it the oldest finished (else oldest) task is forgotten. `FP_WST_MAX_TRACKED_TASKS`. @default 1000 */
   maxTrackedTasks?: number;
-  /** Seconds a client has to send its complete upgrade request (and to pass authentication); slower ones get 408. `FP_WST_HANDSHAKE_TIMEOUT`. @default 10 */
+  /**
+   * Seconds a client has to send each complete request on the server, the upgrade included (and to pass
+   * authentication); slower ones get 408. A later request on a kept-alive connection is timed from its first
+   * byte, and a connection idle after a response is closed after this or the server's `keepAliveTimeout`,
+   * whichever is longer. `FP_WST_HANDSHAKE_TIMEOUT`.
+   * @default 10
+   */
   handshakeTimeout?: number;
+  /**
+   * Most TCP connections (HTTP and WebSocket together) one peer address may hold open on the server; past it a
+   * new connection gets 503 before its request is read. 0 turns the cap off. Not applied when `trustProxy` is
+   * above 0, since the peer is then the proxy. Raise it for many users behind one NAT. `FP_WST_MAX_CONNECTIONS_PER_IP`.
+   * @default 256
+   */
+  maxConnectionsPerIp?: number;
   /**
    * Export the module's Prometheus metrics into prom-client's default registry (served by the app's
    * `PrometheusModule` at `/metrics`). Off, nothing is registered and nothing is timed. `FP_WST_ENABLE_METRICS`.

@@ -36,6 +36,7 @@ export class WebSocketToolSettingsSchema {
   @IsNumber() @Min(0) @Max(604_800) taskRetention!: number;
   @IsInt() @Min(1) @Max(1_000_000) maxTrackedTasks!: number;
   @IsNumber() @Min(1) @Max(600) handshakeTimeout!: number;
+  @IsInt() @Min(0) @Max(10_000_000) maxConnectionsPerIp!: number;
   @IsBoolean() enableMetrics!: boolean;
   @IsString() @Matches(/^([A-Za-z_:][A-Za-z0-9_:]{0,99})?$/) metricsPrefix!: string;
   @IsBoolean() enableAdmin!: boolean;
