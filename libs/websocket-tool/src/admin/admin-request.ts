@@ -10,7 +10,19 @@ export interface AdminRequestLike {
   raw?: { socket?: { remoteAddress?: string } };
 }
 
-const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'] as const;
+/** Headers that only a proxy (or CDN) adds: any of them means the loopback peer is relaying someone else. */
+const PROXY_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'via',
+  'x-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'x-original-forwarded-for',
+] as const;
 
 /** True for 127.0.0.0/8 and ::1, plain or IPv4-mapped. */
 export function isLoopbackAddress(address: string | undefined): boolean {
