@@ -86,6 +86,14 @@ export interface WebSocketToolOptions {
    */
   maxConnectionsPerIp?: number;
   /**
+   * Host names the WebSocket endpoint answers to, comma-separated; `*.example.com` allows any name below
+   * `example.com`. A handshake whose `Host` matches none gets 403 (loopback names from a loopback peer always
+   * pass). Empty: any `Host`, except the DNS-rebinding shape (a browser on this machine reaching the server by a
+   * name that is not local, with no proxy in between), which gets 403. See docs/security.md. `FP_WST_ALLOWED_HOSTS`.
+   * @default ''
+   */
+  allowedHosts?: string;
+  /**
    * Export the module's Prometheus metrics into prom-client's default registry (served by the app's
    * `PrometheusModule` at `/metrics`). Off, nothing is registered and nothing is timed. `FP_WST_ENABLE_METRICS`.
    * @default true
