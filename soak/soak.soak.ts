@@ -26,6 +26,8 @@ const SERVER_ENV: Record<string, string> = {
   FP_WST_HEARTBEAT_TIMEOUT: String(profile.heartbeat.timeoutSeconds),
   // Every soak client comes from 127.0.0.1; the per-IP handshake limit would refuse nearly all of them.
   FP_WST_RATE_LIMIT_CONNECTIONS_PER_WINDOW: '100000000',
+  // ... and the per-IP cap on open connections would refuse all but 256 of them.
+  FP_WST_MAX_CONNECTIONS_PER_IP: '0',
   // The publishers of the soak send thousands of messages a minute.
   FP_WST_RATE_LIMIT_MESSAGES_PER_WINDOW: '1000000',
   FP_WST_MAX_CLIENT_QUEUE_SIZE: String(CLIENT_QUEUE_CAP),

@@ -359,6 +359,7 @@ describe('admin API on a running app with real clients', () => {
     const document = SwaggerModule.createDocument(t.app, new DocumentBuilder().build());
     expect(Object.keys(document.paths).toSorted()).toEqual(
       [
+        '/broadcast',
         '/info/clients',
         '/info/clients/{clientId}',
         '/info/config',
@@ -367,6 +368,7 @@ describe('admin API on a running app with real clients', () => {
         '/info/stats',
         '/ws/clients',
         '/ws/clients/{clientId}',
+        '/ws/clients/{clientId}/disconnect',
         '/ws/config',
         '/ws/handlers',
         '/ws/health',

@@ -1,10 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './utils/free-port.js';
 import { WsTestClient } from './utils/ws-test-client.js';
 import { startSample } from './utils/sample-process.js';
+
+/** GET with a chosen Host header (fetch does not allow setting it). */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('the sample app (built, as its own process)', () => {
   let child: ChildProcess | undefined;
@@ -35,11 +48,14 @@ describe('the sample app (built, as its own process)', () => {
     expect(await exited).toBe(0);
   }, 30_000);
 
-  // The sample reads apps/sample/.env; a developer's own file is left alone (and the test skipped).
+  // The sample reads apps/sample/.env; a developer's own file is set aside meanwhile and put back.
   const sampleEnvFile = fileURLToPath(new URL('../apps/sample/.env', import.meta.url));
-  it.skipIf(existsSync(sampleEnvFile))(
+  it(
     'takes FP_WST_* settings from apps/sample/.env and names the file as their source',
     async () => {
+      const ownFile = `${sampleEnvFile}.${process.pid}.bak`;
+      const hadOwn = existsSync(sampleEnvFile);
+      if (hadOwn) renameSync(sampleEnvFile, ownFile);
       writeFileSync(sampleEnvFile, 'FP_WST_MAX_CLIENT_ERRORS=3\n');
       try {
         const port = await freePort();
@@ -50,8 +66,33 @@ describe('the sample app (built, as its own process)', () => {
         expect(settings.find((s) => s.option === 'maxQueueSize')).toMatchObject({ value: 10000, source: 'default' });
       } finally {
         rmSync(sampleEnvFile, { force: true });
+        if (hadOwn) renameSync(ownFile, sampleEnvFile);
       }
     },
     30_000,
   );
+
+  it('serves /metrics only as the admin API: local requests get it, a request through a proxy or by another name gets 403', async () => {
+    const port = await freePort();
+    child = await startSample(port);
+    const local = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(local.status).toBe(200);
+    expect(await local.text()).toContain('fp_websocket_tool_active_connections');
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { via: '1.1 edge-proxy' }, { 'x-real-ip': '203.0.113.9' }]) {
+      const proxied = await fetch(`http://127.0.0.1:${port}/metrics`, { headers });
+      expect(proxied.status, JSON.stringify(headers)).toBe(403);
+      expect(await proxied.text()).not.toContain('fp_websocket_tool_');
+    }
+    expect(await statusWithHost(`http://127.0.0.1:${port}/metrics`, 'metrics.example.com')).toBe(403);
+  }, 30_000);
+
+  it('with FP_WST_ADMIN_TOKEN, /metrics needs the token, from anywhere', async () => {
+    const port = await freePort();
+    const token = 'sample-metrics-token-0123456789';
+    child = await startSample(port, { FP_WST_ADMIN_TOKEN: token });
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+    const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('fp_websocket_tool_connections_total');
+  }, 30_000);
 });

@@ -55,4 +55,24 @@ describe('security: protected admin and metrics', () => {
     expect(await getWithHost(`${t.http}/ws/stats`, 'admin.example.com')).toBe(403);
     expect(await getWithHost(`${t.http}/ws/stats`, `localhost:${t.port}`)).toBe(200);
   });
+
+  it.each([
+    ['Via', '1.1 proxy.example'],
+    ['X-Client-IP', '198.51.100.7'],
+    ['True-Client-IP', '198.51.100.7'],
+    ['CF-Connecting-IP', '198.51.100.7'],
+    ['X-Original-Forwarded-For', '198.51.100.7'],
+    ['X-Forwarded-Proto', 'https'],
+    ['Forwarded', 'for=198.51.100.7'],
+    ['X-Real-IP', '198.51.100.7'],
+    ['X-Forwarded-Host', 'admin.example.com'],
+  ])('without a token, a local-looking request that carries %s (a proxy is in between) is refused', async (header, value) => {
+    t = await createTestApp();
+    for (const path of ['/ws/stats', '/info/config']) {
+      const refused = await fetch(`${t.http}${path}`, { headers: { [header]: value } });
+      expect(refused.status, `${path} with ${header}`).toBe(403);
+      expect(await refused.text()).not.toContain('"active_connections"');
+    }
+    expect((await fetch(`${t.http}/ws/stats`)).status).toBe(200);
+  });
 });

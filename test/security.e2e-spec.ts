@@ -137,6 +137,72 @@ describe('security: origin checks', () => {
   });
 });
 
+describe('security: allowed hosts (DNS rebinding)', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+    delete process.env.FP_WST_ALLOWED_HOSTS;
+  });
+
+  /** A handshake from this machine with the given Host (and the same-site Origin a browser would send), plus extra headers. */
+  const from = (host: string, extra: Record<string, string> = {}, origin: string | null = `http://${host}`) =>
+    handshakeStatus(`${(t as TestApp).ws}/ws`, { headers: { host, ...extra }, ...(origin === null ? {} : { origin }) });
+  /** WebSockets the server ever accepted. */
+  const acceptedConnections = async () =>
+    ((await (await fetch(`${(t as TestApp).http}/ws/stats`)).json()) as { stats: { total_connections: number } }).stats.total_connections;
+
+  it('default: a local browser that reached the server by a non-local name (the rebinding shape) gets 403 before any WebSocket exists', async () => {
+    t = await createTestApp();
+    const port = t.port;
+    const rebound = await from(`attacker.example:${port}`);
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toBe('Host not allowed: a local browser reached this server by a non-local name');
+    expect(await acceptedConnections()).toBe(0);
+    expect((await from(`Attacker.Example.:${port}`)).status).toBe(403);
+    // Local names and IP addresses, non-browser clients and proxied requests are not that shape.
+    expect((await from(`localhost:${port}`)).status).toBe(101);
+    expect((await from(`127.0.0.1:${port}`)).status).toBe(101);
+    expect((await from(`192.0.2.10:${port}`)).status).toBe(101);
+    expect((await from(`attacker.example:${port}`, {}, null)).status).toBe(101);
+    expect((await from(`app.example.com:${port}`, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(101);
+  });
+
+  it('default with trustProxy: the loopback peer is the proxy, so any Host is accepted', async () => {
+    t = await createTestApp({ trustProxy: 1 });
+    expect((await from(`app.example.com:${t.port}`)).status).toBe(101);
+  });
+
+  it('allowedHosts: only listed names (and *.domain for names below it) are accepted, from any peer; loopback names stay open locally', async () => {
+    t = await createTestApp({ allowedHosts: 'app.example.com, *.example.org' });
+    const port = t.port;
+    expect((await from(`app.example.com:${port}`)).status).toBe(101);
+    expect((await from(`shop.example.org:${port}`)).status).toBe(101);
+    expect((await from(`a.b.example.org:${port}`)).status).toBe(101);
+    expect((await from(`localhost:${port}`)).status).toBe(101);
+    const accepted = await acceptedConnections();
+    for (const host of ['example.org', 'evilexample.org', 'app.example.com.evil.test', 'attacker.example']) {
+      const refused = await from(`${host}:${port}`);
+      expect(refused.status, host).toBe(403);
+      expect(refused.body).toBe('Host not allowed: not in allowedHosts');
+    }
+    // Behind a proxy too: the Host is what the browser asked for.
+    expect((await from(`attacker.example:${port}`, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(403);
+    expect(await acceptedConnections()).toBe(accepted);
+  });
+
+  it('FP_WST_ALLOWED_HOSTS sets the list; a malformed one is refused at start-up, naming the variable', async () => {
+    process.env.FP_WST_ALLOWED_HOSTS = '*.example.net';
+    t = await createTestApp();
+    expect((await from(`ws.example.net:${t.port}`)).status).toBe(101);
+    expect((await from(`example.net:${t.port}`)).status).toBe(403);
+    await t.close();
+    t = undefined;
+    process.env.FP_WST_ALLOWED_HOSTS = 'https://app.example.com';
+    await expect(createTestApp()).rejects.toThrow(/FP_WST_ALLOWED_HOSTS/);
+  });
+});
+
 describe('security: limits against abuse', () => {
   let t: TestApp | undefined;
   afterEach(async () => {
@@ -167,6 +233,24 @@ describe('security: limits against abuse', () => {
     const merged = await c.next((m) => m.meta.id === 'p');
     expect(merged.content).toEqual({ keys: ['ok'], polluted: null, protoIsObject: true });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    c.close();
+  });
+
+  it('JSON-escaped spellings of __proto__, constructor and prototype are stripped at any depth: a naive deep merge pollutes nothing', async () => {
+    t = await createTestApp({}, { providers: [SecurityFixture] });
+    const c = await WsTestClient.connect(`${t.ws}/ws`);
+    const spellings = ['\\u005f_proto__', '__pr\\u006fto__', '\\u005F\\u005Fproto\\u005F\\u005F', 'constr\\u0075ctor', 'prot\\u006ftype'];
+    try {
+      for (const [i, key] of spellings.entries()) {
+        const payload = `{"${key}":{"polluted":"yes"},"constr\\u0075ctor":{"prot\\u006ftype":{"polluted":"yes"}},"ok":1}`;
+        c.send(`{"type":"deep-merge","content":{"a":{"b":${payload}},"${key}":{"polluted":"yes"}},"meta":{"id":${i},"deep":${payload}}}`);
+        const reply = await c.next((m) => m.meta.id === i);
+        expect(reply.content).toEqual({ merged: { a: { b: { ok: 1 } }, meta: { id: i, deep: { ok: 1 } } }, polluted: null });
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
     c.close();
   });
 

@@ -105,6 +105,18 @@ class FuzzSession {
   }
 }
 
+/** `__proto__`, `constructor` or `prototype` with some characters written as `\\uXXXX` (either hex case): the same key once parsed. */
+const escapedKey = fc
+  .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }), fc.boolean())
+  .map(([key, escape, upper]) =>
+    [...key]
+      .map((ch, i) => {
+        if (!escape[i]) return ch;
+        const hex = ch.charCodeAt(0).toString(16).padStart(4, '0');
+        return `\\u${upper ? hex.toUpperCase() : hex}`;
+      })
+      .join(''),
+  );
 const isUtf8 = (b: Buffer) => Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 const prototypeKeys = () => [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).toSorted());
 
@@ -180,7 +192,7 @@ describe('fuzzed frames (fast-check, fixed seed): the server answers each with a
     await session.expectAtMostOneAnswerPerFrame();
   });
 
-  it('hostile values: huge strings, deep nesting, number and unicode edge cases, prototype keys, near-miss DTOs', async () => {
+  it('hostile values: huge strings, deep nesting, number and unicode edge cases, prototype keys (plain and escaped), near-miss DTOs', async () => {
     const number = fc.oneof(
       fc.double(),
       fc.constantFrom('1e309', '-0', '1e-400', '123456789012345678901234567890', '0.1e1', '-1', '9007199254740993'),
@@ -203,6 +215,14 @@ describe('fuzzed frames (fast-check, fixed seed): the server answers each with a
             `{"${key}":{"type":"echo"},"type":"echo"}`,
           ),
         ),
+      escapedKey.chain((key) =>
+        fc.constantFrom(
+          `{"type":"merge","content":{"${key}":{"polluted":true}}}`,
+          `{"type":"merge","content":{"a":[{"b":{"${key}":{"polluted":true}}}]}}`,
+          `{"type":"echo","content":1,"meta":{"${key}":{"polluted":true}}}`,
+          `{"type":"merge","content":{"${key}":{"${key}":{"polluted":true}}},"meta":{"x":{"${key}":{"polluted":true}}}}`,
+        ),
+      ),
       fc
         .record({ name: fc.jsonValue({ maxDepth: 2 }), count: fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.integer()) }, { requiredKeys: [] })
         .map((content) => JSON.stringify({ type: 'typed', content })),

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { WebSocketToolModule } from '@websocket-tool/nestjs';
+import { ProtectedPrometheusController, WebSocketToolModule } from '@websocket-tool/nestjs';
 import { ChatHandlers } from './chat/chat.handlers.js';
 import { PageController } from './page/page.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -20,7 +20,9 @@ const reportJobs = { redisUrl: process.env.REDIS_URL || undefined };
     ConfigModule.forRoot({ isGlobal: true, envFilePath: fileURLToPath(new URL('../.env', import.meta.url)) }),
     WebSocketToolModule.forRoot({ isGlobal: true, ...reportJobsWebSocketOptions(reportJobs) }),
     // The app owns /metrics; WebSocketTool adds its fp_websocket_tool_* metrics to the same registry.
-    PrometheusModule.register(),
+    // ProtectedPrometheusController guards /metrics as the admin API: local requests only, or
+    // FP_WST_ADMIN_TOKEN for a remote Prometheus (it needs isGlobal: true above).
+    PrometheusModule.register({ controller: ProtectedPrometheusController }),
     TerminusModule,
     ReportJobsModule.register(reportJobs),
   ],

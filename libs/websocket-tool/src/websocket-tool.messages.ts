@@ -68,6 +68,11 @@ export const clientNotConnectedMessage = (clientId: string): string => `Client $
 export const sendQueueFullMessage = (dropped: number, queued: number): string =>
   `The outbound queue is full: the message was dropped for ${dropped} recipient(s) and queued for ${queued}. Retry later.`;
 
+/** The original plugin's answer to a send when nobody is connected. */
+export const noActiveConnectionsMessage = (): string => 'No active WebSocket connections';
+
+export const broadcastQueueFullMessage = (): string => 'Failed to queue broadcast message';
+
 export const sendTargetConflictMessage = (): string =>
   'Give one target: client_id (query or body, the same in both) or topic, or neither to send to everyone.';
 

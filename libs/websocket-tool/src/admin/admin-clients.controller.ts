@@ -31,8 +31,10 @@ import { CloseCode, toCloseReason } from '../protocol/close-codes.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import {
+  broadcastQueueFullMessage,
   clientNotConnectedMessage,
   invalidTopicMessage,
+  noActiveConnectionsMessage,
   sendQueueFullMessage,
   sendTargetConflictMessage,
 } from '../websocket-tool.messages.js';
@@ -40,8 +42,12 @@ import { AdminController } from './admin-controller.decorator.js';
 import { adminBodyPipe, adminQueryPipe } from './admin-validation.js';
 import { DEFAULT_CLIENT_PAGE } from './client-query.js';
 import { ClientRowDto, ClientsQueryDto, ClientsResponseDto, DisconnectQueryDto, DisconnectResultDto } from './dto/clients.dto.js';
+import { BroadcastQueryDto, BroadcastResultDto } from './dto/broadcast.dto.js';
 import { SendMessageDto, SendMessageQueryDto, SendMessageResultDto } from './dto/send-message.dto.js';
 import { WsStatsSnapshotService } from './ws-stats-snapshot.service.js';
+
+/** Message type of `POST /broadcast`, as in the original plugin. */
+const ADMIN_MESSAGE_TYPE = 'admin_message';
 
 /** Control characters and bidi overrides, which have no place in a close reason. */
 const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
@@ -110,7 +116,24 @@ export class AdminClientsController {
   @ApiParam({ name: 'clientId', example: 'alice' })
   @ApiOkResponse({ type: DisconnectResultDto })
   @ApiNotFoundResponse({ description: 'No client with that id is connected' })
-  async disconnect(@Param('clientId') clientId: string, @Query(adminQueryPipe) query: DisconnectQueryDto): Promise<DisconnectResultDto> {
+  disconnect(@Param('clientId') clientId: string, @Query(adminQueryPipe) query: DisconnectQueryDto): Promise<DisconnectResultDto> {
+    return this.disconnectClient(clientId, query);
+  }
+
+  @Post('ws/clients/:clientId/disconnect')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Disconnect a client (POST form, as in the original plugin)',
+    description: 'The same as DELETE /ws/clients/{clientId}, for forms and tools that only POST.',
+  })
+  @ApiParam({ name: 'clientId', example: 'alice' })
+  @ApiOkResponse({ type: DisconnectResultDto })
+  @ApiNotFoundResponse({ description: 'No client with that id is connected' })
+  disconnectByPost(@Param('clientId') clientId: string, @Query(adminQueryPipe) query: DisconnectQueryDto): Promise<DisconnectResultDto> {
+    return this.disconnectClient(clientId, query);
+  }
+
+  private async disconnectClient(clientId: string, query: DisconnectQueryDto): Promise<DisconnectResultDto> {
     const reason = closeReasonFrom(query.reason);
     const closed = this.cluster.enabled ? await this.cluster.disconnect(clientId, reason) : this.registry.disconnect(clientId, reason);
     if (!closed) throw new NotFoundException(clientNotConnectedMessage(clientId));
@@ -132,9 +155,9 @@ export class AdminClientsController {
   })
   @ApiAcceptedResponse({ type: SendMessageResultDto, description: 'Queued (queued may be 0 when nobody is subscribed or connected)' })
   @ApiBadRequestResponse({ description: 'The body is invalid, or two targets were given' })
-  @ApiNotFoundResponse({ description: 'client_id is not connected' })
+  @ApiNotFoundResponse({ description: 'client_id is not connected, or no client at all is (No active WebSocket connections)' })
   @ApiServiceUnavailableResponse({ description: 'The outbound queue is full; the message was dropped for some recipients' })
-  send(@Body(adminBodyPipe) body: SendMessageDto, @Query(adminQueryPipe) query: SendMessageQueryDto): SendMessageResultDto {
+  async send(@Body(adminBodyPipe) body: SendMessageDto, @Query(adminQueryPipe) query: SendMessageQueryDto): Promise<SendMessageResultDto> {
     if (query.client_id && body.client_id && query.client_id !== body.client_id) throw new BadRequestException(sendTargetConflictMessage());
     const clientId = query.client_id ?? body.client_id;
     const topic = body.topic;
@@ -142,6 +165,7 @@ export class AdminClientsController {
     if (topic !== undefined && !isValidTopic(topic, this.settings.maxTopicLength)) {
       throw new BadRequestException(invalidTopicMessage(this.settings.maxTopicLength));
     }
+    if ((await this.activeConnections()) === 0) throw new NotFoundException(noActiveConnectionsMessage());
 
     const message: WsOutboundMessage = { type: body.type, content: body.content ?? null, meta: body.meta ?? {} };
     let result: SendResult;
@@ -179,5 +203,41 @@ export class AdminClientsController {
       stats: { active_connections: this.registry.count(), queue_size: this.queue.size },
       timestamp: Date.now() / 1000,
     };
+  }
+
+  @Post('broadcast')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Send an admin_message to every client (the original plugin's admin_broadcast)",
+    description: 'Every connected client gets {type: "admin_message", content: <message>, meta: {level, timestamp, from: "admin"}}.',
+  })
+  @ApiOkResponse({ type: BroadcastResultDto })
+  @ApiBadRequestResponse({ description: 'message is missing or empty, or level is not one word' })
+  @ApiServiceUnavailableResponse({ description: 'The outbound queue is full; the message was dropped for some clients' })
+  broadcastAdminMessage(@Query(adminQueryPipe) query: BroadcastQueryDto): BroadcastResultDto {
+    const now = Date.now();
+    const result = this.broadcast.broadcast({
+      type: ADMIN_MESSAGE_TYPE,
+      content: query.message,
+      meta: { level: query.level ?? 'info', timestamp: now / 1000, from: 'admin' },
+    });
+    if (result.reason === 'queue_full') {
+      throw new ServiceUnavailableException({
+        success: false,
+        error: broadcastQueueFullMessage(),
+        queued: result.queued,
+        dropped: result.dropped,
+      });
+    }
+    return { success: true, message: 'Broadcast sent', queued: result.queued, timestamp: now / 1000 };
+  }
+
+  /** Clients connected here, or on every node in cluster mode (where this node may have none). */
+  private async activeConnections(): Promise<number> {
+    const here = this.registry.count();
+    if (here > 0 || !this.cluster.enabled) return here;
+    const { stats, cluster } = await this.cluster.snapshot();
+    // A node that did not answer may hold clients: only a complete count of 0 means nobody.
+    return cluster && cluster.missing_nodes.length > 0 ? 1 : stats.total_active_connections;
   }
 }

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  digestSecret,
-  isCrossSiteRequest,
-  isLocalRequest,
-  isLoopbackAddress,
-  isLoopbackHost,
-  readCredential,
-  secretMatches,
-} from './admin-request.js';
+import { isLoopbackAddress, isLoopbackHost } from '../security/loopback.js';
+import { digestSecret, isCrossSiteRequest, isLocalRequest, readCredential, secretMatches } from './admin-request.js';
 
 describe('admin request rules', () => {
   it('knows loopback addresses and hosts', () => {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { hasProxyHeaders, isLoopbackAddress, isLoopbackHost } from '../security/loopback.js';
 
 /** The parts of an HTTP request (Express or Fastify) the admin access rules read. */
 export interface AdminRequestLike {
@@ -10,23 +11,6 @@ export interface AdminRequestLike {
   raw?: { socket?: { remoteAddress?: string } };
 }
 
-const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'] as const;
-
-/** True for 127.0.0.0/8 and ::1, plain or IPv4-mapped. */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
-}
-
-/** True when the `Host` header names this machine (or is absent, as from non-browser clients). */
-export function isLoopbackHost(host: string | undefined): boolean {
-  if (host === undefined || host === '') return true;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  const lower = name.toLowerCase();
-  return lower === 'localhost' || lower.endsWith('.localhost') || lower === '[::1]' || isLoopbackAddress(lower);
-}
-
 /**
  * A local request: from a loopback address, not relayed by a proxy (a proxy
  * on the same machine would make every remote caller look local), and with a
@@ -35,7 +19,7 @@ export function isLoopbackHost(host: string | undefined): boolean {
 export function isLocalRequest(request: AdminRequestLike): boolean {
   const address = request.socket?.remoteAddress ?? request.raw?.socket?.remoteAddress;
   if (!isLoopbackAddress(address)) return false;
-  if (PROXY_HEADERS.some((h) => request.headers[h] !== undefined)) return false;
+  if (hasProxyHeaders(request.headers)) return false;
   return isLoopbackHost(request.headers.host);
 }
 

@@ -63,6 +63,13 @@ export const SETTINGS_TABLE: readonly SettingDefinition[] = [
   row('taskRetention', 'number', 600, 'a number of seconds from 0 to 604800'),
   row('maxTrackedTasks', 'int', 1000, 'an integer from 1 to 1000000'),
   row('handshakeTimeout', 'number', 10, 'a number of seconds from 1 to 600'),
+  row('maxConnectionsPerIp', 'int', 256, 'an integer from 0 (unlimited) to 10000000'),
+  row(
+    'allowedHosts',
+    'string',
+    '',
+    "empty (see docs/security.md) or a comma-separated list of host names, '*.example.com' for any name below one",
+  ),
   row('enableMetrics', 'boolean', true, 'true or false'),
   row(
     'metricsPrefix',

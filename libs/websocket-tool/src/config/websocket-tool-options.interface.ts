@@ -100,8 +100,29 @@ export interface WebSocketToolOptions {
   taskRetention?: number;
   /** Most tasks tracked at once; past it the oldest finished (else oldest) task is forgotten. `FP_WST_MAX_TRACKED_TASKS`. @default 1000 */
   maxTrackedTasks?: number;
-  /** Seconds a client has to send its complete upgrade request (and to pass authentication); slower ones get 408. `FP_WST_HANDSHAKE_TIMEOUT`. @default 10 */
+  /**
+   * Seconds a client has to send each complete request on the server, the upgrade included (and to pass
+   * authentication); slower ones get 408. A later request on a kept-alive connection is timed from its first
+   * byte, and a connection idle after a response is closed after this or the server's `keepAliveTimeout`,
+   * whichever is longer. `FP_WST_HANDSHAKE_TIMEOUT`.
+   * @default 10
+   */
   handshakeTimeout?: number;
+  /**
+   * Most TCP connections (HTTP and WebSocket together) one peer address may hold open on the server; past it a
+   * new connection gets 503 before its request is read. 0 turns the cap off. Not applied when `trustProxy` is
+   * above 0, since the peer is then the proxy. Raise it for many users behind one NAT. `FP_WST_MAX_CONNECTIONS_PER_IP`.
+   * @default 256
+   */
+  maxConnectionsPerIp?: number;
+  /**
+   * Host names the WebSocket endpoint answers to, comma-separated; `*.example.com` allows any name below
+   * `example.com`. A handshake whose `Host` matches none gets 403 (loopback names from a loopback peer always
+   * pass). Empty: any `Host`, except the DNS-rebinding shape (a browser on this machine reaching the server by a
+   * name that is not local, with no proxy in between), which gets 403. See docs/security.md. `FP_WST_ALLOWED_HOSTS`.
+   * @default ''
+   */
+  allowedHosts?: string;
   /**
    * Export the module's Prometheus metrics into prom-client's default registry (served by the app's
    * `PrometheusModule` at `/metrics`). Off, nothing is registered and nothing is timed. `FP_WST_ENABLE_METRICS`.

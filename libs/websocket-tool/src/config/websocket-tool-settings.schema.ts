@@ -1,6 +1,10 @@
 import { IsBoolean, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { IsIn } from 'class-validator';
 
+/** One `allowedHosts` entry: a host name (`*.` in front for any name below it), an IPv4 address or a bracketed IPv6 one. */
+const HOST_ENTRY = String.raw`(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?|\[[0-9A-Fa-f:.]+\]`;
+const ALLOWED_HOSTS = new RegExp(String.raw`^\s*(?:(?:${HOST_ENTRY})(?:\s*,\s*(?:${HOST_ENTRY}))*\s*)?$`);
+
 /**
  * The validation rules of every setting. Mirrors `SETTINGS_TABLE`; the
  * resolver checks at boot that the two list the same keys.
@@ -40,6 +44,8 @@ export class WebSocketToolSettingsSchema {
   @IsNumber() @Min(0) @Max(604_800) taskRetention!: number;
   @IsInt() @Min(1) @Max(1_000_000) maxTrackedTasks!: number;
   @IsNumber() @Min(1) @Max(600) handshakeTimeout!: number;
+  @IsInt() @Min(0) @Max(10_000_000) maxConnectionsPerIp!: number;
+  @IsString() @Matches(ALLOWED_HOSTS) allowedHosts!: string;
   @IsBoolean() enableMetrics!: boolean;
   @IsString() @Matches(/^([A-Za-z_:][A-Za-z0-9_:]{0,99})?$/) metricsPrefix!: string;
   @IsBoolean() enableAdmin!: boolean;

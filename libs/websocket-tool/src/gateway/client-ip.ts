@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** Strips the IPv4-mapped IPv6 prefix so one client has one key. */
-function normalize(address: string): string {
+export function normalizeIp(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
@@ -10,7 +10,7 @@ function normalize(address: string): string {
  * address that many hops back in `X-Forwarded-For` (as Express counts them).
  */
 export function clientIp(request: IncomingMessage, trustProxyHops: number): string {
-  const socketAddress = normalize(request.socket.remoteAddress ?? 'unknown');
+  const socketAddress = normalizeIp(request.socket.remoteAddress ?? 'unknown');
   if (trustProxyHops <= 0) return socketAddress;
   const header = request.headers['x-forwarded-for'];
   const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
@@ -18,6 +18,6 @@ export function clientIp(request: IncomingMessage, trustProxyHops: number): stri
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   // Closest first: the socket peer, then the forwarded list read from the right.
-  const chain = [socketAddress, ...forwarded.reverse().map(normalize)];
+  const chain = [socketAddress, ...forwarded.reverse().map(normalizeIp)];
   return chain[Math.min(trustProxyHops, chain.length - 1)];
 }

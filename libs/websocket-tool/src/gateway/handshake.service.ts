@@ -9,6 +9,7 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { IpConnectionLimiter, type IpAdmission } from '../rate-limit/ip-connection-limiter.js';
 import { HandshakeRefusal } from '../security/handshake-refusal.js';
 import { createJwtAuthenticate } from '../security/jwt-authenticator.js';
+import { isHostAllowed, parseAllowedHosts, type HostRule } from '../security/host-policy.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
 import type { WsAuthenticate, WsIdentity } from '../security/ws-identity.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
@@ -23,7 +24,7 @@ export type HandshakeDecision =
 /**
  * Decides at the HTTP upgrade, before any WebSocket exists, whether a client
  * may connect, in this order: path (404), shutdown (503), client id (400),
- * origin (403), capacity (503), per-IP connection rate (429 with
+ * origin (403), host (403, DNS rebinding), capacity (503), per-IP connection rate (429 with
  * `Retry-After`), authentication (401) and client-id ownership (403).
  *
  * Returns synchronously unless authentication is configured or, in cluster
@@ -41,6 +42,8 @@ export class HandshakeService {
   /** The per-IP bucket's size and refill rate, as `TokenBucket.forWindow` computes them. */
   private readonly ipCapacity: number;
   private readonly ipRatePerMs: number;
+  /** `allowedHosts`, parsed once. */
+  private readonly hostRules: readonly HostRule[];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
@@ -58,6 +61,7 @@ export class HandshakeService {
     this.cluster = backplane?.clustered ? backplane : null;
     this.ipCapacity = Math.max(1, settings.rateLimitConnectionsPerWindow * settings.rateLimitBurstMultiplier);
     this.ipRatePerMs = settings.rateLimitConnectionsPerWindow / (settings.rateLimitConnectionWindow * 1000);
+    this.hostRules = parseAllowedHosts(settings.allowedHosts);
     this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
   }
 
@@ -79,6 +83,14 @@ export class HandshakeService {
     const origin = request.headers.origin;
     if (!isOriginAllowed(typeof origin === 'string' ? origin : undefined, request.headers.host, this.options?.allowedOrigins)) {
       return this.refuse(403, 'Origin not allowed');
+    }
+    if (!isHostAllowed({ headers: request.headers, peerAddress: request.socket.remoteAddress }, this.hostRules, this.settings.trustProxy)) {
+      return this.refuse(
+        403,
+        this.hostRules.length > 0
+          ? 'Host not allowed: not in allowedHosts'
+          : 'Host not allowed: a local browser reached this server by a non-local name',
+      );
     }
     if (this.settings.maxConnections > 0 && this.registry.count() >= this.settings.maxConnections) {
       return this.refuse(503, 'Server is at its connection limit', { 'Retry-After': '5' });

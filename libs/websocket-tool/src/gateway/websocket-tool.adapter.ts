@@ -11,6 +11,7 @@ import { selectSubprotocol } from '../security/extract-token.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionSocket } from '../connection/connection-socket.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
+import { HttpConnectionGuard } from './http-connection-guard.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 
 /** Gateway option that marks the WebSocketTool gateway for the adapter. */
@@ -59,9 +60,8 @@ export class WebSocketToolAdapter extends WsAdapter {
   >();
   private handshake: HandshakeService | null = null;
   private lifecycle: ConnectionLifecycle | null = null;
-  /** Connections that have not sent a complete request yet, with their deadline (slowloris guard). */
-  private readonly awaitingRequest = new Map<Duplex, number>();
-  private slowHandshakeSweep: NodeJS.Timeout | null = null;
+  /** Slowloris guard and per-address cap on the HTTP servers the endpoint shares. */
+  private connectionGuard: HttpConnectionGuard | null = null;
 
   constructor(private readonly appContext: INestApplicationContext) {
     super(appContext);
@@ -118,14 +118,14 @@ export class WebSocketToolAdapter extends WsAdapter {
     const listener = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(port, request, socket, head);
     httpServer.on('upgrade', listener);
     this.ownListeners.set(port, { server: httpServer, listener });
-    this.guardSlowHandshakes(httpServer);
+    this.guardConnections(httpServer);
     return httpServer;
   }
 
   private onUpgrade(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     // A reset during the handshake must never become an uncaught error.
     socket.on('error', noop);
-    this.clearHandshakeTimer(socket);
+    this.connectionGuard?.upgraded(socket);
     try {
       const servers = (this.wsServersRegistry.get(port) ?? []) as RegisteredServer[];
       const url = request.url ?? '/';
@@ -204,31 +204,17 @@ export class WebSocketToolAdapter extends WsAdapter {
   }
 
   /**
-   * Slowloris protection: a connection that has not completed its first
-   * request (or upgrade) within `handshakeTimeout` gets 408 and is closed.
+   * Slowloris protection: every request on a connection (the upgrade too) has
+   * `handshakeTimeout` to arrive complete, else 408; and one peer address
+   * holds at most `maxConnectionsPerIp` connections (off behind a proxy).
    */
-  private guardSlowHandshakes(server: http.Server): void {
-    const timeoutMs = this.handshakeTimeoutMs();
-    server.on('connection', (socket: Duplex) => this.awaitingRequest.set(socket, Date.now() + timeoutMs));
-    server.on('request', (request: http.IncomingMessage) => this.awaitingRequest.delete(request.socket));
-    // One sweep for all pending connections instead of a timer per connection.
-    this.slowHandshakeSweep ??= setInterval(() => this.sweepSlowHandshakes(), Math.min(1000, Math.max(100, timeoutMs / 4)));
-    this.slowHandshakeSweep.unref();
-  }
-
-  private sweepSlowHandshakes(): void {
-    const now = Date.now();
-    for (const [socket, deadline] of this.awaitingRequest) {
-      if (socket.destroyed) this.awaitingRequest.delete(socket);
-      else if (deadline <= now) {
-        this.awaitingRequest.delete(socket);
-        rejectUpgrade(socket, 408, 'Request Timeout');
-      }
-    }
-  }
-
-  private clearHandshakeTimer(socket: Duplex): void {
-    this.awaitingRequest.delete(socket);
+  private guardConnections(server: http.Server): void {
+    const settings = this.appContext.get<WebSocketToolSettings>(WEBSOCKET_TOOL_SETTINGS, { strict: false });
+    this.connectionGuard ??= new HttpConnectionGuard({
+      requestTimeoutMs: settings.handshakeTimeout * 1000,
+      maxConnectionsPerIp: settings.trustProxy > 0 ? 0 : settings.maxConnectionsPerIp,
+    });
+    this.connectionGuard.attach(server);
   }
 
   /** Closing the WebSocketTool server terminates the clients that are still there (after the graceful shutdown). */
@@ -241,9 +227,8 @@ export class WebSocketToolAdapter extends WsAdapter {
   }
 
   override async dispose(): Promise<void> {
-    if (this.slowHandshakeSweep) clearInterval(this.slowHandshakeSweep);
-    this.slowHandshakeSweep = null;
-    this.awaitingRequest.clear();
+    this.connectionGuard?.dispose();
+    this.connectionGuard = null;
     for (const { server, listener } of this.ownListeners.values()) server.off('upgrade', listener);
     this.ownListeners.clear();
     await super.dispose();

@@ -29,12 +29,19 @@ export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
 }
 
 const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype'];
-const MAYBE_DANGEROUS = /"(?:__proto__|constructor|prototype)"/;
+/**
+ * A text that can hold one of the keys once parsed: the literal quoted key,
+ * or any `\u` escape, since `"\u005f_proto__"` parses to `__proto__` and no
+ * other JSON escape spells a letter or `_`. A false positive (`\\u`, an
+ * escaped backslash before a `u`) only costs the walk.
+ */
+const MAYBE_DANGEROUS = /"(?:__proto__|constructor|prototype)"|\\u/;
 
 /**
  * Removes `__proto__`, `constructor` and `prototype` keys from parsed JSON,
- * so no handler that merges the content into another object can change a
- * prototype. Only walks the value when the text contains such a key.
+ * at any depth, so no handler that merges the content into another object
+ * can change a prototype. Keys are compared after parsing, so an escaped
+ * spelling is removed too; the walk only runs when the text could hold one.
  */
 export function stripDangerousKeys(value: unknown, text: string): void {
   if (!MAYBE_DANGEROUS.test(text)) return;
