@@ -20,6 +20,7 @@ export default defineConfig({
     // Tests exercise the libraries' source through their public entry points (exact names, so subpaths stay apart).
     alias: [
       { find: /^@websocket-tool\/nestjs$/, replacement: source('./libs/websocket-tool/src/index.ts') },
+      { find: /^@websocket-tool\/nestjs\/prometheus$/, replacement: source('./libs/websocket-tool/src/prometheus/index.ts') },
       { find: /^@websocket-tool\/client$/, replacement: source('./libs/websocket-tool-client/src/index.ts') },
     ],
   },

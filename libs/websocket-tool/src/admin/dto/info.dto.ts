@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../api-docs.decorators.js';
 
 /** One setting in force. @publicApi */
 export class ConfigEntryDto {
