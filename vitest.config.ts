@@ -1,22 +1,49 @@
 import swc from 'unplugin-swc';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Test files that drive Chromium. They run in their own project, whose global
+ * setup finds a Chromium (or installs one) only when one of them is in the run.
+ */
+const BROWSER_TESTS = [
+  'test/admin-page.e2e-spec.ts',
+  'test/admin-page-cluster.e2e-spec.ts',
+  'test/client-browser.e2e-spec.ts',
+  'test/sample-page.e2e-spec.ts',
+];
 
 export default defineConfig({
   resolve: {
-    alias: {
-      // Tests exercise the library's source through its public entry point.
-      '@websocket-tool/nestjs': fileURLToPath(new URL('./libs/websocket-tool/src/index.ts', import.meta.url)),
-      '@websocket-tool/client': fileURLToPath(new URL('./libs/websocket-tool-client/src/index.ts', import.meta.url)),
-    },
+    // Tests exercise the libraries' source through their public entry points (exact names, so subpaths stay apart).
+    alias: [
+      { find: /^@websocket-tool\/nestjs$/, replacement: source('./libs/websocket-tool/src/index.ts') },
+      { find: /^@websocket-tool\/nestjs\/prometheus$/, replacement: source('./libs/websocket-tool/src/prometheus/index.ts') },
+      { find: /^@websocket-tool\/client$/, replacement: source('./libs/websocket-tool-client/src/index.ts') },
+    ],
   },
   test: {
-    include: ['libs/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
     setupFiles: ['reflect-metadata'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['libs/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+          exclude: [...configDefaults.exclude, ...BROWSER_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: BROWSER_TESTS, globalSetup: ['test/setup/chromium.global-setup.ts'] },
+      },
+    ],
   },
   // SWC emits the decorator metadata that Nest's dependency injection reads.
   plugins: [

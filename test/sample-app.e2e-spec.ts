@@ -50,27 +50,23 @@ describe('the sample app (built, as its own process)', () => {
 
   // The sample reads apps/sample/.env; a developer's own file is set aside meanwhile and put back.
   const sampleEnvFile = fileURLToPath(new URL('../apps/sample/.env', import.meta.url));
-  it(
-    'takes FP_WST_* settings from apps/sample/.env and names the file as their source',
-    async () => {
-      const ownFile = `${sampleEnvFile}.${process.pid}.bak`;
-      const hadOwn = existsSync(sampleEnvFile);
-      if (hadOwn) renameSync(sampleEnvFile, ownFile);
-      writeFileSync(sampleEnvFile, 'FP_WST_MAX_CLIENT_ERRORS=3\n');
-      try {
-        const port = await freePort();
-        child = await startSample(port);
-        const res = await fetch(`http://127.0.0.1:${port}/info/config`);
-        const { settings } = (await res.json()) as { settings: Array<{ option: string; value: unknown; source: string }> };
-        expect(settings.find((s) => s.option === 'maxClientErrors')).toMatchObject({ value: 3, source: 'env-file' });
-        expect(settings.find((s) => s.option === 'maxQueueSize')).toMatchObject({ value: 10000, source: 'default' });
-      } finally {
-        rmSync(sampleEnvFile, { force: true });
-        if (hadOwn) renameSync(ownFile, sampleEnvFile);
-      }
-    },
-    30_000,
-  );
+  it('takes FP_WST_* settings from apps/sample/.env and names the file as their source', async () => {
+    const ownFile = `${sampleEnvFile}.${process.pid}.bak`;
+    const hadOwn = existsSync(sampleEnvFile);
+    if (hadOwn) renameSync(sampleEnvFile, ownFile);
+    writeFileSync(sampleEnvFile, 'FP_WST_MAX_CLIENT_ERRORS=3\n');
+    try {
+      const port = await freePort();
+      child = await startSample(port);
+      const res = await fetch(`http://127.0.0.1:${port}/info/config`);
+      const { settings } = (await res.json()) as { settings: Array<{ option: string; value: unknown; source: string }> };
+      expect(settings.find((s) => s.option === 'maxClientErrors')).toMatchObject({ value: 3, source: 'env-file' });
+      expect(settings.find((s) => s.option === 'maxQueueSize')).toMatchObject({ value: 10000, source: 'default' });
+    } finally {
+      rmSync(sampleEnvFile, { force: true });
+      if (hadOwn) renameSync(ownFile, sampleEnvFile);
+    }
+  }, 30_000);
 
   it('serves /metrics only as the admin API: local requests get it, a request through a proxy or by another name gets 403', async () => {
     const port = await freePort();
@@ -78,10 +74,15 @@ describe('the sample app (built, as its own process)', () => {
     const local = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(local.status).toBe(200);
     expect(await local.text()).toContain('fp_websocket_tool_active_connections');
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { via: '1.1 edge-proxy' }, { 'x-real-ip': '203.0.113.9' }]) {
-      const proxied = await fetch(`http://127.0.0.1:${port}/metrics`, { headers });
-      expect(proxied.status, JSON.stringify(headers)).toBe(403);
-      expect(await proxied.text()).not.toContain('fp_websocket_tool_');
+    const proxied: Array<Record<string, string>> = [
+      { 'x-forwarded-for': '203.0.113.9' },
+      { via: '1.1 edge-proxy' },
+      { 'x-real-ip': '203.0.113.9' },
+    ];
+    for (const headers of proxied) {
+      const refused = await fetch(`http://127.0.0.1:${port}/metrics`, { headers });
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+      expect(await refused.text()).not.toContain('fp_websocket_tool_');
     }
     expect(await statusWithHost(`http://127.0.0.1:${port}/metrics`, 'metrics.example.com')).toBe(403);
   }, 30_000);

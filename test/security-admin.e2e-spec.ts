@@ -1,5 +1,5 @@
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { ProtectedPrometheusController } from '@websocket-tool/nestjs';
+import { ProtectedPrometheusController } from '@websocket-tool/nestjs/prometheus';
 import { register } from 'prom-client';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';

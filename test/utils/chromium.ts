@@ -1,17 +1,35 @@
 import type { LaunchOptions, Page } from 'playwright-core';
+import { inject } from 'vitest';
 
-/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background network). */
+/** Flags for a headless Chromium on a CI machine: no sandbox (root), no GPU, no background network. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function chromiumPath(): string {
+  const path = inject('chromiumPath');
+  if (!path) {
+    throw new Error(
+      'No Chromium path was provided to this test file: add it to BROWSER_TESTS in vitest.config.ts so the browser global setup runs for it.',
+    );
+  }
+  return path;
+}
+
+/**
+ * The Chromium the browser global setup found or installed (test/setup/chromium.global-setup.ts).
+ * Playwright gives every launch a fresh temporary user-data-dir and removes it on close.
+ */
 export const CHROMIUM: LaunchOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
+  executablePath: chromiumPath(),
+  args: [...CHROMIUM_ARGS],
 };
 
 /**

@@ -45,4 +45,3 @@ export type { WsEnvelope, WsInboundMessage, WsOutboundMessage } from './protocol
 
 export * from './task-monitor/index.js';
 export * from './cluster/index.js';
-export { ProtectedPrometheusController } from './metrics/protected-prometheus.controller.js';

@@ -35,9 +35,13 @@ export const adapterMissingMessage = (path: string): string =>
   `WebSocketTool serves "${path}" and "${path}/<clientId>" only through WebSocketToolAdapter, and the app uses another WebSocket adapter. ` +
   'Call app.useWebSocketAdapter(new WebSocketToolAdapter(app)) before app.listen().';
 
-export const metricsUnavailableMessage = (): string =>
-  'Metrics are on but prom-client cannot be loaded, so WebSocketTool exports no metrics. ' +
-  'Install prom-client (and register PrometheusModule in the app), or set enableMetrics: false.';
+export const metricsOffWithoutPromClientMessage = (): string =>
+  'prom-client is not installed, so WebSocketTool exports no metrics. To export them, install prom-client and ' +
+  '@willsoto/nestjs-prometheus and register PrometheusModule in the app; set enableMetrics: false to silence this line.';
+
+export const metricsPackageMissingMessage = (source: string): string =>
+  `${source} asks for metrics, but the "prom-client" package is not installed. Install it (npm install prom-client ` +
+  '@willsoto/nestjs-prometheus, and register PrometheusModule in the app), or turn metrics off.';
 
 export const metricNameTakenMessage = (name: string): string =>
   `Metric "${name}" is already registered in prom-client's registry (another WebSocketTool app in this process, or an app metric ` +

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiServiceUnavailableResponse,
-} from '@nestjs/swagger';
+} from './api-docs.decorators.js';
 import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';

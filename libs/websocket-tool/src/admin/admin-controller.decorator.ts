@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from './api-docs.decorators.js';
 import { AdminAccessGuard } from './admin-access.guard.js';
 import { NoStoreInterceptor } from './no-store.interceptor.js';
 

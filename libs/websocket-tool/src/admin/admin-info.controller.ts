@@ -1,5 +1,5 @@
 import { Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from './api-docs.decorators.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';

@@ -1,5 +1,5 @@
 import { Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController } from './api-docs.decorators.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { AdminController } from './admin-controller.decorator.js';

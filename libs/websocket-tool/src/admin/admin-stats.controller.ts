@@ -1,5 +1,5 @@
 import { Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from './api-docs.decorators.js';
 import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
 import { WsHealthService } from '../health/ws-health.service.js';
 import { AdminController } from './admin-controller.decorator.js';

@@ -1,5 +1,4 @@
 export { WsMetricsService } from './ws-metrics.service.js';
-export { ProtectedPrometheusController } from './protected-prometheus.controller.js';
 export {
   WS_METRICS,
   OTHER_HANDLER_TYPE,

@@ -8,7 +8,9 @@ import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { DISCONNECT_REASONS } from '../protocol/close-codes.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { metricNameTakenMessage, metricsUnavailableMessage } from '../websocket-tool.messages.js';
+import { metricNameTakenMessage, metricsOffWithoutPromClientMessage, metricsPackageMissingMessage } from '../websocket-tool.messages.js';
+import { isPackageMissing } from '../optional-peer.js';
+import { loadPromClient, type PromClient } from './prom-client.loader.js';
 import { BucketHistogram } from './bucket-histogram.js';
 import {
   HANDLER_DURATION_BUCKETS,
@@ -19,7 +21,6 @@ import {
 } from './metrics.constants.js';
 import { ScrapedHistogram, type HistogramSeries } from './scraped-histogram.js';
 
-type PromClient = typeof import('prom-client');
 type RegistryMetric = Parameters<Registry['registerMetric']>[0];
 
 /**
@@ -59,11 +60,19 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
     if (!this.settings.enableMetrics) return;
     let prom: PromClient;
     try {
-      // Loaded only when metrics are on, so apps without prom-client still run.
-      prom = await import('prom-client');
-    } catch {
-      this.logger.warn(metricsUnavailableMessage());
-      return;
+      // Loaded only when metrics are on: prom-client is an optional peer.
+      prom = await loadPromClient();
+    } catch (error) {
+      if (!isPackageMissing(error, 'prom-client')) throw error;
+      const source = this.settings.sources.enableMetrics;
+      // On by default only: an app that never asked for metrics runs without them.
+      if (source === 'default') {
+        this.logger.log(metricsOffWithoutPromClientMessage());
+        return;
+      }
+      throw new Error(metricsPackageMissingMessage(source === 'env' ? 'FP_WST_ENABLE_METRICS=true' : 'option "enableMetrics: true"'), {
+        cause: error,
+      });
     }
     this.install(prom, prom.register);
   }

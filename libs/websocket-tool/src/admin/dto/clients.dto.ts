@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CLIENT_SORT_KEYS, DEFAULT_CLIENT_PAGE, MAX_CLIENT_PAGE, type ClientSortKey } from '../client-query.js';

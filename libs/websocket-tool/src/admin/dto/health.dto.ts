@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 
 /** Events counted over the health window. @publicApi */
 export class HealthWindowDto {

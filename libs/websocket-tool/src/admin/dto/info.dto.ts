@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { SettingSource } from '../../config/resolved-settings.interface.js';
+import { ApiProperty } from '../api-docs.decorators.js';
 
 /** One setting in force. @publicApi */
 export class ConfigEntryDto {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CLIENT_ID_PATTERN } from '../../gateway/client-id.js';
 import { RESERVED_TYPE_PREFIX } from '../../websocket-tool.constants.js';

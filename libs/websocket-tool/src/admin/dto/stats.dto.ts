@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 
 /** Hooks registered per event, under the original plugin's names. @publicApi */
 export class RegisteredHooksDto {

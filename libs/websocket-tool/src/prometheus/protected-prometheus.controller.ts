@@ -8,8 +8,13 @@ import { AdminAccessGuard } from '../admin/admin-access.guard.js';
  * Import `WebSocketToolModule` with `isGlobal: true` so the guard's
  * dependencies resolve inside `PrometheusModule`.
  *
+ * It lives in its own entry point, `@websocket-tool/nestjs/prometheus`, so that
+ * apps without `@willsoto/nestjs-prometheus` (an optional peer) never load it.
+ *
  * @example
  * ```ts
+ * import { ProtectedPrometheusController } from '@websocket-tool/nestjs/prometheus';
+ *
  * PrometheusModule.register({ controller: ProtectedPrometheusController })
  * ```
  * @publicApi
