@@ -9,7 +9,8 @@ import { waitFor } from './support/wait-for.js';
 
 /**
  * Ordinary bursts of broadcasts at the default settings: only the per-IP
- * handshake limit is raised, so one test machine may open the connections.
+ * handshake rate and connection cap are lifted, so one test machine may open
+ * the connections.
  */
 const RAISED_HANDSHAKE_LIMIT = 1_000_000;
 
@@ -52,7 +53,7 @@ function closeAll(counted: Counted): void {
 
 describe('bursts of broadcasts at the default queue settings', () => {
   it('2,000 clients and 200 broadcasts in one burst: every client gets all 200, in order; the shared budget counts 200', async () => {
-    const t = await createTestApp({ rateLimitConnectionsPerWindow: RAISED_HANDSHAKE_LIMIT });
+    const t = await createTestApp({ rateLimitConnectionsPerWindow: RAISED_HANDSHAKE_LIMIT, maxConnectionsPerIp: 0 });
     try {
       const counted = await openCounted(`${t.ws}/ws`, 2000);
       const broadcast = t.app.get(BroadcastService);
@@ -80,7 +81,9 @@ describe('bursts of broadcasts at the default queue settings', () => {
   }, 120_000);
 
   it('10,000 clients and a burst of 50 broadcasts (the sample app in its own process): nothing lost, RSS bounded', async () => {
-    const server = await ServerProcess.start({ env: { FP_WST_RATE_LIMIT_CONNECTIONS_PER_WINDOW: String(RAISED_HANDSHAKE_LIMIT) } });
+    const server = await ServerProcess.start({
+      env: { FP_WST_RATE_LIMIT_CONNECTIONS_PER_WINDOW: String(RAISED_HANDSHAKE_LIMIT), FP_WST_MAX_CONNECTIONS_PER_IP: '0' },
+    });
     let counted: Counted | undefined;
     try {
       counted = await openCounted(`${server.ws}/ws`, 10_000);

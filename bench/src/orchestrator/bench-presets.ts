@@ -39,6 +39,8 @@ export interface BenchPreset {
 }
 
 const ALL: TargetId[] = ['raw', 'raw-corked', 'websocket-tool', 'nest-ws', 'socket-io'];
+/** Fan-out also runs the module at its default queue settings, beside the tuned one. */
+const FAN_OUT: TargetId[] = ['raw', 'raw-corked', 'websocket-tool', 'websocket-tool-defaults', 'nest-ws', 'socket-io'];
 /** Corking changes nothing for handshakes, idle sockets or one reply at a time per client. */
 const UNCORKED: TargetId[] = ['raw', 'websocket-tool', 'nest-ws', 'socket-io'];
 
@@ -122,7 +124,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
     {
       id: 'fan-out',
       title: `Fan-out: ${n(fanClients)} clients, ${n(fanCount)} broadcasts`,
-      targets: ALL,
+      targets: FAN_OUT,
       config: { kind: 'fan-out', clients: fanClients, broadcasts: fanCount, warmupBroadcasts: 10 },
       figures: FAN_OUT_FIGURES,
       timeoutMs: t,
@@ -130,7 +132,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
     {
       id: 'fan-out-large',
       title: `Fan-out: ${n(bigClients)} clients, ${n(bigCount)} broadcasts`,
-      targets: ALL,
+      targets: FAN_OUT,
       config: { kind: 'fan-out', clients: bigClients, broadcasts: bigCount, warmupBroadcasts: 5 },
       figures: FAN_OUT_FIGURES,
       timeoutMs: t * 2,

@@ -1,6 +1,7 @@
 import type { WireProtocol } from '../shared/load-config.interface.js';
 
-export type TargetId = 'raw' | 'raw-corked' | 'websocket-tool' | 'nest-ws' | 'socket-io' | 'cluster-1' | 'cluster-2';
+export type TargetId =
+  'raw' | 'raw-corked' | 'websocket-tool' | 'websocket-tool-defaults' | 'nest-ws' | 'socket-io' | 'cluster-1' | 'cluster-2';
 
 /** One server under test: its own process, started fresh for every run. */
 export interface TargetDefinition {
@@ -44,7 +45,17 @@ export const TARGETS: readonly TargetDefinition[] = [
     entry: 'targets/websocket-tool/websocket-tool.target.js',
     args: [],
     protocol: 'websocket-tool',
-    description: 'A Nest app with WebSocketToolModule and WebSocketToolAdapter, heartbeat on, rate limits raised.',
+    description:
+      'A Nest app with WebSocketToolModule and WebSocketToolAdapter, heartbeat on, rate limits raised, shared queue cap raised to 10,000,000.',
+  },
+  {
+    id: 'websocket-tool-defaults',
+    label: 'WebSocketTool, default queue',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: ['--defaults'],
+    protocol: 'websocket-tool',
+    description:
+      'The same app with every queue setting as shipped (maxQueueSize 10,000 counting each broadcast once); only the load limits raised.',
   },
   {
     id: 'nest-ws',

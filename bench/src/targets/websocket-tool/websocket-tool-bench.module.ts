@@ -1,25 +1,31 @@
-import { Module } from '@nestjs/common';
-import { WebSocketToolModule } from '@websocket-tool/nestjs';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { WebSocketToolModule, type WebSocketToolOptions } from '@websocket-tool/nestjs';
 import { WebSocketToolBenchHandlers } from './websocket-tool-bench.handlers.js';
 
 /**
- * The module with its defaults (heartbeat, metrics and admin on), except:
- * rate limits raised and the per-IP connection cap off (every client comes
- * from 127.0.0.1) so they never interfere with the load, and the total
- * queue cap raised so a burst of broadcasts to 10,000 clients (up to two
- * million queued frames, all pointing at shared buffers) is measured rather
- * than dropped.
+ * What a benchmark must raise so that the load itself is measured: rate
+ * limits, and the per-IP connection cap (every client comes from 127.0.0.1).
  */
-@Module({
-  imports: [
-    WebSocketToolModule.forRoot({
-      rateLimitMessagesPerWindow: 100_000_000,
-      rateLimitConnectionsPerWindow: 100_000_000,
-      maxConnectionsPerIp: 0,
-      enableHeartbeat: true,
-      maxQueueSize: 10_000_000,
-    }),
-  ],
-  providers: [WebSocketToolBenchHandlers],
-})
-export class WebSocketToolBenchModule {}
+const LOAD_LIMITS_RAISED: WebSocketToolOptions = {
+  rateLimitMessagesPerWindow: 100_000_000,
+  rateLimitConnectionsPerWindow: 100_000_000,
+  maxConnectionsPerIp: 0,
+};
+
+/**
+ * The module with its defaults (heartbeat, metrics and admin on), limits on
+ * the load raised. `tuned` also raises the shared queue caps, as an app that
+ * expects bursts far beyond the defaults would; the `defaults` variant keeps
+ * every queue setting as shipped.
+ */
+@Module({})
+export class WebSocketToolBenchModule {
+  static register(variant: 'tuned' | 'defaults'): DynamicModule {
+    const queue: WebSocketToolOptions = variant === 'tuned' ? { maxQueueSize: 10_000_000 } : {};
+    return {
+      module: WebSocketToolBenchModule,
+      imports: [WebSocketToolModule.forRoot({ ...LOAD_LIMITS_RAISED, enableHeartbeat: true, ...queue })],
+      providers: [WebSocketToolBenchHandlers],
+    };
+  }
+}
