@@ -1,9 +1,10 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { BroadcastService, WsStatsService } from '@websocket-tool/nestjs';
 import { OutboundQueue } from '../../libs/websocket-tool/src/outbound/outbound-queue.js';
 import { createTestApp } from '../utils/create-test-app.js';
+import { postJson } from './support/post-json.js';
 import { mib, ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -90,19 +91,7 @@ describe('bursts of broadcasts at the default queue settings', () => {
       const before = await server.sample();
       const agent = new Agent({ keepAlive: true, maxSockets: 50 });
       const post = (seq: number) =>
-        new Promise<number>((resolve, reject) => {
-          const body = JSON.stringify({ type: 'burst', content: { seq, text: 'x'.repeat(100) } });
-          const req = request(
-            `${server.http}/ws/send-message`,
-            { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-            (res) => {
-              res.resume();
-              res.on('end', () => resolve(res.statusCode ?? 0));
-            },
-          );
-          req.on('error', reject);
-          req.end(body);
-        });
+        postJson(`${server.http}/ws/send-message`, { type: 'burst', content: { seq, text: 'x'.repeat(100) } }, agent);
       // Posted one after another without waiting: the server queues each while the previous ones are still going out.
       const statuses: Array<Promise<number>> = [];
       for (let seq = 0; seq < 50; seq++) statuses.push(post(seq));

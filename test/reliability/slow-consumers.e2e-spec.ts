@@ -1,9 +1,10 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { EchoProbe } from './support/echo-probe.js';
 import { latencyBar } from './support/latency-bar.js';
 import { Opcode, RawWebSocket, encodeFrame } from './support/raw-websocket.js';
+import { postJson } from './support/post-json.js';
 import { getJson, mib, retainedBytes, ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -48,29 +49,17 @@ class BroadcastStream {
       const started = Date.now();
       while (this.running) {
         const seq = this.sent++;
-        const status = await this.post({ type: 'feed', topic: this.topic, content: { seq, pad } });
+        const status = await postJson(
+          `${this.server.http}/ws/send-message`,
+          { type: 'feed', topic: this.topic, content: { seq, pad } },
+          this.agent,
+        );
         // 503 says a client's full queue dropped its copy: the stalled ones, as they are closed.
         if (status !== 202 && status !== 503) this.failed++;
         const due = started + (this.sent * 1000) / perSecond;
         if (due > Date.now()) await sleep(due - Date.now());
       }
     })();
-  }
-
-  private post(body: unknown): Promise<number> {
-    const text = JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${this.server.http}/ws/send-message`,
-        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(text);
-    });
   }
 
   async stop(): Promise<void> {
