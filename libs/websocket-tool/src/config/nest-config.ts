@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { isPackageMissing } from '../optional-peer.js';
 
 /**
  * `@nestjs/config` is an optional peer: this is the only place that loads it,
@@ -9,7 +10,7 @@ import type { Type } from '@nestjs/common';
 export const NestConfigService: Type | undefined = await import('@nestjs/config').then(
   (m) => m.ConfigService as Type,
   (error: unknown) => {
-    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes('@nestjs/config')) return undefined;
+    if (isPackageMissing(error, '@nestjs/config')) return undefined;
     throw error;
   },
 );

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 
 /** Query of `POST /broadcast` (the original plugin's `admin_broadcast`). @publicApi */
