@@ -1,23 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { statusWithHost } from './utils/status-with-host.js';
 import { freePort } from './utils/free-port.js';
 import { WsTestClient } from './utils/ws-test-client.js';
 import { startSample } from './utils/sample-process.js';
-
-/** GET with a chosen Host header (fetch does not allow setting it). */
-function statusWithHost(url: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('the sample app (built, as its own process)', () => {
   let child: ChildProcess | undefined;

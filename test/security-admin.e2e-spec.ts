@@ -1,20 +1,9 @@
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { ProtectedPrometheusController } from '@websocket-tool/nestjs/prometheus';
 import { register } from 'prom-client';
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { statusWithHost } from './utils/status-with-host.js';
 
-/** GET with a chosen Host header (fetch does not allow setting it). */
-function getWithHost(url: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 
 const TOKEN = 'a-long-random-admin-token-0123456789';
@@ -52,8 +41,8 @@ describe('security: protected admin and metrics', () => {
     t = await createTestApp();
     expect((await fetch(`${t.http}/ws/stats`)).status).toBe(200);
     expect((await fetch(`${t.http}/ws/stats`, { headers: { 'x-forwarded-for': '198.51.100.7' } })).status).toBe(403);
-    expect(await getWithHost(`${t.http}/ws/stats`, 'admin.example.com')).toBe(403);
-    expect(await getWithHost(`${t.http}/ws/stats`, `localhost:${t.port}`)).toBe(200);
+    expect(await statusWithHost(`${t.http}/ws/stats`, 'admin.example.com')).toBe(403);
+    expect(await statusWithHost(`${t.http}/ws/stats`, `localhost:${t.port}`)).toBe(200);
   });
 
   it.each([
