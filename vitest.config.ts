@@ -15,6 +15,13 @@ const BROWSER_TESTS = [
   'test/sample-page.e2e-spec.ts',
 ];
 
+/**
+ * Tests that load both cores on purpose (10,000 clients, streams of large
+ * broadcasts). They run after the others, one file at a time: beside them, the
+ * latency bars of the other reliability tests would measure this load.
+ */
+const LOAD_TESTS = ['test/reliability/default-bursts.e2e-spec.ts', 'test/reliability/slow-consumers.e2e-spec.ts'];
+
 export default defineConfig({
   resolve: {
     // Tests exercise the libraries' source through their public entry points (exact names, so subpaths stay apart).
@@ -36,12 +43,22 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['libs/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
-          exclude: [...configDefaults.exclude, ...BROWSER_TESTS],
+          exclude: [...configDefaults.exclude, ...BROWSER_TESTS, ...LOAD_TESTS],
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'browser', include: BROWSER_TESTS, globalSetup: ['test/setup/chromium.global-setup.ts'] },
+        test: {
+          name: 'browser',
+          include: BROWSER_TESTS,
+          globalSetup: ['test/setup/chromium.global-setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'load', include: LOAD_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
