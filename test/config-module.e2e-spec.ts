@@ -17,6 +17,7 @@ import {
 } from '@websocket-tool/nestjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { failTextWrites } from './utils/fail-text-writes.js';
 import { sleep, WsTestClient } from './utils/ws-test-client.js';
 
 /** Reads the settings through the namespace, as an app's own provider would. */
@@ -94,14 +95,8 @@ describe('settings through @nestjs/config', () => {
     const registry = t.app.get(ConnectionRegistry);
     const broadcast = t.app.get(BroadcastService);
     const c = await WsTestClient.connect(`${t.ws}/ws/flaky`);
-    const socket = registry.get('flaky')!.rawSocket!;
-    const realWrite = socket.write.bind(socket) as (data: Buffer, cb?: (err?: Error | null) => void) => boolean;
     // Text frames fail, so the close frame still gets out.
-    socket.write = ((data: Buffer, cb?: (err?: Error | null) => void) => {
-      if (data[0] !== 0x81) return realWrite(data, cb);
-      process.nextTick(() => cb?.(new Error('write failed')));
-      return true;
-    }) as typeof socket.write;
+    failTextWrites(registry.get('flaky')!.rawSocket!);
     broadcast.sendToClient('flaky', { type: 'f1' });
     broadcast.sendToClient('flaky', { type: 'f2' });
     await sleep(50);

@@ -3,6 +3,7 @@ import { BroadcastService, ConnectionRegistry, WsStatsService } from '@websocket
 import type { Socket } from 'node:net';
 import { OutboundQueue } from '../libs/websocket-tool/src/outbound/outbound-queue.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { failTextWrites } from './utils/fail-text-writes.js';
 import { WsTestClient, handshakeStatus, sleep } from './utils/ws-test-client.js';
 
 const rawSocket = (c: WsTestClient) => (c.socket as unknown as { _socket: Socket })._socket;
@@ -70,14 +71,8 @@ describe('outbound queue: overflow, slow consumers, send errors, supervisor, shu
     const c = await WsTestClient.connect(`${t.ws}/ws/flaky`);
     // Messages are written to the TCP socket under the WebSocket: make those
     // writes fail (text frames only, so the close frame still gets out).
-    const socket = registry.get('flaky')!.rawSocket!;
-    const realWrite = socket.write.bind(socket) as (data: Buffer, cb?: (err?: Error | null) => void) => boolean;
     let failing = true;
-    socket.write = ((data: Buffer, cb?: (err?: Error | null) => void) => {
-      if (!failing || data[0] !== 0x81) return realWrite(data, cb);
-      process.nextTick(() => cb?.(new Error('write failed')));
-      return true;
-    }) as typeof socket.write;
+    failTextWrites(registry.get('flaky')!.rawSocket!, () => failing);
 
     broadcast.sendToClient('flaky', { type: 'f1' });
     broadcast.sendToClient('flaky', { type: 'f2' });

@@ -234,8 +234,8 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const meta = isPlainObject(parsed) ? parsed.meta : undefined;
-    const rawId = isPlainObject(meta) && (typeof meta.id === 'string' || typeof meta.id === 'number') ? meta.id : undefined;
-    if (!isEchoable(rawId)) {
+    const id = isPlainObject(meta) && (typeof meta.id === 'string' || typeof meta.id === 'number') ? meta.id : undefined;
+    if (!isEchoable(id)) {
       if (this.admit(connection, undefined, '', now, undefined)) {
         this.sendError(
           connection,
@@ -246,7 +246,6 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
       }
       return;
     }
-    const id = rawId;
     if (
       !isPlainObject(parsed) ||
       typeof parsed.type !== 'string' ||
