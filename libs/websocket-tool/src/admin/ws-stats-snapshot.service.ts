@@ -9,8 +9,7 @@ import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import { queryClients, type ClientQuery } from './client-query.js';
-import type { ClientRowDto, ClientsSummaryDto } from './dto/clients.dto.js';
-import type { StatsResponseDto, WsStatsDto } from './dto/stats.dto.js';
+import type { ClientRow, ClientsSummary, StatsSnapshot, WsStatsFigures } from '../observability/stats-snapshot.interface.js';
 
 const OPEN = 1;
 /** A client counts as healthy above this score (as in the original dashboards). */
@@ -44,7 +43,7 @@ export class WsStatsSnapshotService {
   }
 
   /** Every counter and gauge. */
-  counters(now = Date.now()): WsStatsDto {
+  counters(now = Date.now()): WsStatsFigures {
     const s = this.stats;
     return {
       total_connections: s.totalConnections,
@@ -86,7 +85,7 @@ export class WsStatsSnapshotService {
   }
 
   /** `GET /ws/stats`: the stats, the health verdict and the time. */
-  snapshot(now = Date.now()): StatsResponseDto {
+  snapshot(now = Date.now()): StatsSnapshot {
     const report = this.health.report(now);
     return {
       stats: this.counters(now),
@@ -96,7 +95,7 @@ export class WsStatsSnapshotService {
   }
 
   /** Counts over every connected client. */
-  clientSummary(now = Date.now()): ClientsSummaryDto {
+  clientSummary(now = Date.now()): ClientsSummary {
     let healthy = 0;
     for (const c of this.registry.values()) if (c.healthScore(now, this.timeoutMs) > HEALTHY_CLIENT_SCORE) healthy++;
     return {
@@ -108,18 +107,18 @@ export class WsStatsSnapshotService {
   }
 
   /** One page of clients matching the query, and how many match in all. */
-  listClients(query: ClientQuery, now = Date.now()): { total: number; clients: ClientRowDto[] } {
+  listClients(query: ClientQuery, now = Date.now()): { total: number; clients: ClientRow[] } {
     const { total, page } = queryClients(this.registry.values(), query, now, this.timeoutMs);
     return { total, clients: page.map((c) => this.row(c, now)) };
   }
 
   /** One client's row, or undefined when it is not connected. */
-  client(clientId: string, now = Date.now()): ClientRowDto | undefined {
+  client(clientId: string, now = Date.now()): ClientRow | undefined {
     const connection = this.registry.get(clientId);
     return connection ? this.row(connection, now) : undefined;
   }
 
-  private row(c: ClientConnection, now: number): ClientRowDto {
+  private row(c: ClientConnection, now: number): ClientRow {
     return {
       client_id: c.clientId,
       type: c.named ? 'named' : 'anonymous',

@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CLIENT_SORT_KEYS, DEFAULT_CLIENT_PAGE, MAX_CLIENT_PAGE, type ClientSortKey } from '../client-query.js';
+import type { ClientRow, ClientsSummary } from '../../observability/stats-snapshot.interface.js';
 
 /** One connected client. Times are epoch seconds, durations seconds. @publicApi */
-export class ClientRowDto {
+export class ClientRowDto implements ClientRow {
   @ApiProperty({ example: 'alice' }) client_id!: string;
   @ApiProperty({ enum: ['named', 'anonymous'] }) type!: 'named' | 'anonymous';
   @ApiProperty({ example: '203.0.113.7' }) ip!: string;
@@ -29,7 +30,7 @@ export class ClientRowDto {
 }
 
 /** Counts over all connected clients (not only the page). @publicApi */
-export class ClientsSummaryDto {
+export class ClientsSummaryDto implements ClientsSummary {
   @ApiProperty() total_clients!: number;
   @ApiProperty() named_clients!: number;
   @ApiProperty() anonymous_clients!: number;

@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
+import type {
+  BackplaneFigures,
+  ClusterNodeStats,
+  ClusterStats,
+  RegisteredHooks,
+  StatsHealth,
+  StatsSnapshot,
+  TopRateLimitedClient,
+  TopRateLimitedIp,
+  WsStatsFigures,
+} from '../../observability/stats-snapshot.interface.js';
 
 /** Hooks registered per event, under the original plugin's names. @publicApi */
-export class RegisteredHooksDto {
+export class RegisteredHooksDto implements RegisteredHooks {
   @ApiProperty({ example: 1 }) client_connected!: number;
   @ApiProperty({ example: 1 }) client_disconnected!: number;
   @ApiProperty({ example: 0 }) message_received!: number;
@@ -9,14 +20,14 @@ export class RegisteredHooksDto {
 }
 
 /** A client among the most rate-limited. @publicApi */
-export class TopRateLimitedClientDto {
+export class TopRateLimitedClientDto implements TopRateLimitedClient {
   @ApiProperty({ example: 'alice' }) client_id!: string;
   @ApiProperty({ description: 'Rate-limit rejections (approximate once more than 100 clients are tracked)', example: 12 })
   count!: number;
 }
 
 /** An IP among the most rate-limited. @publicApi */
-export class TopRateLimitedIpDto {
+export class TopRateLimitedIpDto implements TopRateLimitedIp {
   @ApiProperty({ example: '203.0.113.7' }) ip!: string;
   @ApiProperty({ example: 12 }) count!: number;
 }
@@ -27,7 +38,7 @@ export class TopRateLimitedIpDto {
  *
  * @publicApi
  */
-export class WsStatsDto {
+export class WsStatsDto implements WsStatsFigures {
   @ApiProperty({ description: 'Connections accepted since start' }) total_connections!: number;
   @ApiProperty({ description: 'Connections closed since start' }) total_disconnections!: number;
   @ApiProperty({ description: 'Frames received from clients' }) messages_received!: number;
@@ -63,14 +74,14 @@ export class WsStatsDto {
 }
 
 /** The health part of the stats answer. @publicApi */
-export class StatsHealthDto {
+export class StatsHealthDto implements StatsHealth {
   @ApiProperty({ enum: ['healthy', 'warning', 'critical'] }) status!: 'healthy' | 'warning' | 'critical';
   @ApiProperty({ type: [String] }) issues!: string[];
   @ApiProperty({ description: 'sent / (sent + failed) since start', example: 1 }) message_success_rate!: number;
 }
 
 /** The link of a node to the cluster (cluster mode). @publicApi */
-export class BackplaneStatusDto {
+export class BackplaneStatusDto implements BackplaneFigures {
   @ApiProperty({ example: 'web-1' }) node_id!: string;
   @ApiProperty({ enum: ['off', 'connecting', 'up', 'down', 'closed'] }) state!: 'off' | 'connecting' | 'up' | 'down' | 'closed';
   @ApiProperty({ type: String, nullable: true, description: 'Redis URL, credentials replaced by ***' }) redis!: string | null;
@@ -84,7 +95,7 @@ export class BackplaneStatusDto {
 }
 
 /** One node of the cluster in `GET /ws/stats`. @publicApi */
-export class ClusterNodeStatsDto {
+export class ClusterNodeStatsDto implements ClusterNodeStats {
   @ApiProperty({ example: 'web-1' }) node_id!: string;
   @ApiProperty({ type: WsStatsDto }) stats!: WsStatsDto;
   @ApiProperty({ type: StatsHealthDto }) health!: StatsHealthDto;
@@ -92,7 +103,7 @@ export class ClusterNodeStatsDto {
 }
 
 /** The cluster part of `GET /ws/stats` (cluster mode only). @publicApi */
-export class ClusterStatsDto {
+export class ClusterStatsDto implements ClusterStats {
   @ApiProperty({ description: 'The node that answered', example: 'web-1' }) node_id!: string;
   @ApiProperty({ type: [ClusterNodeStatsDto], description: 'One row per node that answered, this one first' })
   nodes!: ClusterNodeStatsDto[];
@@ -101,7 +112,7 @@ export class ClusterStatsDto {
 }
 
 /** `GET /ws/stats`. @publicApi */
-export class StatsResponseDto {
+export class StatsResponseDto implements StatsSnapshot {
   @ApiProperty({ type: WsStatsDto, description: 'In cluster mode: totals over the nodes that answered' }) stats!: WsStatsDto;
   @ApiProperty({ type: StatsHealthDto, description: "This node's health" }) health!: StatsHealthDto;
   @ApiPropertyOptional({ type: ClusterStatsDto, description: 'Per-node rows (cluster mode only)' }) cluster?: ClusterStatsDto;
