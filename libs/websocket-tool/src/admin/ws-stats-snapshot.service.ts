@@ -40,7 +40,7 @@ export class WsStatsSnapshotService {
     private readonly lifecycle: ConnectionLifecycle,
     private readonly health: WsHealthService,
   ) {
-    this.timeoutMs = settings.heartbeatTimeout * 1000;
+    this.timeoutMs = settings.heartbeatTimeoutMs;
   }
 
   /** Every counter and gauge. */

@@ -47,7 +47,7 @@ export class ConnectionRegistry implements OnModuleInit {
     private readonly handlers: WsHandlerRegistry,
     @Optional() backplane?: Backplane,
   ) {
-    this.timeoutMs = settings.heartbeatTimeout * 1000;
+    this.timeoutMs = settings.heartbeatTimeoutMs;
     this.cluster = backplane?.clustered ? backplane : null;
   }
 

@@ -74,7 +74,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
     private readonly lifecycle: ConnectionLifecycle,
     @Optional() private readonly backplane?: Backplane,
   ) {
-    this.windowMs = settings.healthWindow * 1000;
+    this.windowMs = settings.healthWindowMs;
     this.stepMs = Math.min(5000, Math.max(50, this.windowMs / 60));
   }
 

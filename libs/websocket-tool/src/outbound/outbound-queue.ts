@@ -86,7 +86,7 @@ export class OutboundQueue implements OnApplicationShutdown {
     this.maxTotalBytes = settings.maxQueueBytes;
     this.maxPerClient = settings.maxClientQueueSize;
     this.maxPerClientBytes = settings.maxClientQueueBytes;
-    this.stallMs = settings.slowConsumerTimeout * 1000;
+    this.stallMs = settings.slowConsumerTimeoutMs;
     this.maxErrors = settings.maxClientErrors;
     for (let i = 0; i < settings.consumerPoolSize; i++) this.consumers.push({ index: i, alive: false, lastError: null });
   }

@@ -34,7 +34,7 @@ export class SupervisorService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.queue.startConsumers();
-    const timer = setInterval(() => this.check(), this.settings.taskRestartInterval * 1000);
+    const timer = setInterval(() => this.check(), this.settings.taskRestartIntervalMs);
     this.scheduler.addInterval(SUPERVISOR_INTERVAL_NAME, timer);
   }
 
