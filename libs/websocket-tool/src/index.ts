@@ -4,6 +4,8 @@ export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS, RESERVED_TYPE_P
 
 export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
 export type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
+// Named here, it wins over cluster/index.js's copy, which goes once the cluster provider reads settings.cluster.
+export type { WebSocketClusterOptions } from './config/cluster-options.interface.js';
 export type { WebSocketToolDurations } from './config/setting-durations.js';
 export type { ClusterSettings } from './config/cluster-settings.interface.js';
 export type { TaskMonitorSettings, NormalizedBullMqOptions } from './config/task-monitor-settings.interface.js';

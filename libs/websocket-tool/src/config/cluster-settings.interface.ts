@@ -10,7 +10,9 @@ export interface ClusterSettings {
   readonly nodeId: string;
   /** `cluster.presenceTtlSeconds` in milliseconds. */
   readonly presenceTtlMs: number;
+  /** `cluster.outboxSize`. */
   readonly outboxSize: number;
+  /** `cluster.keyPrefix`. */
   readonly keyPrefix: string;
   /** `cluster.requestTimeoutSeconds` in milliseconds. */
   readonly requestTimeoutMs: number;

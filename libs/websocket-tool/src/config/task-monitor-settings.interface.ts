@@ -6,9 +6,12 @@ import type { TaskMonitorRedisConnection } from './task-monitor-options.interfac
  * @publicApi
  */
 export interface NormalizedBullMqOptions {
+  /** The queues to follow. */
   readonly queues: readonly string[];
+  /** Host, port and database with their defaults; a URL's parts; `tls: {}` for TLS. */
   readonly connection: Required<Pick<TaskMonitorRedisConnection, 'host' | 'port' | 'db'>> &
     Omit<TaskMonitorRedisConnection, 'tls'> & { tls?: object };
+  /** The BullMQ key prefix. @default 'bull' */
   readonly prefix: string;
 }
 
