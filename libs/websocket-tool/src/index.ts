@@ -1,6 +1,7 @@
 export { WebSocketToolModule } from './websocket-tool.module.js';
 export type { WebSocketToolModuleExtras, WebSocketToolModuleOptions } from './websocket-tool.module-definition.js';
-export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS, RESERVED_TYPE_PREFIX } from './websocket-tool.constants.js';
+export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from './config/config.constants.js';
+export { RESERVED_TYPE_PREFIX } from './protocol/protocol.constants.js';
 
 export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
 export type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';

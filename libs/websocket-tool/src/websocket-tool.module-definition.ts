@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
 import type { WsClient } from './connection/ws-client.interface.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './config/config.constants.js';
 
 /**
  * Everything `WebSocketToolModule.forRoot()` accepts: the settings (each also

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type CanActivate, type OnApplicationBootstr
 import { ModuleRef } from '@nestjs/core';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { adminGuardUnavailableMessage, adminLocalOnlyMessage, adminTokenShortMessage } from '../websocket-tool.messages.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { adminGuardUnavailableMessage, adminLocalOnlyMessage, adminTokenShortMessage } from './admin.messages.js';
 import { digestSecret, secretMatches } from './admin-request.js';
 
 /** How admin requests are let in. */

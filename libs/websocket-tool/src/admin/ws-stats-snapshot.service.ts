@@ -7,7 +7,7 @@ import { WsHealthService } from '../health/ws-health.service.js';
 import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { queryClients, type ClientQuery } from './client-query.js';
 import type { ClientRowDto, ClientsSummaryDto } from './dto/clients.dto.js';
 import type { StatsResponseDto, WsStatsDto } from './dto/stats.dto.js';

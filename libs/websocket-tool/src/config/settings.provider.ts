@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from './config.constants.js';
 import { configServiceEnvironment, type ConfigServiceLike } from './config-service-environment.js';
 import { NEST_CONFIGURATION_TOKEN, NestConfigService } from './nest-config.js';
 import { resolveSettings } from './resolve-settings.js';

@@ -8,7 +8,7 @@ import { CloseCode } from '../protocol/close-codes.js';
 import { isoNow } from '../protocol/serialize-envelope.js';
 import { welcomeMessageJson } from '../protocol/welcome-message.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { ClientConnection, type HandshakeResult } from './client-connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { linkConnection, type ConnectionSocket } from './connection-socket.js';

@@ -13,7 +13,7 @@ import { isHostAllowed, parseAllowedHosts, type HostRule } from '../security/hos
 import { isOriginAllowed } from '../security/origin-policy.js';
 import type { WsAuthenticate, WsIdentity } from '../security/ws-identity.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { anonymousClientId, parseUpgradeTarget, type UpgradeTarget } from './client-id.js';
 import { clientIp } from './client-ip.js';
 

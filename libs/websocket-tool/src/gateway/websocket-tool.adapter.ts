@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import type { WebSocketServer } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { selectSubprotocol } from '../security/extract-token.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionSocket } from '../connection/connection-socket.js';

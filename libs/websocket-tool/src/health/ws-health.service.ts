@@ -5,7 +5,7 @@ import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { evaluateHealth, type WsHealthStatus, type WsHealthWindowCounts } from './health-rules.js';
 
 /**

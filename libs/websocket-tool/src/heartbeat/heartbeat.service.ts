@@ -9,7 +9,7 @@ import { CloseCode } from '../protocol/close-codes.js';
 import { SystemMessageType } from '../protocol/message-types.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 
 /** Name of the heartbeat interval in the `SchedulerRegistry`. */
 export const HEARTBEAT_INTERVAL_NAME = 'websocket-tool:heartbeat';

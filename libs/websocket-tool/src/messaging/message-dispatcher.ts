@@ -18,9 +18,10 @@ import { LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.j
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { RESERVED_TYPE_PREFIX, WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { RESERVED_TYPE_PREFIX } from '../protocol/protocol.constants.js';
 import { isValidTopic } from '../connection/topic-name.js';
-import { handlerFailedMessage } from '../websocket-tool.messages.js';
+import { handlerFailedMessage } from './messaging.messages.js';
 import { WsHandlerRegistry, type HandlerEntry } from './ws-handler-registry.js';
 import type { WsMessageContext } from './ws-message-context.js';
 

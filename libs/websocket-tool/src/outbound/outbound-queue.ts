@@ -4,7 +4,7 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import type { ClientConnection } from '../connection/client-connection.js';
 import type { OutboundFrame } from '../connection/outbound-frame.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { EnqueueOutcome } from './enqueue-result.js';
 
 const OPEN = 1;

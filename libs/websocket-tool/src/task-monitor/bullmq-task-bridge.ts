@@ -4,7 +4,7 @@ import type { Queue, QueueEvents } from 'bullmq';
 import { isPlainObject } from '../protocol/json-guards.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { NormalizedBullMqOptions } from '../config/task-monitor-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { TaskOwner } from './task-event.interface.js';
 import { JOB_LOG_EVENT } from './job-logger.js';
 import {

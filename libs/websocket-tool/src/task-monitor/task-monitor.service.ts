@@ -10,7 +10,7 @@ import { OutboundQueue } from '../outbound/outbound-queue.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { isPlainObject } from '../protocol/json-guards.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type {
   TaskContext,
   TaskEventsAudience,
