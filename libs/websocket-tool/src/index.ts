@@ -1,9 +1,15 @@
 export { WebSocketToolModule } from './websocket-tool.module.js';
-export type { WebSocketToolModuleExtras } from './websocket-tool.module-definition.js';
-export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS, RESERVED_TYPE_PREFIX } from './websocket-tool.constants.js';
+export type { WebSocketToolModuleExtras, WebSocketToolModuleOptions } from './websocket-tool.module-definition.js';
+export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from './config/config.constants.js';
+export { RESERVED_TYPE_PREFIX } from './protocol/protocol.constants.js';
 
 export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
-export type { WebSocketToolModuleOptions } from './config/websocket-tool-module-options.interface.js';
+export type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
+// Named here, it wins over cluster/index.js's copy, which goes once the cluster provider reads settings.cluster.
+export type { WebSocketClusterOptions } from './config/cluster-options.interface.js';
+export type { WebSocketToolDurations } from './config/setting-durations.js';
+export type { ClusterSettings } from './config/cluster-settings.interface.js';
+export type { TaskMonitorSettings, NormalizedBullMqOptions } from './config/task-monitor-settings.interface.js';
 export type { WsIdentity, WsAuthenticate, WsCanUseClientId, WsJwtOptions } from './security/ws-identity.interface.js';
 export type { WebSocketToolSettings, SettingSource, EnvironmentSource } from './config/resolved-settings.interface.js';
 export type { SettingsEnvironment, EnvironmentValue } from './config/settings-environment.js';

@@ -1,6 +1,24 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { WebSocketToolModuleOptions } from './config/websocket-tool-module-options.interface.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './websocket-tool.constants.js';
+import type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
+import type { WsClient } from './connection/ws-client.interface.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './config/config.constants.js';
+
+/**
+ * Everything `WebSocketToolModule.forRoot()` accepts: the settings (each also
+ * settable by env var) plus options that are code, not values. Declared with
+ * the module because `canSubscribe` takes a connection's handle; the rest is
+ * `WebSocketToolConfigOptions`, what the settings resolver reads.
+ *
+ * @publicApi
+ */
+export interface WebSocketToolModuleOptions extends WebSocketToolConfigOptions {
+  /**
+   * Decides whether a client may subscribe to a topic (`system.subscribe`);
+   * refusal is a `system.error` with code `forbidden`. Use it to keep task logs
+   * (`task:<id>`) or private rooms to the people allowed to see them.
+   */
+  canSubscribe?: (client: WsClient, topic: string) => boolean | Promise<boolean>;
+}
 
 /** Options that shape the module graph rather than the runtime. */
 export interface WebSocketToolModuleExtras {

@@ -23,7 +23,7 @@ import { WsStatsService } from './stats/ws-stats.service.js';
 import { SupervisorService } from './supervisor/supervisor.service.js';
 import { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
 import { TaskMonitor } from './task-monitor/task-monitor.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from './websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from './config/config.constants.js';
 import {
   WEBSOCKET_TOOL_ASYNC_OPTIONS_TYPE,
   WEBSOCKET_TOOL_OPTIONS_TYPE,

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { adminCrossSiteMessage, adminLocalOnlyRefusedMessage, adminUnauthorizedMessage } from '../websocket-tool.messages.js';
+import { adminCrossSiteMessage, adminLocalOnlyRefusedMessage, adminUnauthorizedMessage } from './admin.messages.js';
 import { AdminAccessPolicy } from './admin-access.policy.js';
 import { isCrossSiteRequest, isLocalRequest, readCredential, type AdminRequestLike } from './admin-request.js';
 

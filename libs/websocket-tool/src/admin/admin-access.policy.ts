@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type CanActivate, type OnApplicationBootstrap, type OnModuleInit, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { adminGuardUnavailableMessage, adminLocalOnlyMessage, adminTokenShortMessage } from '../websocket-tool.messages.js';
+import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { adminGuardUnavailableMessage, adminLocalOnlyMessage, adminTokenShortMessage } from './admin.messages.js';
 import { digestSecret, secretMatches } from './admin-request.js';
 
 /** How admin requests are let in. */
@@ -28,7 +28,7 @@ export class AdminAccessPolicy implements OnModuleInit, OnApplicationBootstrap {
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolModuleOptions,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolConfigOptions,
     private readonly moduleRef: ModuleRef,
   ) {
     this.tokenDigest = settings.adminToken ? digestSecret(settings.adminToken) : null;

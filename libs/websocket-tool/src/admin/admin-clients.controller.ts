@@ -29,7 +29,7 @@ import type { SendResult } from '../messaging/send-result.interface.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { CloseCode, toCloseReason } from '../protocol/close-codes.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import {
   broadcastQueueFullMessage,
   clientNotConnectedMessage,
@@ -37,7 +37,7 @@ import {
   noActiveConnectionsMessage,
   sendQueueFullMessage,
   sendTargetConflictMessage,
-} from '../websocket-tool.messages.js';
+} from './admin.messages.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { adminBodyPipe, adminQueryPipe } from './admin-validation.js';
 import { DEFAULT_CLIENT_PAGE } from './client-query.js';

@@ -1,7 +1,7 @@
 import { Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from './api-docs.decorators.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { ADMIN_PAGE_CSP, renderAdminPage } from './page/admin-page.html.js';
 

@@ -1,7 +1,7 @@
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { AdminClientsController } from './admin-clients.controller.js';
 import { AdminInfoController } from './admin-info.controller.js';
 import { AdminPageController } from './admin-page.controller.js';

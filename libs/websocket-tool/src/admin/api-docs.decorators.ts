@@ -1,4 +1,4 @@
-import { isPackageMissing } from '../optional-peer.js';
+import { isPackageMissing } from '../config/optional-peer.js';
 
 type Swagger = typeof import('@nestjs/swagger');
 

@@ -7,7 +7,7 @@ import { WsHealthService } from '../health/ws-health.service.js';
 import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { queryClients, type ClientQuery } from './client-query.js';
 import type { ClientRow, ClientsSummary, StatsSnapshot, WsStatsFigures } from '../observability/stats-snapshot.interface.js';
 
@@ -39,7 +39,7 @@ export class WsStatsSnapshotService {
     private readonly lifecycle: ConnectionLifecycle,
     private readonly health: WsHealthService,
   ) {
-    this.timeoutMs = settings.heartbeatTimeout * 1000;
+    this.timeoutMs = settings.heartbeatTimeoutMs;
   }
 
   /** Every counter and gauge. */

@@ -3,8 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { clientBundleMissingMessage } from '../websocket-tool.messages.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { clientBundleMissingMessage } from './client-bundle.messages.js';
 import { resolveClientBundleFile } from './resolve-client-bundle.js';
 
 interface LoadedBundle {

@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { Backplane } from './backplane.interface.js';
 import { ClusterAdminService } from './cluster-admin.service.js';
 import { resolveClusterConfig } from './cluster-config.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ENV_PREFIX } from '../websocket-tool.constants.js';
+import { ENV_PREFIX } from './config.constants.js';
 import type { SettingsEnvironment } from './settings-environment.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { isPackageMissing } from '../optional-peer.js';
+import { isPackageMissing } from './optional-peer.js';
 
 /**
  * `@nestjs/config` is an optional peer: this is the only place that loads it,

@@ -1,14 +1,16 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { invalidSettingMessage, unknownOptionMessage } from '../websocket-tool.messages.js';
+import { invalidSettingMessage, unknownOptionMessage } from './config.messages.js';
+import { resolveClusterSettings } from './resolve-cluster-settings.js';
+import { resolveTaskMonitorSettings } from './resolve-task-monitor-settings.js';
 import type { ResolvedSettingsError } from './resolved-settings-error.js';
 import { SettingsValidationError } from './resolved-settings-error.js';
 import type { SettingSource, WebSocketToolSettings } from './resolved-settings.interface.js';
 import { SETTINGS_TABLE, type SettingDefinition, type SettingKind } from './settings-table.js';
-import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
-import { WebSocketToolSettingsSchema } from './websocket-tool-settings.schema.js';
-import { CODE_OPTION_KEYS } from './websocket-tool-module-options.interface.js';
+import { durationsInMs } from './setting-durations.js';
 import { processEnvironment, type EnvironmentValue, type SettingsEnvironment } from './settings-environment.js';
+import { WebSocketToolSettingsSchema } from './websocket-tool-settings.schema.js';
+import { CODE_OPTION_KEYS, type WebSocketToolConfigOptions } from './websocket-tool-module-options.interface.js';
 
 /** Settings whose values are secrets (a Redis URL may hold a password). */
 const SECRET_SETTING = /token|secret|password|redisUrl/i;
@@ -38,16 +40,20 @@ function parseEnv(kind: SettingKind, value: unknown): unknown {
 }
 
 /**
- * Merges defaults < options < environment, validates the result and returns
- * it frozen. Throws a `SettingsValidationError` whose message names each bad
+ * The one resolver of the settings: merges defaults < options < environment,
+ * validates the result, adds every duration in milliseconds (`heartbeatIntervalMs`),
+ * the validated `taskMonitor` option and the cluster settings, and returns it
+ * frozen. Throws a `SettingsValidationError` whose message names each bad
  * setting by the variable (and `.env` file) or option it came from, the bad
- * value and the rule.
+ * value and the rule; the `taskMonitor` option is checked once the flat
+ * settings are valid, and the `cluster` option after it (one error listing
+ * its bad fields).
  *
  * `env` is a record of variables (process.env by default) or a
  * `SettingsEnvironment` that also says where each value came from.
  */
 export function resolveSettings(
-  options: WebSocketToolOptions = {},
+  options: WebSocketToolConfigOptions = {},
   env: NodeJS.ProcessEnv | SettingsEnvironment = process.env,
 ): WebSocketToolSettings {
   const lookup = typeof env === 'function' ? env : processEnvironment(env);
@@ -116,7 +122,18 @@ export function resolveSettings(
   }
   if (problems.length > 0) throw new SettingsValidationError(problems);
 
-  return Object.freeze({ ...values, sources: Object.freeze(sources) }) as unknown as WebSocketToolSettings;
+  const taskMonitor = resolveTaskMonitorSettings(options.taskMonitor);
+  if (taskMonitor.problems.length > 0) throw new SettingsValidationError(taskMonitor.problems);
+  const redisFromEnv = sources.redisUrl !== 'options' && sources.redisUrl !== 'default';
+  const cluster = resolveClusterSettings(values.redisUrl as string, redisFromEnv, options.cluster);
+
+  return Object.freeze({
+    ...values,
+    ...durationsInMs(values),
+    taskMonitor: Object.freeze({ bullmq: taskMonitor.bullmq }),
+    cluster,
+    sources: Object.freeze(sources),
+  }) as unknown as WebSocketToolSettings;
 }
 
 /** Where an error message says a value from outside the process environment was found. */

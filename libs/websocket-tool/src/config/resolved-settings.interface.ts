@@ -1,3 +1,6 @@
+import type { ClusterSettings } from './cluster-settings.interface.js';
+import type { TaskMonitorSettings } from './task-monitor-settings.interface.js';
+import type { WebSocketToolDurations } from './setting-durations.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 
 /**
@@ -15,14 +18,21 @@ export type EnvironmentSource = 'env' | 'env-file' | 'config';
 /**
  * The settings in force: defaults, then `forRoot` options, then `FP_WST_*`
  * environment variables (through `ConfigService` when the app has `ConfigModule`),
- * validated and frozen.
+ * validated and frozen. Times are in seconds as given, and in milliseconds in
+ * the `…Ms` fields; the task monitor's and the cluster's object options are
+ * validated here too.
  *
  * @publicApi
  */
-export type WebSocketToolSettings = Readonly<Required<Omit<WebSocketToolOptions, OptionAlias>>> & {
-  /** Where each setting's value came from. */
-  readonly sources: Readonly<Record<Exclude<keyof WebSocketToolOptions, OptionAlias>, SettingSource>>;
-};
+export type WebSocketToolSettings = Readonly<Required<Omit<WebSocketToolOptions, OptionAlias>>> &
+  WebSocketToolDurations & {
+    /** The `taskMonitor` option, validated. */
+    readonly taskMonitor: TaskMonitorSettings;
+    /** Cluster mode's settings (Redis URL, node id, times in milliseconds), or null on a single node. */
+    readonly cluster: ClusterSettings | null;
+    /** Where each setting's value came from. */
+    readonly sources: Readonly<Record<Exclude<keyof WebSocketToolOptions, OptionAlias>, SettingSource>>;
+  };
 
 /** Option names that only stand for another setting (`metrics` for `enableMetrics`), absent from the settings. */
 export type OptionAlias = 'metrics';

@@ -1,4 +1,4 @@
-import { ENV_PREFIX } from '../websocket-tool.constants.js';
+import { ENV_PREFIX } from './config.constants.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 
 /** How an environment variable's text becomes a value. */

@@ -1,12 +1,12 @@
 import type { Provider } from '@nestjs/common';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from './config.constants.js';
 import { configServiceEnvironment, type ConfigServiceLike } from './config-service-environment.js';
 import { NEST_CONFIGURATION_TOKEN, NestConfigService } from './nest-config.js';
 import { resolveSettings } from './resolve-settings.js';
 import type { WebSocketToolSettings } from './resolved-settings.interface.js';
 import { processEnvironment } from './settings-environment.js';
 import { WEBSOCKET_TOOL_CONFIG_NAMESPACE, websocketToolConfig } from './websocket-tool.config.js';
-import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
+import type { WebSocketToolConfigOptions } from './websocket-tool-module-options.interface.js';
 
 /**
  * The one place where options become settings, for `forRoot` and
@@ -22,7 +22,7 @@ import type { WebSocketToolOptions } from './websocket-tool-options.interface.js
 export const settingsProvider: Provider = {
   provide: WEBSOCKET_TOOL_SETTINGS,
   useFactory: (
-    options: WebSocketToolOptions & { isGlobal?: boolean },
+    options: WebSocketToolConfigOptions & { isGlobal?: boolean },
     configService?: ConfigServiceLike,
     configuration?: Record<string, unknown>,
   ): WebSocketToolSettings => {

@@ -1,17 +1,18 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { WsAuthenticate, WsCanUseClientId, WsJwtOptions } from '../security/ws-identity.interface.js';
+import type { WebSocketClusterOptions } from './cluster-options.interface.js';
+import type { TaskMonitorOptions } from './task-monitor-options.interface.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
-import type { WsClient } from '../connection/ws-client.interface.js';
-import type { TaskMonitorOptions } from '../task-monitor/task-monitor-options.interface.js';
-import type { WebSocketClusterOptions } from '../cluster/cluster-options.interface.js';
 
 /**
- * Everything `WebSocketToolModule.forRoot()` accepts: the settings (each also
- * settable by env var) plus options that are code, not values.
+ * What `WebSocketToolModule.forRoot()` accepts, minus the hooks that take a
+ * connection (`canSubscribe`, declared with the module): the settings (each
+ * also settable by env var) plus options that are code or objects, not values.
+ * `resolveSettings` reads these.
  *
  * @publicApi
  */
-export interface WebSocketToolModuleOptions extends WebSocketToolOptions {
+export interface WebSocketToolConfigOptions extends WebSocketToolOptions {
   /**
    * Authenticates every upgrade before the WebSocket is accepted; refusal is
    * HTTP 401. The identity is on the connection and in every handler context.
@@ -27,12 +28,6 @@ export interface WebSocketToolModuleOptions extends WebSocketToolOptions {
    * without an `Origin` header (non-browser clients) are always allowed.
    */
   allowedOrigins?: Array<string | RegExp>;
-  /**
-   * Decides whether a client may subscribe to a topic (`system.subscribe`);
-   * refusal is a `system.error` with code `forbidden`. Use it to keep task logs
-   * (`task:<id>`) or private rooms to the people allowed to see them.
-   */
-  canSubscribe?: (client: WsClient, topic: string) => boolean | Promise<boolean>;
   /** A Nest guard that decides access to the admin API and page instead of the token/loopback rule. */
   adminGuard?: Type<CanActivate> | CanActivate;
   /** The task monitor's BullMQ bridge (`{ bullmq: { queues, connection, prefix? } }`); see docs/task-monitor.md. @default none */
@@ -44,7 +39,13 @@ export interface WebSocketToolModuleOptions extends WebSocketToolOptions {
   cluster?: WebSocketClusterOptions;
 }
 
-/** Option keys that are not settings and so have no env var. */
+/**
+ * The options of `WebSocketToolConfigOptions` read by the cluster provider until it takes `settings.cluster`.
+ * @internal
+ */
+export type { WebSocketToolConfigOptions as WebSocketToolModuleOptions };
+
+/** Option keys that are not settings and so have no env var (`taskMonitor` and `cluster` are resolved apart). */
 export const CODE_OPTION_KEYS = [
   'authenticate',
   'jwt',

@@ -1,4 +1,4 @@
-import { websocketToolConfigFactoryMessage } from '../websocket-tool.messages.js';
+import { websocketToolConfigFactoryMessage } from './config.messages.js';
 import type { WebSocketToolSettings } from './resolved-settings.interface.js';
 
 /**

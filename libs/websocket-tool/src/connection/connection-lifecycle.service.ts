@@ -8,7 +8,7 @@ import { CloseCode } from '../protocol/close-codes.js';
 import { isoNow } from '../protocol/serialize-envelope.js';
 import { welcomeMessageJson } from '../protocol/welcome-message.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { ClientConnection, type HandshakeResult } from './client-connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { linkConnection, type ConnectionSocket } from './connection-socket.js';
@@ -100,7 +100,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
-    const left = await this.queue.drain(this.settings.shutdownTimeout * 1000);
+    const left = await this.queue.drain(this.settings.shutdownTimeoutMs);
     if (left > 0) this.logger.warn(`Shutdown deadline reached with ${left} queued messages undelivered.`);
     const closing: Promise<void>[] = [];
     for (const connection of this.registry.values()) {
@@ -113,7 +113,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
       );
       this.registry.close(connection, CloseCode.Shutdown, 'shutdown');
     }
-    const grace = Math.min(2000, Math.max(200, this.settings.shutdownTimeout * 1000));
+    const grace = Math.min(2000, Math.max(200, this.settings.shutdownTimeoutMs));
     await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
   }
 }

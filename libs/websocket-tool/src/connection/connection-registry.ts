@@ -8,7 +8,7 @@ import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { ClientConnection } from './client-connection.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
 import { OutboundFrame } from './outbound-frame.js';
@@ -47,7 +47,7 @@ export class ConnectionRegistry implements OnModuleInit {
     private readonly handlers: WsHandlerRegistry,
     @Optional() backplane?: Backplane,
   ) {
-    this.timeoutMs = settings.heartbeatTimeout * 1000;
+    this.timeoutMs = settings.heartbeatTimeoutMs;
     this.cluster = backplane?.clustered ? backplane : null;
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Backplane } from '../cluster/backplane.interface.js';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
+import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
 import type { HandshakeResult } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
@@ -13,7 +13,7 @@ import { isHostAllowed, parseAllowedHosts, type HostRule } from '../security/hos
 import { isOriginAllowed } from '../security/origin-policy.js';
 import type { WsAuthenticate, WsIdentity } from '../security/ws-identity.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { anonymousClientId, parseUpgradeTarget, type UpgradeTarget } from './client-id.js';
 import { clientIp } from './client-ip.js';
 
@@ -47,7 +47,7 @@ export class HandshakeService {
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolModuleOptions,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolConfigOptions,
     private readonly registry: ConnectionRegistry,
     private readonly stats: WsStatsService,
     private readonly lifecycle: ConnectionLifecycle,
@@ -60,7 +60,7 @@ export class HandshakeService {
     );
     this.cluster = backplane?.clustered ? backplane : null;
     this.ipCapacity = Math.max(1, settings.rateLimitConnectionsPerWindow * settings.rateLimitBurstMultiplier);
-    this.ipRatePerMs = settings.rateLimitConnectionsPerWindow / (settings.rateLimitConnectionWindow * 1000);
+    this.ipRatePerMs = settings.rateLimitConnectionsPerWindow / settings.rateLimitConnectionWindowMs;
     this.hostRules = parseAllowedHosts(settings.allowedHosts);
     this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
   }

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
 import type { WebSocketServer } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { selectSubprotocol } from '../security/extract-token.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionSocket } from '../connection/connection-socket.js';
@@ -200,7 +200,7 @@ export class WebSocketToolAdapter extends WsAdapter {
   }
 
   private handshakeTimeoutMs(): number {
-    return this.appContext.get<WebSocketToolSettings>(WEBSOCKET_TOOL_SETTINGS, { strict: false }).handshakeTimeout * 1000;
+    return this.appContext.get<WebSocketToolSettings>(WEBSOCKET_TOOL_SETTINGS, { strict: false }).handshakeTimeoutMs;
   }
 
   /**
@@ -211,7 +211,7 @@ export class WebSocketToolAdapter extends WsAdapter {
   private guardConnections(server: http.Server): void {
     const settings = this.appContext.get<WebSocketToolSettings>(WEBSOCKET_TOOL_SETTINGS, { strict: false });
     this.connectionGuard ??= new HttpConnectionGuard({
-      requestTimeoutMs: settings.handshakeTimeout * 1000,
+      requestTimeoutMs: settings.handshakeTimeoutMs,
       maxConnectionsPerIp: settings.trustProxy > 0 ? 0 : settings.maxConnectionsPerIp,
     });
     this.connectionGuard.attach(server);

@@ -1,8 +1,8 @@
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { adapterMissingMessage } from '../websocket-tool.messages.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { adapterMissingMessage } from './gateway.messages.js';
 import { WEBSOCKET_TOOL_GATEWAY_OPTION } from './websocket-tool.adapter.js';
 
 /**

@@ -5,7 +5,7 @@ import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { evaluateHealth, type WsHealthStatus, type WsHealthWindowCounts } from './health-rules.js';
 
 /**
@@ -74,7 +74,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
     private readonly lifecycle: ConnectionLifecycle,
     @Optional() private readonly backplane?: Backplane,
   ) {
-    this.windowMs = settings.healthWindow * 1000;
+    this.windowMs = settings.healthWindowMs;
     this.stepMs = Math.min(5000, Math.max(50, this.windowMs / 60));
   }
 

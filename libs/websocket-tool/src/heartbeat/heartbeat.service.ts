@@ -9,7 +9,7 @@ import { CloseCode } from '../protocol/close-codes.js';
 import { SystemMessageType } from '../protocol/message-types.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 
 /** Name of the heartbeat interval in the `SchedulerRegistry`. */
 export const HEARTBEAT_INTERVAL_NAME = 'websocket-tool:heartbeat';
@@ -42,13 +42,13 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   /** Schedules the sweep if heartbeat is on and it is not scheduled. Returns true if it (re)scheduled it. */
   ensureScheduled(): boolean {
     if (this.stopped || !this.settings.enableHeartbeat || this.scheduler.doesExist('interval', HEARTBEAT_INTERVAL_NAME)) return false;
-    const timer = setInterval(() => this.sweep(), this.settings.heartbeatInterval * 1000);
+    const timer = setInterval(() => this.sweep(), this.settings.heartbeatIntervalMs);
     this.scheduler.addInterval(HEARTBEAT_INTERVAL_NAME, timer);
     return true;
   }
 
   sweep(now = Date.now()): void {
-    const timeoutMs = this.settings.heartbeatTimeout * 1000;
+    const timeoutMs = this.settings.heartbeatTimeoutMs;
     const ping = new OutboundFrame(
       serializeEnvelope({
         type: SystemMessageType.Ping,

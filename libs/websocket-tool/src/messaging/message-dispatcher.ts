@@ -13,15 +13,15 @@ import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { WsInboundMessage, WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { WsErrorCode } from '../protocol/error-codes.js';
-import { exceedsJsonDepth, stripDangerousKeys } from '../protocol/json-guards.js';
+import { exceedsJsonDepth, isPlainObject, stripDangerousKeys } from '../protocol/json-guards.js';
 import { LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { RESERVED_TYPE_PREFIX, WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { RESERVED_TYPE_PREFIX } from '../protocol/protocol.constants.js';
 import { isValidTopic } from '../connection/topic-name.js';
-import { handlerFailedMessage } from '../websocket-tool.messages.js';
+import { handlerFailedMessage } from './messaging.messages.js';
 import { WsHandlerRegistry, type HandlerEntry } from './ws-handler-registry.js';
 import type { WsMessageContext } from './ws-message-context.js';
 
@@ -79,9 +79,6 @@ interface InFlight {
   timedOut: boolean;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 const ENVELOPE_KEYS = new Set(['type', 'content', 'meta']);
 const isEnvelope = (value: unknown): value is WsOutboundMessage =>
   isPlainObject(value) && typeof value.type === 'string' && Object.keys(value).every((k) => ENVELOPE_KEYS.has(k));
@@ -118,9 +115,10 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationShutdown {
     private readonly handlers: WsHandlerRegistry,
     private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolModuleOptions,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS)
+    private readonly options: { canSubscribe?: (client: WsClient, topic: string) => boolean | Promise<boolean> } | undefined,
   ) {
-    this.handlerTimeoutMs = settings.handlerTimeout * 1000;
+    this.handlerTimeoutMs = settings.handlerTimeoutMs;
   }
 
   onModuleInit(): void {

@@ -1,18 +1,15 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
-import {
-  RESERVED_TYPE_PREFIX,
-  WS_HOOK_METADATA,
-  WS_MESSAGE_HANDLER_METADATA,
-  WS_RATE_LIMIT_METADATA,
-} from '../websocket-tool.constants.js';
+import { WS_HOOK_METADATA, WS_MESSAGE_HANDLER_METADATA } from './messaging.constants.js';
+import { RESERVED_TYPE_PREFIX } from '../protocol/protocol.constants.js';
+import { WS_RATE_LIMIT_METADATA } from '../rate-limit/rate-limit.constants.js';
 import {
   duplicateHandlerMessage,
   invalidHandlerTypeMessage,
   requestScopedHandlerMessage,
   reservedTypeMessage,
-} from '../websocket-tool.messages.js';
+} from './messaging.messages.js';
 import type { OnWsMessageMetadata } from './on-ws-message.decorator.js';
 import { WsHandlerRegistry } from './ws-handler-registry.js';
 import type { WsHookEvent } from './ws-hook-event.js';

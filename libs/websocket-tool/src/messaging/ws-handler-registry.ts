@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { hookFailedMessage } from '../websocket-tool.messages.js';
+import { hookFailedMessage } from './messaging.messages.js';
 import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
 import type { WsHookEvent } from './ws-hook-event.js';
 

@@ -7,9 +7,9 @@ import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { DISCONNECT_REASONS } from '../protocol/close-codes.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { metricNameTakenMessage, metricsOffWithoutPromClientMessage, metricsPackageMissingMessage } from '../websocket-tool.messages.js';
-import { isPackageMissing } from '../optional-peer.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { metricNameTakenMessage, metricsOffWithoutPromClientMessage, metricsPackageMissingMessage } from './metrics.messages.js';
+import { isPackageMissing } from '../config/optional-peer.js';
 import { loadPromClient, type PromClient } from './prom-client.loader.js';
 import { BucketHistogram } from './bucket-histogram.js';
 import {

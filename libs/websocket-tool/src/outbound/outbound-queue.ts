@@ -4,7 +4,7 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import type { ClientConnection } from '../connection/client-connection.js';
 import type { OutboundFrame } from '../connection/outbound-frame.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { EnqueueOutcome } from './enqueue-result.js';
 
 const OPEN = 1;
@@ -86,7 +86,7 @@ export class OutboundQueue implements OnApplicationShutdown {
     this.maxTotalBytes = settings.maxQueueBytes;
     this.maxPerClient = settings.maxClientQueueSize;
     this.maxPerClientBytes = settings.maxClientQueueBytes;
-    this.stallMs = settings.slowConsumerTimeout * 1000;
+    this.stallMs = settings.slowConsumerTimeoutMs;
     this.maxErrors = settings.maxClientErrors;
     for (let i = 0; i < settings.consumerPoolSize; i++) this.consumers.push({ index: i, alive: false, lastError: null });
   }

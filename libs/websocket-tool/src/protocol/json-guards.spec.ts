@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripDangerousKeys } from './json-guards.js';
+import { isPlainObject, stripDangerousKeys } from './json-guards.js';
 
 const parseAndStrip = (text: string): unknown => {
   const value: unknown = JSON.parse(text);
@@ -18,5 +18,12 @@ describe('stripDangerousKeys', () => {
   it('leaves look-alikes and escaped text that spells no dangerous key alone', () => {
     const text = '{"type":"t","content":{"__proto":1,"Constructor":2,"\\u0041":3,"s":"\\\\u005f_proto__"}}';
     expect(parseAndStrip(text)).toEqual({ type: 't', content: { __proto: 1, Constructor: 2, A: 3, s: '\\u005f_proto__' } });
+  });
+});
+
+describe('isPlainObject', () => {
+  it('is true for objects with keys or none, false for null, arrays and primitives', () => {
+    expect([{}, { a: 1 }, Object.create(null)].every((v) => isPlainObject(v))).toBe(true);
+    expect([null, undefined, [], [1], 'x', 1, true].some((v) => isPlainObject(v))).toBe(false);
   });
 });

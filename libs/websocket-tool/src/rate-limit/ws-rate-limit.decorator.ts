@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { WS_RATE_LIMIT_METADATA } from '../websocket-tool.constants.js';
+import { WS_RATE_LIMIT_METADATA } from './rate-limit.constants.js';
 
 /**
  * A per-handler message rate limit that replaces the module-wide one for the

@@ -5,8 +5,8 @@ import { HandshakeService } from '../gateway/handshake.service.js';
 import { HeartbeatService } from '../heartbeat/heartbeat.service.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
-import { loopRestartedMessage } from '../websocket-tool.messages.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { loopRestartedMessage } from './supervisor.messages.js';
 
 /** Name of the supervisor interval in the `SchedulerRegistry`. */
 export const SUPERVISOR_INTERVAL_NAME = 'websocket-tool:supervisor';
@@ -34,7 +34,7 @@ export class SupervisorService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.queue.startConsumers();
-    const timer = setInterval(() => this.check(), this.settings.taskRestartInterval * 1000);
+    const timer = setInterval(() => this.check(), this.settings.taskRestartIntervalMs);
     this.scheduler.addInterval(SUPERVISOR_INTERVAL_NAME, timer);
   }
 

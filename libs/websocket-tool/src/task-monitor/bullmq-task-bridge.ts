@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EventEmitter } from 'node:events';
 import type { Queue, QueueEvents } from 'bullmq';
-import { SettingsValidationError } from '../config/resolved-settings-error.js';
-import { WEBSOCKET_TOOL_MODULE_OPTIONS } from '../websocket-tool.constants.js';
+import { isPlainObject } from '../protocol/json-guards.js';
+import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
+import type { NormalizedBullMqOptions } from '../config/task-monitor-settings.interface.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { TaskOwner } from './task-event.interface.js';
 import { JOB_LOG_EVENT } from './job-logger.js';
 import {
@@ -11,8 +13,6 @@ import {
   bullmqInvalidJobIdMessage,
   bullmqLoadFailedMessage,
 } from './task-monitor.messages.js';
-import type { TaskMonitorOptions } from './task-monitor-options.interface.js';
-import { validateTaskMonitorOptions, type NormalizedBullMqOptions } from './task-monitor-options.validator.js';
 import { TaskMonitor } from './task-monitor.service.js';
 
 type BullMq = typeof import('bullmq');
@@ -27,9 +27,6 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const WARN_EVERY_MS = 30_000;
 /** How many invalid job ids are remembered so each is reported once. */
 const MAX_REMEMBERED_INVALID_IDS = 1000;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** One followed queue: a `Queue` to read jobs and write log events, a `QueueEvents` to listen. */
 interface Followed {
@@ -65,12 +62,10 @@ export class TaskMonitorBullMqBridge implements OnApplicationBootstrap, BeforeAp
   private closing = false;
 
   constructor(
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) options: { taskMonitor?: TaskMonitorOptions } | undefined,
+    @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
     private readonly tasks: TaskMonitor,
   ) {
-    const { problems, bullmq } = validateTaskMonitorOptions(options?.taskMonitor);
-    if (problems.length > 0) throw new SettingsValidationError(problems);
-    this.config = bullmq;
+    this.config = settings.taskMonitor.bullmq;
   }
 
   /** True when `taskMonitor.bullmq` is set. */

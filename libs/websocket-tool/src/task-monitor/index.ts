@@ -14,4 +14,4 @@ export type {
   TaskContext,
   TaskOutcome,
 } from './task-event.interface.js';
-export type { TaskMonitorOptions, TaskMonitorBullMqOptions, TaskMonitorRedisConnection } from './task-monitor-options.interface.js';
+export type { TaskMonitorOptions, TaskMonitorBullMqOptions, TaskMonitorRedisConnection } from '../config/task-monitor-options.interface.js';

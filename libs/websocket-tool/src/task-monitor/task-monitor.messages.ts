@@ -38,8 +38,6 @@ export const bullmqInvalidJobIdMessage = (queue: string, jobId: string): string 
 export const jobLogPublishFailedMessage = (jobId: unknown, reason: string): string =>
   `Streaming a log line of job ${show(jobId)} failed (${reason}); the line is still in the job's log.`;
 
-export const invalidTaskMonitorOptionMessage = (path: string, rule: string): string => `option "${path}" is invalid: it must be ${rule}.`;
-
 export const invalidTaskOwnerMessage = (owner: unknown): string =>
   `Task owner ${typeof owner === 'string' ? show(owner) : `(a value of type ${typeof owner})`} is invalid: ` +
   'give a client id (string), { clientId } or { userId }.';

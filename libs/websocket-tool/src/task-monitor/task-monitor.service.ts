@@ -8,8 +8,9 @@ import { isValidTopic } from '../connection/topic-name.js';
 import { BroadcastService } from '../messaging/broadcast.service.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
+import { isPlainObject } from '../protocol/json-guards.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type {
   TaskContext,
   TaskEventsAudience,
@@ -39,9 +40,6 @@ export const TASK_RETENTION_INTERVAL_NAME = 'websocket-tool:task-retention';
 
 /** Sends a job's log line through the BullMQ events stream; resolves false if it cannot. @internal */
 export type JobLogRoute = (queueName: string, jobId: string, level: string, line: string) => Promise<boolean>;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Streams the progress, logs and outcome of background tasks to the clients
@@ -84,7 +82,7 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
   ) {
     this.store = new TaskStore(settings.maxTrackedTasks, settings.taskHistorySize);
     this.audience = settings.taskEventsAudience;
-    this.retentionMs = settings.taskRetention * 1000;
+    this.retentionMs = settings.taskRetentionMs;
   }
 
   onModuleInit(): void {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CLIENT_ID_PATTERN } from '../../gateway/client-id.js';
-import { RESERVED_TYPE_PREFIX } from '../../websocket-tool.constants.js';
+import { RESERVED_TYPE_PREFIX } from '../../protocol/protocol.constants.js';
 
 const NOT_RESERVED = new RegExp(`^(?!${RESERVED_TYPE_PREFIX.replace('.', '\\.')})`);
 const CLIENT_ID_RULE = 'client_id must be 1 to 128 characters of letters, digits and ._:@-';

@@ -1,29 +1,21 @@
-import type { ResolvedSettingsError } from '../config/resolved-settings-error.js';
-import { invalidTaskMonitorOptionMessage } from './task-monitor.messages.js';
+import { isPlainObject } from '../protocol/json-guards.js';
+import { invalidTaskMonitorOptionMessage } from './config.messages.js';
+import type { ResolvedSettingsError } from './resolved-settings-error.js';
 import type { TaskMonitorBullMqOptions, TaskMonitorRedisConnection } from './task-monitor-options.interface.js';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+import type { NormalizedBullMqOptions } from './task-monitor-settings.interface.js';
 
 /** BullMQ refuses ':' in queue names; whitespace and control characters are refused as typos. */
 const QUEUE_NAME = /^[^:\s\p{Cc}]{1,200}$/u;
 const PREFIX = /^[^\s\p{Cc}]{1,100}$/u;
 const CONNECTION_KEYS = new Set(['host', 'port', 'username', 'password', 'db', 'tls']);
 
-/** The validated bridge settings, with the connection as BullMQ takes it. */
-export interface NormalizedBullMqOptions {
-  queues: string[];
-  connection: Required<Pick<TaskMonitorRedisConnection, 'host' | 'port' | 'db'>> &
-    Omit<TaskMonitorRedisConnection, 'tls'> & { tls?: object };
-  prefix: string;
-}
-
 /**
  * Checks `options.taskMonitor` and returns the problems (empty when valid)
  * and the normalized bridge settings, if any. Passwords never appear in a
- * problem's text.
+ * problem's text. `resolveSettings` calls it; the result is
+ * `settings.taskMonitor`.
  */
-export function validateTaskMonitorOptions(value: unknown): { problems: ResolvedSettingsError[]; bullmq: NormalizedBullMqOptions | null } {
+export function resolveTaskMonitorSettings(value: unknown): { problems: ResolvedSettingsError[]; bullmq: NormalizedBullMqOptions | null } {
   const problems: ResolvedSettingsError[] = [];
   const bad = (path: string, shown: unknown, rule: string) =>
     problems.push({ source: `option "${path}"`, value: shown, message: invalidTaskMonitorOptionMessage(path, rule) });
@@ -67,7 +59,11 @@ export function validateTaskMonitorOptions(value: unknown): { problems: Resolved
 
   const connection = normalizeConnection(options.connection, bad);
   if (problems.length > 0 || !connection) return { problems, bullmq: null };
-  return { problems, bullmq: { queues: [...(queues as string[])], connection, prefix } };
+  return {
+    problems,
+    // The connection stays unfrozen: BullMQ and ioredis are handed it as their options object.
+    bullmq: Object.freeze({ queues: Object.freeze([...(queues as string[])]), connection, prefix }),
+  };
 }
 
 function normalizeConnection(

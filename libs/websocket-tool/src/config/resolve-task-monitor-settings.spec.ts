@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { validateTaskMonitorOptions } from './task-monitor-options.validator.js';
+import { resolveTaskMonitorSettings } from './resolve-task-monitor-settings.js';
 
-const messages = (value: unknown) => validateTaskMonitorOptions(value).problems.map((p) => p.message);
+const messages = (value: unknown) => resolveTaskMonitorSettings(value).problems.map((p) => p.message);
 
-describe('validateTaskMonitorOptions', () => {
+describe('resolveTaskMonitorSettings', () => {
   it('accepts nothing, an empty object, and a full bridge', () => {
-    expect(validateTaskMonitorOptions(undefined)).toEqual({ problems: [], bullmq: null });
-    expect(validateTaskMonitorOptions({})).toEqual({ problems: [], bullmq: null });
-    expect(validateTaskMonitorOptions({ bullmq: { queues: ['a', 'b'], connection: { port: 6380 } } }).bullmq).toEqual({
+    expect(resolveTaskMonitorSettings(undefined)).toEqual({ problems: [], bullmq: null });
+    expect(resolveTaskMonitorSettings({})).toEqual({ problems: [], bullmq: null });
+    expect(resolveTaskMonitorSettings({ bullmq: { queues: ['a', 'b'], connection: { port: 6380 } } }).bullmq).toEqual({
       queues: ['a', 'b'],
       connection: { host: '127.0.0.1', port: 6380, db: 0 },
       prefix: 'bull',
@@ -15,7 +15,7 @@ describe('validateTaskMonitorOptions', () => {
   });
 
   it('reads a redis URL, credentials and TLS included', () => {
-    const { bullmq } = validateTaskMonitorOptions({
+    const { bullmq } = resolveTaskMonitorSettings({
       bullmq: { queues: ['q'], connection: 'rediss://me:p%40ss@redis.internal:6390/2', prefix: 'app' },
     });
     expect(bullmq).toEqual({
@@ -41,7 +41,7 @@ describe('validateTaskMonitorOptions', () => {
         expect.stringContaining('"taskMonitor.bullmq.connection.password"'),
       ]),
     );
-    const url = validateTaskMonitorOptions({ bullmq: { queues: ['q'], connection: 'ftp://u:hunter2@host' } }).problems;
+    const url = resolveTaskMonitorSettings({ bullmq: { queues: ['q'], connection: 'ftp://u:hunter2@host' } }).problems;
     expect(url).toHaveLength(1);
     expect(JSON.stringify(url)).not.toContain('hunter2');
     expect(messages({ bullmq: { queues: ['q'], connection: 'not a url with secret' } })[0]).not.toContain('secret');

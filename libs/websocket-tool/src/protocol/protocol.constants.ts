@@ -1,0 +1,2 @@
+/** Prefix of the message types the library reserves for itself. */
+export const RESERVED_TYPE_PREFIX = 'system.';

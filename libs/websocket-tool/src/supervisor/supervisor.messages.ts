@@ -1,0 +1,4 @@
+/** Log texts of the supervisor. */
+
+export const loopRestartedMessage = (name: string, reason: string): string =>
+  `Background loop "${name}" had stopped (${reason}); the supervisor restarted it.`;
