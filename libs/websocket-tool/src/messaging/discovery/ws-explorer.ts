@@ -1,18 +1,19 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
-import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
+import { isRateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
+import type { WsRateLimitMetadata } from '../../rate-limit/ws-rate-limit.decorator.js';
 import {
   RESERVED_TYPE_PREFIX,
   WS_HOOK_METADATA,
   WS_MESSAGE_HANDLER_METADATA,
   WS_RATE_LIMIT_METADATA,
-} from '../websocket-tool.constants.js';
+} from '../../websocket-tool.constants.js';
 import {
   duplicateHandlerMessage,
   invalidHandlerTypeMessage,
   requestScopedHandlerMessage,
   reservedTypeMessage,
-} from '../websocket-tool.messages.js';
+} from '../../websocket-tool.messages.js';
 import type { OnWsMessageMetadata } from './on-ws-message.decorator.js';
 import { WsHandlerRegistry } from './ws-handler-registry.js';
 import type { WsHookEvent } from './ws-hook-event.js';
@@ -22,6 +23,8 @@ import { WsToolParamsFactory } from './ws-params.factory.js';
 const ROUTE_ARGS_METADATA = '__routeArguments__';
 /** Nest's metadata keys of `@UseGuards()`, `@UseInterceptors()` and `@UsePipes()`. */
 const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__'];
+/** Nest's metadata key of `@UseGuards()`. */
+const GUARDS_METADATA = '__guards__';
 /** Nest's metadata key of `@UseFilters()`. */
 const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
 
@@ -116,8 +119,11 @@ export class WsExplorer implements OnModuleInit {
     const invoke = direct
       ? (context: unknown, message: unknown) => original.call(instance, message, context)
       : this.createEnhanced(instance, callback, method, hasFilters);
-    const rateLimit: WsRateLimitMetadata | undefined =
+    const declared: WsRateLimitMetadata | undefined =
       Reflect.getMetadata(WS_RATE_LIMIT_METADATA, original) ?? Reflect.getMetadata(WS_RATE_LIMIT_METADATA, instance.constructor);
+    // With RateLimitGuard the handler's own limit is the guard's, on top of the
+    // connection's: the fast path then charges the default bucket.
+    const rateLimit = declared && this.usesRateLimitGuard(original, instance.constructor) ? undefined : declared;
     this.registry.handlers.set(type, {
       type,
       where,
@@ -145,6 +151,16 @@ export class WsExplorer implements OnModuleInit {
     return ENHANCER_METADATA.some(
       (key) => (Reflect.getMetadata(key, method) ?? []).length > 0 || (Reflect.getMetadata(key, classRef) ?? []).length > 0,
     );
+  }
+
+  /** True if `RateLimitGuard` guards the method (its own, its class's or a global guard). */
+  private usesRateLimitGuard(method: object, classRef: object): boolean {
+    const guards: unknown[] = [
+      ...(Reflect.getMetadata(GUARDS_METADATA, method) ?? []),
+      ...(Reflect.getMetadata(GUARDS_METADATA, classRef) ?? []),
+      ...this.appConfig.getGlobalGuards(),
+    ];
+    return guards.some(isRateLimitGuard);
   }
 
   private createEnhanced(

@@ -1,4 +1,4 @@
-import { WS_MESSAGE_HANDLER_METADATA } from '../websocket-tool.constants.js';
+import { WS_MESSAGE_HANDLER_METADATA } from '../../websocket-tool.constants.js';
 
 /**
  * Options of `@OnWsMessage`.

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { hookFailedMessage } from '../websocket-tool.messages.js';
-import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
+import { hookFailedMessage } from '../../websocket-tool.messages.js';
+import type { WsRateLimitMetadata } from '../../rate-limit/ws-rate-limit.decorator.js';
 import type { WsHookEvent } from './ws-hook-event.js';
 
 /** A discovered `@OnWsMessage` handler, ready to call. */
@@ -11,7 +11,12 @@ export interface HandlerEntry {
   providerName: string;
   methodName: string;
   dto: (new (...args: never[]) => object) | null;
-  /** Per-handler rate limit: undefined = module default, false = none. */
+  /**
+   * The limit the dispatcher charges before the call: undefined = the
+   * connection's (module default), options = the handler's own bucket,
+   * false = none. A handler under `RateLimitGuard` keeps the default here
+   * (the guard checks its own limit).
+   */
   rateLimit: WsRateLimitMetadata | undefined;
   /**
    * Calls the handler with `(client, message)`: straight to the method when it

@@ -1,4 +1,4 @@
-import { WS_HOOK_METADATA } from '../websocket-tool.constants.js';
+import { WS_HOOK_METADATA } from '../../websocket-tool.constants.js';
 import type { WsHookEvent } from './ws-hook-event.js';
 
 const hook =

@@ -1,0 +1,13 @@
+import type { WsOutboundMessage } from '../../protocol/envelope.interface.js';
+
+/** A request's `meta.id`, echoed in every reply to it. */
+export type Correlation = string | number | undefined;
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const ENVELOPE_KEYS = new Set(['type', 'content', 'meta']);
+
+/** True when a handler returned a whole message (`{ type, content?, meta? }`) rather than a content. */
+export const isEnvelope = (value: unknown): value is WsOutboundMessage =>
+  isPlainObject(value) && typeof value.type === 'string' && Object.keys(value).every((k) => ENVELOPE_KEYS.has(k));
