@@ -29,8 +29,17 @@ import type { WsRateLimitMetadata, WsRateLimitOptions } from './ws-rate-limit.de
  *
  * @internal
  */
+/** The buckets `RateLimitGuard` limits use for one connection: by message type, and by limit name. */
+interface GuardedBuckets {
+  readonly byType: Map<string, TokenBucket>;
+  readonly byName: Map<string, TokenBucket>;
+}
+
 @Injectable()
 export class MessageAdmission {
+  /** Buckets of the guarded limits, per connection; gone with the connection. */
+  private readonly guarded = new WeakMap<RateLimitSubject, GuardedBuckets>();
+
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly stats: WsStatsService,
@@ -66,11 +75,29 @@ export class MessageAdmission {
   }
 
   /**
-   * Charges one message to the bucket stored under `key` in `buckets`
-   * (created on first use with `limit`). `RateLimitGuard` keeps its buckets
-   * this way; a refusal counts in the same streak as every other.
+   * Charges a limit checked by `RateLimitGuard`: to a bucket per connection
+   * and `limit.name` when it has one (shared by every handler using the
+   * name, in any module), else per connection and message type. These
+   * buckets live as long as the connection. A refusal counts in the same
+   * streak as every other.
    */
-  charge(
+  admitGuarded(subject: RateLimitSubject, limit: WsRateLimitOptions, type: string, now: number): RateLimitViolation | null {
+    let buckets = this.guarded.get(subject);
+    if (!buckets) {
+      buckets = { byType: new Map(), byName: new Map() };
+      this.guarded.set(subject, buckets);
+    }
+    return limit.name !== undefined
+      ? this.charge(subject, buckets.byName, limit.name, limit, now)
+      : this.charge(subject, buckets.byType, type, limit, now);
+  }
+
+  /** A message of the connection was processed successfully: its violation streak ends. */
+  succeeded(subject: RateLimitSubject): void {
+    subject.violations = 0;
+  }
+
+  private charge(
     subject: RateLimitSubject,
     buckets: Map<string, TokenBucket>,
     key: string,
@@ -84,11 +111,6 @@ export class MessageAdmission {
     }
     if (bucket.take(now)) return null;
     return this.refuse(subject, bucket, limit.limit, limit.window, now);
-  }
-
-  /** A message of the connection was processed successfully: its violation streak ends. */
-  succeeded(subject: RateLimitSubject): void {
-    subject.violations = 0;
   }
 
   /** Counts a violation; past `rateLimitDisconnectAfter` in a row, the answer is a disconnect. */

@@ -3,15 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { WS_RATE_LIMIT_METADATA } from '../websocket-tool.constants.js';
 import { MessageAdmission } from './message-admission.js';
 import { WsRateLimitExceededException } from './rate-limit-exceeded.exception.js';
-import { RATE_LIMIT_SUBJECT, type RateLimitSubject, type RateLimitSubjectCarrier } from './rate-limit-subject.interface.js';
-import type { TokenBucket } from './token-bucket.js';
+import { RATE_LIMIT_SUBJECT, type RateLimitSubjectCarrier } from './rate-limit-subject.interface.js';
 import type { WsRateLimitMetadata, WsRateLimitOptions } from './ws-rate-limit.decorator.js';
-
-/** The buckets the guard keeps for one connection: by message type, and by limit name. */
-interface GuardBuckets {
-  readonly byType: Map<string, TokenBucket>;
-  readonly byName: Map<string, TokenBucket>;
-}
 
 /**
  * A stricter or shared message limit for `@OnWsMessage` handlers, as a Nest
@@ -39,8 +32,6 @@ interface GuardBuckets {
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly buckets = new WeakMap<RateLimitSubject, GuardBuckets>();
-
   constructor(
     private readonly reflector: Reflector,
     private readonly admission: MessageAdmission,
@@ -54,15 +45,7 @@ export class RateLimitGuard implements CanActivate {
     if (!subject) return true;
     const limit = this.limitFor(context);
     if (!limit) return true;
-    let buckets = this.buckets.get(subject);
-    if (!buckets) {
-      buckets = { byType: new Map(), byName: new Map() };
-      this.buckets.set(subject, buckets);
-    }
-    const refused =
-      limit.name !== undefined
-        ? this.admission.charge(subject, buckets.byName, limit.name, limit, Date.now())
-        : this.admission.charge(subject, buckets.byType, ws.getData<{ type: string }>().type, limit, Date.now());
+    const refused = this.admission.admitGuarded(subject, limit, ws.getData<{ type: string }>().type, Date.now());
     if (refused) throw new WsRateLimitExceededException(refused);
     return true;
   }
