@@ -119,11 +119,11 @@ export class WsExplorer implements OnModuleInit {
     const invoke = direct
       ? (context: unknown, message: unknown) => original.call(instance, message, context)
       : this.createEnhanced(instance, callback, method, hasFilters);
-    const declared: WsRateLimitMetadata | undefined =
+    const rateLimit: WsRateLimitMetadata | undefined =
       Reflect.getMetadata(WS_RATE_LIMIT_METADATA, original) ?? Reflect.getMetadata(WS_RATE_LIMIT_METADATA, instance.constructor);
     // With RateLimitGuard the handler's own limit is the guard's, on top of the
     // connection's: the fast path then charges the default bucket.
-    const rateLimit = declared && this.usesRateLimitGuard(original, instance.constructor) ? undefined : declared;
+    const admissionLimit = rateLimit && this.usesRateLimitGuard(original, instance.constructor) ? undefined : rateLimit;
     this.registry.handlers.set(type, {
       type,
       where,
@@ -131,6 +131,7 @@ export class WsExplorer implements OnModuleInit {
       methodName: method,
       dto: meta.options.dto ?? null,
       rateLimit,
+      admissionLimit,
       invoke,
     });
   }

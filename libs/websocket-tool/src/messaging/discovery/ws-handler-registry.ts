@@ -11,13 +11,15 @@ export interface HandlerEntry {
   providerName: string;
   methodName: string;
   dto: (new (...args: never[]) => object) | null;
+  /** The handler's `@WsRateLimit` / `@SkipWsRateLimit`, as declared: undefined = none, false = skipped. */
+  rateLimit: WsRateLimitMetadata | undefined;
   /**
    * The limit the dispatcher charges before the call: undefined = the
    * connection's (module default), options = the handler's own bucket,
-   * false = none. A handler under `RateLimitGuard` keeps the default here
-   * (the guard checks its own limit).
+   * false = none. Under `RateLimitGuard` a declared limit is the guard's,
+   * so this stays the connection's.
    */
-  rateLimit: WsRateLimitMetadata | undefined;
+  admissionLimit: WsRateLimitMetadata | undefined;
   /**
    * Calls the handler with `(client, message)`: straight to the method when it
    * has no enhancers (it may return a value, a promise or an Observable), else

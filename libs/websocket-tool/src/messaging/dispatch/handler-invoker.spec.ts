@@ -26,6 +26,7 @@ const entry = (type: string, invoke: HandlerEntry['invoke'], dto: HandlerEntry['
   methodName: type,
   dto,
   rateLimit: undefined,
+  admissionLimit: undefined,
   invoke,
 });
 const message = (type: string, content: unknown = null): WsInboundMessage => ({ type, content, meta: {} });

@@ -61,8 +61,4 @@ export class HandlerTimeouts {
       }
     }
   }
-
-  get size(): number {
-    return this.inFlight.size;
-  }
 }

@@ -19,6 +19,7 @@ const handler = (type: string, invoke: HandlerEntry['invoke'], rateLimit?: Handl
   methodName: type,
   dto: null,
   rateLimit,
+  admissionLimit: rateLimit,
   invoke,
 });
 

@@ -86,7 +86,7 @@ export class MessageDispatcher implements FrameProcessor {
       return;
     }
     const handler = this.handlers.handlers.get(type);
-    const refused = this.admission.admit(connection, handler?.rateLimit, type, now);
+    const refused = this.admission.admit(connection, handler?.admissionLimit, type, now);
     if (refused) {
       this.replies.rateLimited(connection, refused, id);
       return;
