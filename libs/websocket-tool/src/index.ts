@@ -30,6 +30,7 @@ export type { EnqueueOutcome } from './outbound/enqueue-result.js';
 export { WsRateLimit, SkipWsRateLimit, type WsRateLimitOptions } from './rate-limit/ws-rate-limit.decorator.js';
 export { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 export { WsRateLimitExceededException } from './rate-limit/rate-limit-exceeded.exception.js';
+export { RateLimitViolation } from './rate-limit/rate-limit-violation.js';
 export { WsStatsService } from './stats/ws-stats.service.js';
 
 export { WebSocketToolHealthIndicator, type WsHealthIndicatorResult } from './health/websocket-tool.health.js';

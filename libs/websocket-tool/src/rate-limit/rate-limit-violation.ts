@@ -3,6 +3,8 @@
  * `system.rate_limited` with these numbers, or, past
  * `rateLimitDisconnectAfter` violations in a row, closed with 1008.
  * Allocated only when a message is refused.
+ *
+ * @publicApi
  */
 export class RateLimitViolation {
   constructor(

@@ -37,6 +37,7 @@ export class RateLimitGuard implements CanActivate {
     private readonly admission: MessageAdmission,
   ) {}
 
+  /** Charges the handler's guarded limit; throws `WsRateLimitExceededException` when it is used up. */
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'ws') return true;
     const ws = context.switchToWs();
