@@ -13,13 +13,13 @@ import type { Socket } from 'node:net';
 import { register, type Counter } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEARTBEAT_INTERVAL_NAME } from '../libs/websocket-tool/src/heartbeat/heartbeat.service.js';
-import { MessageDispatcher } from '../libs/websocket-tool/src/messaging/message-dispatcher.js';
+import { HandlerSettledListener } from '../libs/websocket-tool/src/messaging/dispatch/handler-settled.listener.js';
 import { WS_METRICS } from '../libs/websocket-tool/src/metrics/metrics.constants.js';
 import { OutboundQueue } from '../libs/websocket-tool/src/outbound/outbound-queue.js';
 import { SupervisorService } from '../libs/websocket-tool/src/supervisor/supervisor.service.js';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
-import { WsHandlerRegistry } from '../libs/websocket-tool/src/messaging/ws-handler-registry.js';
+import { WsHandlerRegistry } from '../libs/websocket-tool/src/messaging/discovery/ws-handler-registry.js';
 import { WebSocketToolAdapter } from '@websocket-tool/nestjs';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { scrape, type PromScrape } from './utils/prometheus-text.js';
@@ -255,7 +255,7 @@ describe('Prometheus metrics', () => {
     // The app's own /metrics is untouched: prom-client's default metrics are there.
     expect(s.all('process_cpu_user_seconds_total')).toHaveLength(1);
     expect(t.app.get(OutboundQueue).onFrameWritten).toBeNull();
-    expect(t.app.get(MessageDispatcher).onHandlerSettled).toBeNull();
+    expect(t.app.get(HandlerSettledListener).listening).toBe(false);
   });
 
   it('keeps its own names when the app sets customMetricPrefix; metricsPrefix renames them', async () => {

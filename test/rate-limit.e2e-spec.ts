@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionRegistry, WsStatsService } from '@websocket-tool/nestjs';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, handshakeStatus, sleep } from './utils/ws-test-client.js';
-import { RateLimitFixture, UnlimitedClassFixture } from './fixtures/rate-limit.fixture.js';
+import { GuardedFixture, GuardedUnlimitedFixture, RateLimitFixture, UnlimitedClassFixture } from './fixtures/rate-limit.fixture.js';
 
 describe('message rate limit (token bucket per connection)', () => {
   let t: TestApp | undefined;
@@ -103,6 +103,53 @@ describe('message rate limit (token bucket per connection)', () => {
     expect(t.app.get(ConnectionRegistry).has('resets')).toBe(true);
     c.close();
   }, 15_000);
+
+  it('an admitted message that is not processed successfully does not end the streak', async () => {
+    t = await createTestApp({ ...small, rateLimitDisconnectAfter: 2 }, { providers: [RateLimitFixture, GuardedFixture] });
+    const c = await WsTestClient.connect(`${t.ws}/ws/streak`);
+    for (let i = 0; i < 11; i++) c.send({ type: 'echo', content: i });
+    expect((await c.next('system.rate_limited')).meta.violations).toBe(1);
+    await sleep(500);
+    // Two tokens: both messages are admitted, neither succeeds.
+    c.send({ type: 'fails', meta: { id: 'f' } });
+    c.send({ type: 'no.such.type', meta: { id: 'u' } });
+    await c.next((m) => m.type === 'system.error' && m.meta.id === 'u');
+    c.send({ type: 'echo', content: 'over' });
+    expect(await c.closed).toEqual({ code: 1008, reason: 'rate_limited' });
+    expect(c.ofType('system.rate_limited')).toHaveLength(1);
+  });
+
+  it('RateLimitGuard applies a stricter limit on top of the connection limit; the handler is not called past it', async () => {
+    t = await createTestApp(small, { providers: [RateLimitFixture, GuardedFixture] });
+    const fixture = t.app.get(GuardedFixture);
+    const c = await WsTestClient.connect(`${t.ws}/ws/guarded`);
+    expect((await c.request({ type: 'guarded.strict' })).content).toBe('ok');
+    expect((await c.request({ type: 'guarded.strict' })).content).toBe('ok');
+    // The reply is matched by the request's meta.id: the refusal echoes it.
+    const limited = await c.request({ type: 'guarded.strict' });
+    expect(limited).toMatchObject({
+      type: 'system.rate_limited',
+      content: 'Rate limit exceeded',
+      meta: { limit: 2, window: 10, remaining: 0, violations: 1 },
+    });
+    expect(fixture.calls).toBe(2);
+    // The connection limit applies too: 3 guarded + 7 echo use the burst of 10.
+    for (let i = 0; i < 7; i++) expect((await c.request({ type: 'echo', content: i })).content).toBe(i);
+    const overDefault = await c.request({ type: 'echo', content: 'x' });
+    expect(overDefault).toMatchObject({ type: 'system.rate_limited', meta: { limit: 5, window: 1 } });
+    c.close();
+  });
+
+  it('RateLimitGuard shares a named limit between handlers, and @SkipWsRateLimit turns it off', async () => {
+    t = await createTestApp(small, { providers: [GuardedFixture, GuardedUnlimitedFixture] });
+    const c = await WsTestClient.connect(`${t.ws}/ws`);
+    expect((await c.request({ type: 'export.csv' })).content).toBe('csv');
+    expect(await c.request({ type: 'export.pdf' })).toMatchObject({ type: 'system.rate_limited', meta: { limit: 1, window: 10 } });
+    for (let i = 0; i < 30; i++) c.send({ type: 'guarded.unlimited' });
+    await c.next(() => c.ofType('guarded.unlimited').length === 30);
+    expect(c.ofType('system.rate_limited')).toHaveLength(1);
+    c.close();
+  });
 
   it('honours @WsRateLimit and @SkipWsRateLimit on handlers and classes', async () => {
     t = await createTestApp(small, { providers: [RateLimitFixture, UnlimitedClassFixture] });

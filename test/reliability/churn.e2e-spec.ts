@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Server } from 'node:http';
 import { WebSocket } from 'ws';
-import { HandshakeService } from '../../libs/websocket-tool/src/gateway/handshake.service.js';
+import { HandshakeAdmission } from '../../libs/websocket-tool/src/rate-limit/handshake-admission.js';
 import { OutboundQueue } from '../../libs/websocket-tool/src/outbound/outbound-queue.js';
 import { createTestApp, type TestApp } from '../utils/create-test-app.js';
 import { ReliabilityHandlers } from './fixtures/reliability.handlers.js';
@@ -82,7 +82,7 @@ function footprint(t: TestApp) {
     connections: registry.count(),
     topics: registry.topics().length,
     queued: t.app.get(OutboundQueue).size,
-    ipTable: t.app.get(HandshakeService).ipLimiter.size,
+    ipTable: t.app.get(HandshakeAdmission).size,
     timers: process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length,
     sockets: process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length,
     serverListeners: ['connection', 'upgrade', 'request', 'close', 'error'].map((e) => server.listenerCount(e)),
@@ -117,7 +117,7 @@ describe(`churn: ${CYCLES} connect/send/disconnect cycles leave nothing behind`,
     await churn(t, registry, 0, 300);
     const settled = async () => {
       await waitFor(() => registry.count() === 0, 'every churned client is gone', 5000);
-      await waitFor(() => t.app.get(HandshakeService).ipLimiter.size === 0, 'the per-IP table is empty again', 5000, 50);
+      await waitFor(() => t.app.get(HandshakeAdmission).size === 0, 'the per-IP table is empty again', 5000, 50);
       // Client sockets closing on this side (the test is both ends) settle on the next turns.
       await new Promise((resolve) => setTimeout(resolve, 100));
     };

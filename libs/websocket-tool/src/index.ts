@@ -27,13 +27,16 @@ export type { WsClient } from './connection/ws-client.interface.js';
 
 export { BroadcastService, type BroadcastOptions } from './messaging/broadcast.service.js';
 export type { SendResult, SendFailureReason } from './messaging/send-result.interface.js';
-export { OnWsMessage, type OnWsMessageOptions } from './messaging/on-ws-message.decorator.js';
-export { OnWsConnect, OnWsDisconnect, OnWsMessageReceived, OnWsMessageFailed } from './messaging/ws-hook.decorators.js';
-export type { WsMessageContext } from './messaging/ws-message-context.js';
-export type { WsHookEvent, WsMessageFailure } from './messaging/ws-hook-event.js';
+export { OnWsMessage, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';
+export { OnWsConnect, OnWsDisconnect, OnWsMessageReceived, OnWsMessageFailed } from './messaging/discovery/ws-hook.decorators.js';
+export type { WsMessageContext } from './messaging/dispatch/ws-message-context.js';
+export type { WsHookEvent, WsMessageFailure } from './messaging/discovery/ws-hook-event.js';
 export type { EnqueueOutcome } from './outbound/enqueue-result.js';
 
 export { WsRateLimit, SkipWsRateLimit, type WsRateLimitOptions } from './rate-limit/ws-rate-limit.decorator.js';
+export { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+export { WsRateLimitExceededException } from './rate-limit/rate-limit-exceeded.exception.js';
+export { RateLimitViolation } from './rate-limit/rate-limit-violation.js';
 export { WsStatsService } from './stats/ws-stats.service.js';
 
 export { WebSocketToolHealthIndicator, type WsHealthIndicatorResult } from './health/websocket-tool.health.js';

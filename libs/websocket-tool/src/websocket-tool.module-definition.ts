@@ -1,24 +1,17 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
-import type { WsClient } from './connection/ws-client.interface.js';
+import type { SubscriptionOptions } from './messaging/system/subscription-options.interface.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './config/config.constants.js';
 
 /**
  * Everything `WebSocketToolModule.forRoot()` accepts: the settings (each also
- * settable by env var) plus options that are code, not values. Declared with
- * the module because `canSubscribe` takes a connection's handle; the rest is
- * `WebSocketToolConfigOptions`, what the settings resolver reads.
+ * settable by env var) plus options that are code, not values. `WebSocketToolConfigOptions` is what the settings resolver reads;
+ * `SubscriptionOptions` (`canSubscribe`) takes a connection's handle, so it
+ * is declared with subscriptions.
  *
  * @publicApi
  */
-export interface WebSocketToolModuleOptions extends WebSocketToolConfigOptions {
-  /**
-   * Decides whether a client may subscribe to a topic (`system.subscribe`);
-   * refusal is a `system.error` with code `forbidden`. Use it to keep task logs
-   * (`task:<id>`) or private rooms to the people allowed to see them.
-   */
-  canSubscribe?: (client: WsClient, topic: string) => boolean | Promise<boolean>;
-}
+export interface WebSocketToolModuleOptions extends WebSocketToolConfigOptions, SubscriptionOptions {}
 
 /** Options that shape the module graph rather than the runtime. */
 export interface WebSocketToolModuleExtras {

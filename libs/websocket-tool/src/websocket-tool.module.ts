@@ -14,11 +14,12 @@ import { HandshakeService } from './gateway/handshake.service.js';
 import { WebSocketToolGateway } from './gateway/websocket-tool.gateway.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
-import { MessageDispatcher } from './messaging/message-dispatcher.js';
-import { WsExplorer } from './messaging/ws-explorer.js';
-import { WsHandlerRegistry } from './messaging/ws-handler-registry.js';
+import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
+import { WsHandlerRegistry } from './messaging/discovery/ws-handler-registry.js';
+import { MESSAGING_PROVIDERS } from './messaging/messaging.providers.js';
 import { WsMetricsService } from './metrics/ws-metrics.service.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
+import { RATE_LIMIT_EXPORTS, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers.js';
 import { WsStatsService } from './stats/ws-stats.service.js';
 import { SupervisorService } from './supervisor/supervisor.service.js';
 import { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
@@ -47,18 +48,18 @@ import {
     settingsProvider,
     websocketToolConfigProvider,
     WsStatsService,
-    WsHandlerRegistry,
     OutboundQueue,
     ConnectionRegistry,
-    MessageDispatcher,
+    ...RATE_LIMIT_PROVIDERS,
+    ...MESSAGING_PROVIDERS,
     ConnectionLifecycle,
     HandshakeService,
     WebSocketToolGateway,
-    WsExplorer,
     HeartbeatService,
     SupervisorService,
     BroadcastService,
     WsMetricsService,
+    { provide: HandlerSettledListener, useExisting: WsMetricsService },
     ClientBundleService,
     TaskMonitor,
     TaskMonitorBullMqBridge,
@@ -75,6 +76,7 @@ import {
     TaskMonitor,
     TaskMonitorBullMqBridge,
     ...ADMIN_EXPORTS,
+    ...RATE_LIMIT_EXPORTS,
     Backplane,
   ],
 })

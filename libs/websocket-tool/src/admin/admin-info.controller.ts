@@ -1,7 +1,7 @@
 import { Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from './api-docs.decorators.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { ConfigResponseDto, HandlersResponseDto } from './dto/info.dto.js';

@@ -17,7 +17,7 @@ function connections(n: number): ClientConnection[] {
         ip: `10.0.${i % 250}.${i % 7}`,
         userAgent: i % 10 === 0 ? 'Bot/1' : 'Browser',
       },
-      TokenBucket.forWindow(60, 60, 2, NOW),
+      TokenBucket.forWindow(60, 60_000, 2, NOW),
       NOW - i,
       () => undefined,
     );

@@ -4,7 +4,7 @@ import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { WsHealthService } from '../health/ws-health.service.js';
-import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { MessageDispatcher } from '../messaging/message-dispatcher.js';
-import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import { MessageDispatcher } from '../messaging/dispatch/message-dispatcher.js';
+import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { isoNow } from '../protocol/serialize-envelope.js';
@@ -60,7 +60,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
     const now = Date.now();
     const bucket = TokenBucket.forWindow(
       this.settings.rateLimitMessagesPerWindow,
-      this.settings.rateLimitMessageWindow,
+      this.settings.rateLimitMessageWindowMs,
       this.settings.rateLimitBurstMultiplier,
       now,
     );

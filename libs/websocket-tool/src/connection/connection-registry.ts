@@ -4,7 +4,7 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';

@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Backplane } from '../cluster/backplane.interface.js';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
+import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
 import type { HandshakeResult } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { IpConnectionLimiter, type IpAdmission } from '../rate-limit/ip-connection-limiter.js';
+import { HandshakeAdmission } from '../rate-limit/handshake-admission.js';
+import type { IpAdmission } from '../rate-limit/ip-connection-limiter.js';
 import { HandshakeRefusal } from '../security/handshake-refusal.js';
 import { createJwtAuthenticate } from '../security/jwt-authenticator.js';
 import { isHostAllowed, parseAllowedHosts, type HostRule } from '../security/host-policy.js';
@@ -35,32 +36,22 @@ export type HandshakeDecision =
 @Injectable()
 export class HandshakeService {
   private readonly logger = new Logger('WebSocketTool');
-  readonly ipLimiter: IpConnectionLimiter;
   private readonly authenticate: WsAuthenticate | null;
   /** The backplane in cluster mode (cluster-wide per-IP limit); null on a single node. */
   private readonly cluster: Backplane | null;
-  /** The per-IP bucket's size and refill rate, as `TokenBucket.forWindow` computes them. */
-  private readonly ipCapacity: number;
-  private readonly ipRatePerMs: number;
   /** `allowedHosts`, parsed once. */
   private readonly hostRules: readonly HostRule[];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolConfigOptions,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) private readonly options: WebSocketToolModuleOptions,
     private readonly registry: ConnectionRegistry,
     private readonly stats: WsStatsService,
     private readonly lifecycle: ConnectionLifecycle,
+    private readonly ipAdmission: HandshakeAdmission,
     @Optional() backplane?: Backplane,
   ) {
-    this.ipLimiter = new IpConnectionLimiter(
-      settings.rateLimitConnectionsPerWindow,
-      settings.rateLimitConnectionWindow,
-      settings.rateLimitBurstMultiplier,
-    );
     this.cluster = backplane?.clustered ? backplane : null;
-    this.ipCapacity = Math.max(1, settings.rateLimitConnectionsPerWindow * settings.rateLimitBurstMultiplier);
-    this.ipRatePerMs = settings.rateLimitConnectionsPerWindow / settings.rateLimitConnectionWindowMs;
     this.hostRules = parseAllowedHosts(settings.allowedHosts);
     this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
   }
@@ -97,7 +88,7 @@ export class HandshakeService {
     }
     const ip = clientIp(request, this.settings.trustProxy);
     if (this.cluster?.connected) return this.admitAcrossCluster(this.cluster, request, target.clientId, ip);
-    return this.admitted(request, target.clientId, ip, this.ipLimiter.admit(ip, Date.now()));
+    return this.admitted(request, target.clientId, ip, this.ipAdmission.admit(ip, Date.now()));
   }
 
   /** Cluster mode: one bucket per IP in Redis for all nodes; the local bucket stands in when Redis cannot answer. */
@@ -107,7 +98,8 @@ export class HandshakeService {
     clientId: string | null,
     ip: string,
   ): Promise<HandshakeDecision> {
-    const admission = (await cluster.admitConnection(ip, this.ipCapacity, this.ipRatePerMs)) ?? this.ipLimiter.admit(ip, Date.now());
+    const admission =
+      (await cluster.admitConnection(ip, this.ipAdmission.capacity, this.ipAdmission.ratePerMs)) ?? this.ipAdmission.admit(ip, Date.now());
     return this.admitted(request, clientId, ip, admission);
   }
 
@@ -119,8 +111,7 @@ export class HandshakeService {
     admission: IpAdmission,
   ): HandshakeDecision | Promise<HandshakeDecision> {
     if (!admission.allowed) {
-      this.stats.rateLimitedConnections++;
-      this.stats.topRateLimitedIps.add(ip);
+      this.ipAdmission.refused(ip);
       return this.refuse(429, 'Too many connections from this address', {
         'Retry-After': String(Math.max(1, Math.ceil(admission.retryAfterSeconds))),
       });

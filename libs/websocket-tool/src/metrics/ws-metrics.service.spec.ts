@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import * as prom from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MessageDispatcher } from '../messaging/message-dispatcher.js';
-import { OnWsMessage } from '../messaging/on-ws-message.decorator.js';
+import { HandlerSettledListener } from '../messaging/dispatch/handler-settled.listener.js';
+import { OnWsMessage } from '../messaging/discovery/on-ws-message.decorator.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WebSocketToolModule } from '../websocket-tool.module.js';
@@ -68,7 +68,9 @@ describe('WsMetricsService', () => {
 
   it('times handlers by registered type only: every unknown type shares one series', async () => {
     service.install(prom, registry);
-    const settled = moduleRef.get(MessageDispatcher).onHandlerSettled!;
+    const listener = moduleRef.get(HandlerSettledListener);
+    expect(listener.listening).toBe(true);
+    const settled = (type: string, ms: number) => listener.handlerSettled(type, ms);
     settled('known', 2);
     for (let i = 0; i < 1000; i++) settled(`made-up-${i}`, 1);
     const text = await registry.metrics();
@@ -107,7 +109,7 @@ describe('WsMetricsService', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Metric "unit_queue_size" is already registered'));
     expect(registry.getMetricsAsArray()).toEqual([theirs]);
     expect(moduleRef.get(OutboundQueue).onFrameWritten).toBeNull();
-    expect(moduleRef.get(MessageDispatcher).onHandlerSettled).toBeNull();
+    expect(moduleRef.get(HandlerSettledListener).listening).toBe(false);
   });
 
   it('on shutdown turns the hooks off and removes only its own metrics', async () => {
@@ -117,6 +119,6 @@ describe('WsMetricsService', () => {
     await moduleRef.close();
     expect(registry.getMetricsAsArray()).toEqual([other]);
     expect(moduleRef.get(OutboundQueue).onFrameWritten).toBeNull();
-    expect(moduleRef.get(MessageDispatcher).onHandlerSettled).toBeNull();
+    expect(moduleRef.get(HandlerSettledListener).listening).toBe(false);
   });
 });

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import type { Registry } from 'prom-client';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { MessageDispatcher } from '../messaging/message-dispatcher.js';
-import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
+import type { HandlerSettledListener } from '../messaging/dispatch/handler-settled.listener.js';
+import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { DISCONNECT_REASONS } from '../protocol/close-codes.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
@@ -39,7 +39,7 @@ type RegistryMetric = Parameters<Registry['registerMetric']>[0];
  * @internal
  */
 @Injectable()
-export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
+export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, HandlerSettledListener {
   private readonly logger = new Logger('WebSocketTool');
   private registry: Registry | null = null;
   private readonly installed: Array<{ name: string; metric: RegistryMetric }> = [];
@@ -53,7 +53,6 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
     private readonly connections: ConnectionRegistry,
     private readonly queue: OutboundQueue,
     private readonly handlers: WsHandlerRegistry,
-    private readonly dispatcher: MessageDispatcher,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -105,7 +104,6 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
     }
     this.registry = registry;
     this.queue.onFrameWritten = (waitMs) => this.queueWait.observe(waitMs / 1000);
-    this.dispatcher.onHandlerSettled = (type, ms) => this.durationOf(type).observe(ms / 1000);
   }
 
   /** Turns the hooks off and removes this instance's metrics (and only them) from the registry. */
@@ -113,12 +111,20 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
     const registry = this.registry;
     if (!registry) return;
     this.queue.onFrameWritten = null;
-    this.dispatcher.onHandlerSettled = null;
     for (const { name, metric } of this.installed) {
       if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
     }
     this.installed.length = 0;
     this.registry = null;
+  }
+
+  /** Handler calls are timed while the metrics are installed. */
+  get listening(): boolean {
+    return this.registry !== null;
+  }
+
+  handlerSettled(type: string, ms: number): void {
+    this.durationOf(type).observe(ms / 1000);
   }
 
   private durationOf(type: string): BucketHistogram {

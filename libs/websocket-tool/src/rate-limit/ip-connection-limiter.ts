@@ -15,7 +15,7 @@ export class IpConnectionLimiter {
 
   constructor(
     private readonly limit: number,
-    private readonly windowSeconds: number,
+    private readonly windowMs: number,
     private readonly burst: number,
     private readonly maxEntries = 100_000,
   ) {}
@@ -28,7 +28,7 @@ export class IpConnectionLimiter {
         this.buckets.delete(oldest);
         this.evictions++;
       }
-      bucket = TokenBucket.forWindow(this.limit, this.windowSeconds, this.burst, now);
+      bucket = TokenBucket.forWindow(this.limit, this.windowMs, this.burst, now);
       this.buckets.set(ip, bucket);
     }
     if (bucket.take(now)) return { allowed: true };

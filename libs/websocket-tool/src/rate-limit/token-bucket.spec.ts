@@ -4,7 +4,7 @@ import { TokenBucket } from './token-bucket.js';
 describe('TokenBucket (injected clock)', () => {
   it('with the defaults (60 per 60 s, ×2) allows a burst of 120, then one per second', () => {
     let now = 1_000_000;
-    const bucket = TokenBucket.forWindow(60, 60, 2, now);
+    const bucket = TokenBucket.forWindow(60, 60_000, 2, now);
     let accepted = 0;
     while (bucket.take(now)) accepted++;
     expect(accepted).toBe(120);
@@ -18,7 +18,7 @@ describe('TokenBucket (injected clock)', () => {
 
   it('5 per 1 s ×2: exactly 10 in a burst, the 11th waits 0.2 s', () => {
     let now = 0;
-    const bucket = TokenBucket.forWindow(5, 1, 2, now);
+    const bucket = TokenBucket.forWindow(5, 1000, 2, now);
     for (let i = 0; i < 10; i++) expect(bucket.take(now)).toBe(true);
     expect(bucket.take(now)).toBe(false);
     expect(bucket.retryAfterSeconds(now)).toBeCloseTo(0.2, 6);
@@ -28,7 +28,7 @@ describe('TokenBucket (injected clock)', () => {
 
   it('never holds more than its capacity, and reports whole tokens remaining', () => {
     let now = 0;
-    const bucket = TokenBucket.forWindow(10, 1, 1.5, now);
+    const bucket = TokenBucket.forWindow(10, 1000, 1.5, now);
     expect(bucket.remaining(now)).toBe(15);
     bucket.take(now);
     expect(bucket.remaining(now)).toBe(14);
@@ -38,7 +38,7 @@ describe('TokenBucket (injected clock)', () => {
   });
 
   it('ignores a clock that goes backwards', () => {
-    const bucket = TokenBucket.forWindow(1, 1, 1, 1000);
+    const bucket = TokenBucket.forWindow(1, 1000, 1, 1000);
     expect(bucket.take(1000)).toBe(true);
     expect(bucket.take(500)).toBe(false);
     expect(bucket.take(2000)).toBe(true);

@@ -19,9 +19,9 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 
-  /** Builds a bucket for `limit` events per `windowSeconds`, holding `limit × burst`. */
-  static forWindow(limit: number, windowSeconds: number, burst: number, now: number): TokenBucket {
-    return new TokenBucket(Math.max(1, limit * burst), limit / (windowSeconds * 1000), now);
+  /** Builds a bucket for `limit` events per `windowMs`, holding `limit × burst`. */
+  static forWindow(limit: number, windowMs: number, burst: number, now: number): TokenBucket {
+    return new TokenBucket(Math.max(1, limit * burst), limit / windowMs, now);
   }
 
   private refill(now: number): void {

@@ -2,9 +2,12 @@ import { SetMetadata } from '@nestjs/common';
 import { WS_RATE_LIMIT_METADATA } from './rate-limit.constants.js';
 
 /**
- * A per-handler message rate limit that replaces the module-wide one for the
- * handler's message type: `limit` messages per `window` seconds, with a burst
- * of `limit × burstMultiplier` (module setting unless given).
+ * A per-handler message rate limit: `limit` messages per `window` seconds,
+ * with a burst of `limit × burstMultiplier` (module setting unless given).
+ *
+ * On its own it replaces the module-wide limit for the handler's message
+ * type. With `@UseGuards(RateLimitGuard)` on the handler or class, the
+ * module-wide limit still applies and this one is checked on top of it.
  *
  * @publicApi
  */
@@ -13,6 +16,12 @@ export interface WsRateLimitOptions {
   /** Seconds. */
   window: number;
   burstMultiplier?: number;
+  /**
+   * With `RateLimitGuard` only: handlers whose limits have the same name
+   * share one bucket per connection (e.g. every expensive export). Without
+   * a name each message type has a bucket of its own.
+   */
+  name?: string;
 }
 
 /** Metadata stored by the decorators: a limit, or `false` to skip limiting. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { HandshakeService } from '../gateway/handshake.service.js';
+import { HandshakeAdmission } from '../rate-limit/handshake-admission.js';
 import { HeartbeatService } from '../heartbeat/heartbeat.service.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
@@ -28,7 +28,7 @@ export class SupervisorService implements OnApplicationBootstrap, BeforeApplicat
     private readonly scheduler: SchedulerRegistry,
     private readonly queue: OutboundQueue,
     private readonly heartbeat: HeartbeatService,
-    private readonly handshake: HandshakeService,
+    private readonly handshakeAdmission: HandshakeAdmission,
     private readonly stats: WsStatsService,
   ) {}
 
@@ -51,7 +51,7 @@ export class SupervisorService implements OnApplicationBootstrap, BeforeApplicat
       this.logger.error(loopRestartedMessage('heartbeat', 'its interval was missing'));
       this.stats.supervisorRestarts++;
     }
-    this.handshake.ipLimiter.sweep(Date.now());
+    this.handshakeAdmission.sweep(Date.now());
   }
 
   beforeApplicationShutdown(): void {

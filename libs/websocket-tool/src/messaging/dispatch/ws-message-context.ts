@@ -1,6 +1,6 @@
-import type { WsClient } from '../connection/ws-client.interface.js';
-import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
-import type { WsInboundMessage, WsOutboundMessage } from '../protocol/envelope.interface.js';
+import type { WsClient } from '../../connection/ws-client.interface.js';
+import type { EnqueueOutcome } from '../../outbound/enqueue-result.js';
+import type { WsInboundMessage, WsOutboundMessage } from '../../protocol/envelope.interface.js';
 
 /**
  * The second argument of every `@OnWsMessage` handler, and what

@@ -1,4 +1,4 @@
-import { WS_HOOK_METADATA } from './messaging.constants.js';
+import { WS_HOOK_METADATA } from '../messaging.constants.js';
 import type { WsHookEvent } from './ws-hook-event.js';
 
 const hook =

@@ -1,4 +1,4 @@
-import { WS_MESSAGE_HANDLER_METADATA } from './messaging.constants.js';
+import { WS_MESSAGE_HANDLER_METADATA } from '../messaging.constants.js';
 
 /**
  * Options of `@OnWsMessage`.

@@ -1,15 +1,16 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
-import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
-import { WS_HOOK_METADATA, WS_MESSAGE_HANDLER_METADATA } from './messaging.constants.js';
-import { RESERVED_TYPE_PREFIX } from '../protocol/protocol.constants.js';
-import { WS_RATE_LIMIT_METADATA } from '../rate-limit/rate-limit.constants.js';
+import { isRateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
+import type { WsRateLimitMetadata } from '../../rate-limit/ws-rate-limit.decorator.js';
+import { RESERVED_TYPE_PREFIX } from '../../protocol/protocol.constants.js';
+import { WS_HOOK_METADATA, WS_MESSAGE_HANDLER_METADATA } from '../messaging.constants.js';
+import { WS_RATE_LIMIT_METADATA } from '../../rate-limit/rate-limit.constants.js';
 import {
   duplicateHandlerMessage,
   invalidHandlerTypeMessage,
   requestScopedHandlerMessage,
   reservedTypeMessage,
-} from './messaging.messages.js';
+} from '../messaging.messages.js';
 import type { OnWsMessageMetadata } from './on-ws-message.decorator.js';
 import { WsHandlerRegistry } from './ws-handler-registry.js';
 import type { WsHookEvent } from './ws-hook-event.js';
@@ -19,6 +20,8 @@ import { WsToolParamsFactory } from './ws-params.factory.js';
 const ROUTE_ARGS_METADATA = '__routeArguments__';
 /** Nest's metadata keys of `@UseGuards()`, `@UseInterceptors()` and `@UsePipes()`. */
 const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__'];
+/** Nest's metadata key of `@UseGuards()`. */
+const GUARDS_METADATA = '__guards__';
 /** Nest's metadata key of `@UseFilters()`. */
 const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
 
@@ -115,6 +118,9 @@ export class WsExplorer implements OnModuleInit {
       : this.createEnhanced(instance, callback, method, hasFilters);
     const rateLimit: WsRateLimitMetadata | undefined =
       Reflect.getMetadata(WS_RATE_LIMIT_METADATA, original) ?? Reflect.getMetadata(WS_RATE_LIMIT_METADATA, instance.constructor);
+    // With RateLimitGuard the handler's own limit is the guard's, on top of the
+    // connection's: the fast path then charges the default bucket.
+    const admissionLimit = rateLimit && this.usesRateLimitGuard(original, instance.constructor) ? undefined : rateLimit;
     this.registry.handlers.set(type, {
       type,
       where,
@@ -122,6 +128,7 @@ export class WsExplorer implements OnModuleInit {
       methodName: method,
       dto: meta.options.dto ?? null,
       rateLimit,
+      admissionLimit,
       invoke,
     });
   }
@@ -142,6 +149,16 @@ export class WsExplorer implements OnModuleInit {
     return ENHANCER_METADATA.some(
       (key) => (Reflect.getMetadata(key, method) ?? []).length > 0 || (Reflect.getMetadata(key, classRef) ?? []).length > 0,
     );
+  }
+
+  /** True if `RateLimitGuard` guards the method (its own, its class's or a global guard). */
+  private usesRateLimitGuard(method: object, classRef: object): boolean {
+    const guards: unknown[] = [
+      ...(Reflect.getMetadata(GUARDS_METADATA, method) ?? []),
+      ...(Reflect.getMetadata(GUARDS_METADATA, classRef) ?? []),
+      ...this.appConfig.getGlobalGuards(),
+    ];
+    return guards.some(isRateLimitGuard);
   }
 
   private createEnhanced(

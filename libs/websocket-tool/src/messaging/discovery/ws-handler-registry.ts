@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { hookFailedMessage } from './messaging.messages.js';
-import type { WsRateLimitMetadata } from '../rate-limit/ws-rate-limit.decorator.js';
+import { hookFailedMessage } from '../messaging.messages.js';
+import type { WsRateLimitMetadata } from '../../rate-limit/ws-rate-limit.decorator.js';
 import type { WsHookEvent } from './ws-hook-event.js';
 
 /** A discovered `@OnWsMessage` handler, ready to call. */
@@ -11,8 +11,15 @@ export interface HandlerEntry {
   providerName: string;
   methodName: string;
   dto: (new (...args: never[]) => object) | null;
-  /** Per-handler rate limit: undefined = module default, false = none. */
+  /** The handler's `@WsRateLimit` / `@SkipWsRateLimit`, as declared: undefined = none, false = skipped. */
   rateLimit: WsRateLimitMetadata | undefined;
+  /**
+   * The limit the dispatcher charges before the call: undefined = the
+   * connection's (module default), options = the handler's own bucket,
+   * false = none. Under `RateLimitGuard` a declared limit is the guard's,
+   * so this stays the connection's.
+   */
+  admissionLimit: WsRateLimitMetadata | undefined;
   /**
    * Calls the handler with `(client, message)`: straight to the method when it
    * has no enhancers (it may return a value, a promise or an Observable), else

@@ -1,0 +1,94 @@
+import type { WebSocketToolSettings } from '../../config/resolved-settings.interface.js';
+import type { SubscriptionOptions } from './subscription-options.interface.js';
+import type { ClientConnection } from '../../connection/client-connection.js';
+import type { ConnectionRegistry } from '../../connection/connection-registry.js';
+import { isValidTopic } from '../../connection/topic-name.js';
+import { WsErrorCode } from '../../protocol/error-codes.js';
+import { SystemMessageType } from '../../protocol/message-types.js';
+import type { MessageAdmission } from '../../rate-limit/message-admission.js';
+import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
+import { isPlainObject } from '../../protocol/json-guards.js';
+import type { Correlation } from '../dispatch/envelope.js';
+import type { DispatchReplies } from '../dispatch/replies.js';
+import type { SystemMessageHandler } from './system-message-handler.interface.js';
+
+/**
+ * `system.subscribe` / `system.unsubscribe` with `content: { topic }` (or the
+ * topic as a string): answered with `system.subscribed` / `system.unsubscribed`,
+ * or a `system.error` (`invalid_topic`, `too_many_topics`, `forbidden` when the
+ * app's `canSubscribe` says no). A subscription or unsubscription that went
+ * through ends the sender's violation streak.
+ */
+export class SubscriptionHandler implements SystemMessageHandler {
+  readonly types = [SystemMessageType.Subscribe, SystemMessageType.Unsubscribe];
+  readonly keepAlive = false;
+
+  constructor(
+    private readonly settings: WebSocketToolSettings,
+    private readonly options: SubscriptionOptions | undefined,
+    private readonly registry: ConnectionRegistry,
+    private readonly replies: DispatchReplies,
+    private readonly admission: MessageAdmission,
+  ) {}
+
+  handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation): void {
+    const type = envelope.type;
+    const content = envelope.content;
+    const topic = isPlainObject(content) ? content.topic : typeof content === 'string' ? content : undefined;
+    if (type === SystemMessageType.Unsubscribe) {
+      this.unsubscribe(connection, type, topic, id);
+      return;
+    }
+    const canSubscribe = this.options?.canSubscribe;
+    if (canSubscribe && isValidTopic(topic, this.settings.maxTopicLength)) {
+      // The app decides who may listen to a topic (e.g. a task's log); until it
+      // answers nothing is subscribed, so no event can leak in between.
+      Promise.resolve()
+        .then(() => canSubscribe(this.registry.toClient(connection), topic))
+        .then(
+          (allowed) => (allowed ? this.subscribe(connection, type, topic, id) : this.refuseTopic(connection, type, id)),
+          () => this.refuseTopic(connection, type, id),
+        );
+      return;
+    }
+    this.subscribe(connection, type, topic, id);
+  }
+
+  private unsubscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
+    if (!isValidTopic(topic, this.settings.maxTopicLength)) {
+      this.refuseInvalidTopic(connection, type, id);
+      return;
+    }
+    const was = this.registry.unsubscribeConnection(connection, topic);
+    this.replies.send(connection, {
+      type: SystemMessageType.Unsubscribed,
+      content: { topic: topic ?? null, was_subscribed: was },
+      meta: id !== undefined ? { id } : {},
+    });
+    this.admission.succeeded(connection);
+  }
+
+  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
+    if (connection.closing) return;
+    const outcome = this.registry.subscribeConnection(connection, topic as string);
+    if (outcome === 'invalid_topic') {
+      this.refuseInvalidTopic(connection, type, id);
+    } else if (outcome === 'too_many_topics') {
+      const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
+      this.replies.error(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
+    } else {
+      this.replies.send(connection, { type: SystemMessageType.Subscribed, content: { topic }, meta: id !== undefined ? { id } : {} });
+      this.admission.succeeded(connection);
+    }
+  }
+
+  private refuseTopic(connection: ClientConnection, type: string, id: Correlation): void {
+    if (connection.closing) return;
+    this.replies.error(connection, WsErrorCode.Forbidden, 'You may not subscribe to this topic.', id, { original_type: type });
+  }
+
+  private refuseInvalidTopic(connection: ClientConnection, type: string, id: Correlation): void {
+    const text = `A topic is 1 to ${this.settings.maxTopicLength} characters of letters, digits and ._:@/-`;
+    this.replies.error(connection, WsErrorCode.InvalidTopic, text, id, { original_type: type });
+  }
+}

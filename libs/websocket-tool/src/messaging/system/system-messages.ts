@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { WebSocketToolSettings } from '../../config/resolved-settings.interface.js';
+import type { SubscriptionOptions } from './subscription-options.interface.js';
+import type { ClientConnection } from '../../connection/client-connection.js';
+import { ConnectionRegistry } from '../../connection/connection-registry.js';
+import { WsErrorCode } from '../../protocol/error-codes.js';
+import { MessageAdmission } from '../../rate-limit/message-admission.js';
+import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
+import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
+import type { Correlation } from '../dispatch/envelope.js';
+import { DispatchReplies } from '../dispatch/replies.js';
+import { PingHandler } from './ping.handler.js';
+import { SignOfLifeHandler } from './sign-of-life.handler.js';
+import { SubscriptionHandler } from './subscription.handler.js';
+import type { SystemMessageHandler } from './system-message-handler.interface.js';
+
+/**
+ * The `system.*` protocol: every message type the server itself answers.
+ * To add one, write a `SystemMessageHandler` beside the others and list it
+ * in the constructor below; the dispatcher charges it to the right bucket
+ * and routes it here. A `system.*` type nobody answers gets `unknown_type`.
+ *
+ * @internal
+ */
+@Injectable()
+export class SystemMessages {
+  /** Keep-alive handlers by type (control bucket). */
+  readonly keepAlive = new Map<string, SystemMessageHandler>();
+  /** Other handlers by type (message bucket). */
+  private readonly others = new Map<string, SystemMessageHandler>();
+
+  constructor(
+    @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) options: SubscriptionOptions,
+    registry: ConnectionRegistry,
+    private readonly replies: DispatchReplies,
+    admission: MessageAdmission,
+  ) {
+    this.register(new PingHandler(replies));
+    this.register(new SignOfLifeHandler());
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission));
+  }
+
+  private register(handler: SystemMessageHandler): void {
+    for (const type of handler.types) (handler.keepAlive ? this.keepAlive : this.others).set(type, handler);
+  }
+
+  /** Handles an admitted `system.*` message that is not a keep-alive one. */
+  handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation, now: number): void {
+    const handler = this.others.get(envelope.type);
+    if (handler) {
+      handler.handle(connection, envelope, id, now);
+      return;
+    }
+    const type = envelope.type;
+    this.replies.error(connection, WsErrorCode.UnknownType, `No handler registered for message type: ${type}`, id, { original_type: type });
+  }
+}
