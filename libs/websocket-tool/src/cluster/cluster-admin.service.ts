@@ -4,7 +4,8 @@ import type { ClientRowDto, ClientsSummaryDto } from '../admin/dto/clients.dto.j
 import type { BackplaneStatusDto, ClusterNodeStatsDto, StatsResponseDto, WsStatsDto } from '../admin/dto/stats.dto.js';
 import { WsStatsSnapshotService } from '../admin/ws-stats-snapshot.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { Backplane, type ClusterReply } from './backplane.interface.js';
+import { Backplane } from './backplane.interface.js';
+import { ClusterRequests, type ClusterReply } from './requests/cluster-requests.js';
 import { MAX_TOPIC_NAMES, mergeClientPages, sumStats, sumSummaries, type NodeClientPage } from './cluster-stats.js';
 
 /** What a node answers to `stats`. */
@@ -49,6 +50,7 @@ const okValues = <T>(replies: readonly ClusterReply[]): Array<{ node: string; va
 export class ClusterAdminService implements OnModuleInit {
   constructor(
     private readonly backplane: Backplane,
+    private readonly requests: ClusterRequests,
     private readonly snapshots: WsStatsSnapshotService,
     private readonly registry: ConnectionRegistry,
   ) {}
@@ -59,11 +61,10 @@ export class ClusterAdminService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    if (!this.enabled) return;
-    this.backplane.handle(Op.Stats, () => this.localStats());
-    this.backplane.handle(Op.Clients, (args) => this.localClients(toQuery(args)));
-    this.backplane.handle(Op.Client, (args) => (typeof args === 'string' ? (this.localRow(args) ?? null) : null));
-    this.backplane.handle(Op.Disconnect, (args) => {
+    this.requests.handle(Op.Stats, () => this.localStats());
+    this.requests.handle(Op.Clients, (args) => this.localClients(toQuery(args)));
+    this.requests.handle(Op.Client, (args) => (typeof args === 'string' ? (this.localRow(args) ?? null) : null));
+    this.requests.handle(Op.Disconnect, (args) => {
       if (!isObject(args) || typeof args.clientId !== 'string') return false;
       return this.registry.disconnect(args.clientId, typeof args.reason === 'string' ? args.reason : undefined);
     });
@@ -72,7 +73,7 @@ export class ClusterAdminService implements OnModuleInit {
   /** `GET /ws/stats` over the cluster: totals, this node's health, one row per node. */
   async snapshot(now = Date.now()): Promise<StatsResponseDto> {
     const local = this.snapshots.snapshot(now);
-    const { replies, missing } = await this.backplane.request(Op.Stats, null);
+    const { replies, missing } = await this.requests.request(Op.Stats, null);
     const nodes = okValues<NodeStats>(replies).map((r) => r.value);
     const rows: WsStatsDto[] = nodes.length > 0 ? nodes.map((n) => n.stats) : [local.stats];
     return {
@@ -95,7 +96,7 @@ export class ClusterAdminService implements OnModuleInit {
     query: ClientQuery,
   ): Promise<{ summary: ClientsSummaryDto; total: number; clients: ClientRowDto[]; missing: string[] }> {
     const args = { q: query.q, sort: query.sort, order: query.order, limit: query.offset + query.limit };
-    const { replies, missing } = await this.backplane.request(Op.Clients, args);
+    const { replies, missing } = await this.requests.request(Op.Clients, args);
     const pages = okValues<NodeClientPage>(replies).map((r) => r.value);
     const { total, clients } = mergeClientPages(pages, query);
     return { summary: sumSummaries(pages.map((p) => p.summary)), total, clients, missing };
@@ -106,7 +107,7 @@ export class ClusterAdminService implements OnModuleInit {
     const here = this.localRow(clientId);
     if (here) return here;
     const holder = this.backplane.locate(clientId);
-    const { replies } = await this.backplane.request(Op.Client, clientId, holder);
+    const { replies } = await this.requests.request(Op.Client, clientId, holder);
     return okValues<ClientRowDto>(replies)[0]?.value;
   }
 
@@ -114,7 +115,7 @@ export class ClusterAdminService implements OnModuleInit {
   async disconnect(clientId: string, reason: string): Promise<boolean> {
     if (this.registry.disconnect(clientId, reason)) return true;
     const holder = this.backplane.locate(clientId);
-    const { replies } = await this.backplane.request(Op.Disconnect, { clientId, reason }, holder);
+    const { replies } = await this.requests.request(Op.Disconnect, { clientId, reason }, holder);
     return replies.some((r) => r.ok && r.value === true);
   }
 

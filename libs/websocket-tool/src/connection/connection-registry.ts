@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { Backplane } from '../cluster/backplane.interface.js';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Unsubscribe } from '../cluster/cluster-listener.js';
+import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
@@ -30,25 +31,24 @@ export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_to
  * @publicApi
  */
 @Injectable()
-export class ConnectionRegistry implements OnModuleInit {
+export class ConnectionRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('WebSocketTool');
   private readonly connections = new Map<string, ClientConnection>();
   private readonly topicIndex = new Map<string, Set<ClientConnection>>();
   private namedCount = 0;
   private readonly timeoutMs: number;
   private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
-  /** The backplane in cluster mode (presence, takeovers across nodes); null on a single node. */
-  private readonly cluster: Backplane | null;
+  private unsubscribeTakeovers: Unsubscribe | null = null;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
     private readonly handlers: WsHandlerRegistry,
-    @Optional() backplane?: Backplane,
+    /** Where clients of the whole cluster are (in memory on a single node): announced joins and leaves, takeovers. */
+    private readonly presence: ClusterPresence,
   ) {
     this.timeoutMs = settings.heartbeatTimeout * 1000;
-    this.cluster = backplane?.clustered ? backplane : null;
   }
 
   onModuleInit(): void {
@@ -62,10 +62,17 @@ export class ConnectionRegistry implements OnModuleInit {
       },
     });
     // A named id that connected again on another node replaces the connection here.
-    this.cluster?.onTakeover((clientId) => {
-      const connection = this.connections.get(clientId);
-      if (connection) this.close(connection, CloseCode.DuplicateClient, 'duplicate_client');
+    this.unsubscribeTakeovers = this.presence.subscribe({
+      takeOver: (clientId) => {
+        const connection = this.connections.get(clientId);
+        if (connection) this.close(connection, CloseCode.DuplicateClient, 'duplicate_client');
+      },
     });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribeTakeovers?.();
+    this.unsubscribeTakeovers = null;
   }
 
   /**
@@ -79,7 +86,7 @@ export class ConnectionRegistry implements OnModuleInit {
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
     this.stats.totalConnections++;
-    this.cluster?.clientAdded(connection.clientId, connection.named, connection.connectedAt);
+    this.presence.clientAdded(connection.clientId, connection.named, connection.connectedAt);
   }
 
   /**
@@ -95,7 +102,7 @@ export class ConnectionRegistry implements OnModuleInit {
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
-      this.cluster?.clientRemoved(connection.clientId);
+      this.presence.clientRemoved(connection.clientId);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.clearTopics();
