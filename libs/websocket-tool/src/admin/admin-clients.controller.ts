@@ -20,7 +20,7 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
 } from './api-docs.decorators.js';
-import { ClusterAdminService, type ClusterClientPage } from '../cluster/cluster-admin.service.js';
+import { ClusterAdminService, type ClusterClientPage } from '../cluster/cluster-admin/cluster-admin.service.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { isValidTopic } from '../connection/topic-name.js';

@@ -1,6 +1,6 @@
 import { Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from './api-docs.decorators.js';
-import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
+import { ClusterAdminService } from '../cluster/cluster-admin/cluster-admin.service.js';
 import { WsHealthService } from '../health/ws-health.service.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { HealthResponseDto } from './dto/health.dto.js';

@@ -5,15 +5,12 @@ import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../webso
 import { ClusterAdmission } from './admission/cluster-admission.js';
 import { Backplane } from './backplane.interface.js';
 import { ClusterBroker } from './broker/cluster-broker.js';
-import { WsStatsSnapshotService } from '../admin/ws-stats-snapshot.service.js';
-import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { ClusterAdminService } from './cluster-admin.service.js';
+import { clusterAdminProvider } from './cluster-admin/cluster-admin.providers.js';
 import { resolveClusterConfig } from './cluster-config.js';
 import { createInMemoryCluster, createRedisCluster, type ClusterParts } from './cluster-parts.js';
 import { clusterWithoutRedisMessage } from './cluster.messages.js';
-import { LocalClusterAdmin } from './local-cluster-admin.js';
-import { MultiNodeClusterAdmin } from './multi-node-cluster-admin.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
+import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { RedisLink } from './redis/redis-link.js';
 import { RedisNodeSet } from './redis/redis-node-set.js';
 import { ClusterRequests } from './requests/cluster-requests.js';
@@ -43,20 +40,11 @@ const part = <K extends keyof ClusterParts>(provide: unknown, key: K): Provider 
   inject: [CLUSTER_PARTS],
 });
 
-/** What the admin API asks of the server: this node alone, or every node through the cluster requests. */
-const clusterAdminProvider: Provider = {
-  provide: ClusterAdminService,
-  useFactory: (parts: ClusterParts, snapshots: WsStatsSnapshotService, registry: ConnectionRegistry): ClusterAdminService =>
-    parts.link === null
-      ? new LocalClusterAdmin(snapshots, registry)
-      : new MultiNodeClusterAdmin(parts.backplane, parts.requests, snapshots, registry),
-  inject: [CLUSTER_PARTS, WsStatsSnapshotService, ConnectionRegistry],
-};
-
 /**
  * Providers of the cluster layer: the public `Backplane`, the four seams,
  * and (in cluster mode; null on a single node) the Redis link and node set,
- * registered so Nest runs their start and shutdown hooks.
+ * registered so Nest runs their start and shutdown hooks; the announcer of
+ * this node's clients.
  */
 export const CLUSTER_PROVIDERS: Provider[] = [
   clusterPartsProvider,
@@ -67,5 +55,6 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterAdmission, 'admission'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
+  PresenceAnnouncer,
   clusterAdminProvider,
 ];

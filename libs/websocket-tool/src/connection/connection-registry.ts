@@ -1,6 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Unsubscribe } from '../cluster/cluster-listener.js';
-import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
@@ -22,6 +20,18 @@ const CLOSED = 3;
 /** How long a connection the server closes has to complete the close handshake before its socket is destroyed. */
 export const CLOSE_HANDSHAKE_TIMEOUT_MS = 3000;
 
+/**
+ * Told of each client id the registry starts and stops holding (the
+ * cluster's presence announces them to the other nodes). `removed` is not
+ * called for a connection that was replaced by a newer one with the same id.
+ *
+ * @internal
+ */
+export interface ConnectionMembershipListener {
+  added(connection: ClientConnection): void;
+  removed(connection: ClientConnection): void;
+}
+
 /** Why a subscription was refused. */
 export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_topic' | 'too_many_topics' | 'unknown_client';
 
@@ -31,22 +41,20 @@ export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_to
  * @publicApi
  */
 @Injectable()
-export class ConnectionRegistry implements OnModuleInit, OnModuleDestroy {
+export class ConnectionRegistry implements OnModuleInit {
   private readonly logger = new Logger('WebSocketTool');
   private readonly connections = new Map<string, ClientConnection>();
   private readonly topicIndex = new Map<string, Set<ClientConnection>>();
   private namedCount = 0;
   private readonly timeoutMs: number;
   private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
-  private unsubscribeTakeovers: Unsubscribe | null = null;
+  private readonly membershipListeners: ConnectionMembershipListener[] = [];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
     private readonly handlers: WsHandlerRegistry,
-    /** Where clients of the whole cluster are (in memory on a single node): announced joins and leaves, takeovers. */
-    private readonly presence: ClusterPresence,
   ) {
     this.timeoutMs = settings.heartbeatTimeout * 1000;
   }
@@ -61,18 +69,20 @@ export class ConnectionRegistry implements OnModuleInit, OnModuleDestroy {
         }
       },
     });
-    // A named id that connected again on another node replaces the connection here.
-    this.unsubscribeTakeovers = this.presence.subscribe({
-      takeOver: (clientId) => {
-        const connection = this.connections.get(clientId);
-        if (connection) this.close(connection, CloseCode.DuplicateClient, 'duplicate_client');
-      },
-    });
   }
 
-  onModuleDestroy(): void {
-    this.unsubscribeTakeovers?.();
-    this.unsubscribeTakeovers = null;
+  /**
+   * Registers a listener of the ids this registry holds; returns the
+   * function that removes it. Listeners must not throw.
+   *
+   * @internal
+   */
+  subscribeMembership(listener: ConnectionMembershipListener): () => void {
+    this.membershipListeners.push(listener);
+    return () => {
+      const index = this.membershipListeners.indexOf(listener);
+      if (index >= 0) this.membershipListeners.splice(index, 1);
+    };
   }
 
   /**
@@ -86,7 +96,7 @@ export class ConnectionRegistry implements OnModuleInit, OnModuleDestroy {
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
     this.stats.totalConnections++;
-    this.presence.clientAdded(connection.clientId, connection.named, connection.connectedAt);
+    for (const listener of this.membershipListeners) listener.added(connection);
   }
 
   /**
@@ -102,7 +112,7 @@ export class ConnectionRegistry implements OnModuleInit, OnModuleDestroy {
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
-      this.presence.clientRemoved(connection.clientId);
+      for (const listener of this.membershipListeners) listener.removed(connection);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.clearTopics();
