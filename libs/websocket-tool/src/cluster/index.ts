@@ -1,6 +1,4 @@
 export { Backplane, type BackplaneState, type BackplaneStatus } from './backplane.interface.js';
-export { type ClusterIpAdmission } from './admission/cluster-admission.js';
-export { type ClusterReplies, type ClusterReply } from './requests/cluster-requests.js';
 export { InMemoryBackplane } from './in-memory.backplane.js';
 export type { WebSocketClusterOptions } from './cluster-options.interface.js';
 export { redactRedisUrl } from './redis-url.js';
