@@ -5,8 +5,8 @@ export { RESERVED_TYPE_PREFIX } from './protocol/protocol.constants.js';
 
 export type { WebSocketToolOptions } from './config/websocket-tool-options.interface.js';
 export type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
-// Named here, it wins over cluster/index.js's copy, which goes once the cluster provider reads settings.cluster.
 export type { WebSocketClusterOptions } from './config/cluster-options.interface.js';
+export { redactRedisUrl } from './config/redis-url.js';
 export type { WebSocketToolDurations } from './config/setting-durations.js';
 export type { ClusterSettings } from './config/cluster-settings.interface.js';
 export type { TaskMonitorSettings, NormalizedBullMqOptions } from './config/task-monitor-settings.interface.js';

@@ -20,7 +20,7 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
 } from './api-docs.decorators.js';
-import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
+import { ClusterAdminService, type ClusterClientPage } from '../cluster/cluster-admin/cluster-admin.service.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { isValidTopic } from '../connection/topic-name.js';
@@ -44,7 +44,6 @@ import { DEFAULT_CLIENT_PAGE } from './client-query.js';
 import { ClientRowDto, ClientsQueryDto, ClientsResponseDto, DisconnectQueryDto, DisconnectResultDto } from './dto/clients.dto.js';
 import { BroadcastQueryDto, BroadcastResultDto } from './dto/broadcast.dto.js';
 import { SendMessageDto, SendMessageQueryDto, SendMessageResultDto } from './dto/send-message.dto.js';
-import { WsStatsSnapshotService } from './ws-stats-snapshot.service.js';
 
 /** Message type of `POST /broadcast`, as in the original plugin. */
 const ADMIN_MESSAGE_TYPE = 'admin_message';
@@ -63,7 +62,6 @@ export function closeReasonFrom(text: string | undefined): string {
 export class AdminClientsController {
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
-    private readonly snapshots: WsStatsSnapshotService,
     private readonly registry: ConnectionRegistry,
     private readonly broadcast: BroadcastService,
     private readonly queue: OutboundQueue,
@@ -82,19 +80,17 @@ export class AdminClientsController {
     const limit = query.limit ?? DEFAULT_CLIENT_PAGE;
     const offset = query.offset ?? 0;
     const request = { q: query.q, sort: query.sort, order: query.order, limit, offset };
-    if (this.cluster.enabled) {
-      return this.cluster.listClients(request).then(({ summary, total, clients, missing }) => ({
-        summary,
-        clients,
-        total,
-        limit,
-        offset,
-        timestamp: now / 1000,
-        missing_nodes: missing,
-      }));
-    }
-    const { total, clients } = this.snapshots.listClients(request, now);
-    return { summary: this.snapshots.clientSummary(now), clients, total, limit, offset, timestamp: now / 1000 };
+    const respond = ({ summary, total, clients, missing }: ClusterClientPage): ClientsResponseDto => ({
+      summary,
+      clients,
+      total,
+      limit,
+      offset,
+      timestamp: now / 1000,
+      ...(missing ? { missing_nodes: missing } : {}),
+    });
+    const page = this.cluster.listClients(request, now);
+    return page instanceof Promise ? page.then(respond) : respond(page);
   }
 
   @Get(['ws/clients/:clientId', 'info/clients/:clientId'])
@@ -103,7 +99,7 @@ export class AdminClientsController {
   @ApiOkResponse({ type: ClientRowDto })
   @ApiNotFoundResponse({ description: 'No client with that id is connected' })
   async one(@Param('clientId') clientId: string): Promise<ClientRowDto> {
-    const row = this.cluster.enabled ? await this.cluster.client(clientId) : this.snapshots.client(clientId);
+    const row = await this.cluster.client(clientId);
     if (!row) throw new NotFoundException(clientNotConnectedMessage(clientId));
     return row;
   }
@@ -135,7 +131,7 @@ export class AdminClientsController {
 
   private async disconnectClient(clientId: string, query: DisconnectQueryDto): Promise<DisconnectResultDto> {
     const reason = closeReasonFrom(query.reason);
-    const closed = this.cluster.enabled ? await this.cluster.disconnect(clientId, reason) : this.registry.disconnect(clientId, reason);
+    const closed = await this.cluster.disconnect(clientId, reason);
     if (!closed) throw new NotFoundException(clientNotConnectedMessage(clientId));
     return {
       success: true,
@@ -165,7 +161,7 @@ export class AdminClientsController {
     if (topic !== undefined && !isValidTopic(topic, this.settings.maxTopicLength)) {
       throw new BadRequestException(invalidTopicMessage(this.settings.maxTopicLength));
     }
-    if ((await this.activeConnections()) === 0) throw new NotFoundException(noActiveConnectionsMessage());
+    if ((await this.cluster.activeConnections()) === 0) throw new NotFoundException(noActiveConnectionsMessage());
 
     const message: WsOutboundMessage = { type: body.type, content: body.content ?? null, meta: body.meta ?? {} };
     let result: SendResult;
@@ -230,14 +226,5 @@ export class AdminClientsController {
       });
     }
     return { success: true, message: 'Broadcast sent', queued: result.queued, timestamp: now / 1000 };
-  }
-
-  /** Clients connected here, or on every node in cluster mode (where this node may have none). */
-  private async activeConnections(): Promise<number> {
-    const here = this.registry.count();
-    if (here > 0 || !this.cluster.enabled) return here;
-    const { stats, cluster } = await this.cluster.snapshot();
-    // A node that did not answer may hold clients: only a complete count of 0 means nobody.
-    return cluster && cluster.missing_nodes.length > 0 ? 1 : stats.total_active_connections;
   }
 }

@@ -1,17 +1,15 @@
 import { Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from './api-docs.decorators.js';
-import { ClusterAdminService } from '../cluster/cluster-admin.service.js';
+import { ClusterAdminService } from '../cluster/cluster-admin/cluster-admin.service.js';
 import { WsHealthService } from '../health/ws-health.service.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { HealthResponseDto } from './dto/health.dto.js';
 import { StatsResponseDto } from './dto/stats.dto.js';
-import { WsStatsSnapshotService } from './ws-stats-snapshot.service.js';
 
 /** Statistics and health. `/ws/*` and `/info/*` are the same routes under the original plugin's two names. */
 @AdminController()
 export class AdminStatsController {
   constructor(
-    private readonly snapshots: WsStatsSnapshotService,
     private readonly health: WsHealthService,
     private readonly cluster: ClusterAdminService,
   ) {}
@@ -23,7 +21,7 @@ export class AdminStatsController {
   })
   @ApiOkResponse({ type: StatsResponseDto })
   stats(): StatsResponseDto | Promise<StatsResponseDto> {
-    return this.cluster.enabled ? this.cluster.snapshot() : this.snapshots.snapshot();
+    return this.cluster.snapshot();
   }
 
   @Get(['ws/health', 'info/health'])

@@ -1,6 +1,6 @@
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { SETTINGS_TABLE } from '../config/settings-table.js';
-import { redactRedisUrl } from '../cluster/redis-url.js';
+import { redactRedisUrl } from '../config/redis-url.js';
 import type { ConfigEntryDto } from './dto/info.dto.js';
 
 /** Shown instead of the value of a secret setting. */

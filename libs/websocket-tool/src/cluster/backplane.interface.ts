@@ -11,29 +11,6 @@
  */
 export type BackplaneState = 'off' | 'connecting' | 'up' | 'down' | 'closed';
 
-/** A message another node published, to deliver to this node's clients. @internal */
-export type ClusterDelivery =
-  | { kind: 'broadcast'; json: string; except: readonly string[] | null }
-  | { kind: 'topic'; json: string; topic: string }
-  | { kind: 'client'; json: string; clientId: string };
-
-/** One node's answer to a cluster request. @internal */
-export interface ClusterReply {
-  node: string;
-  ok: boolean;
-  value?: unknown;
-  error?: string;
-}
-
-/** Answers of a cluster request, and the live nodes that did not answer in time. @internal */
-export interface ClusterReplies {
-  replies: ClusterReply[];
-  missing: string[];
-}
-
-/** Outcome of the cluster-wide per-IP handshake limit. @internal */
-export type ClusterIpAdmission = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
 /**
  * Figures of the backplane for the admin API.
  *
@@ -60,11 +37,15 @@ export interface BackplaneStatus {
 }
 
 /**
- * The link between the nodes of a cluster. `BroadcastService`, the
- * connection registry, the handshake and the admin API go through it; the
- * default `InMemoryBackplane` is a single node and does nothing.
+ * The state of this node's link to the rest of the cluster, for health
+ * checks, the admin API and user code. The work itself is split into seams
+ * injected where needed: `ClusterBroker` (messages), `ClusterPresence`
+ * (where each client is, named-id takeovers), `ClusterAdmission` (the
+ * cluster-wide per-IP handshake limit) and `ClusterRequests` (questions to
+ * the other nodes). On a single node `InMemoryBackplane` answers, and each
+ * seam has an in-memory implementation.
  *
- * Guarantees of an implementation that is `clustered`:
+ * Guarantees of a `clustered` backplane:
  * - at most once: a message reaches each recipient once or, if a node or the
  *   broker is unreachable at that moment, not at all (no retries, no storage);
  * - a node's own messages are delivered to its clients by the caller, never
@@ -81,34 +62,10 @@ export abstract class Backplane {
   abstract readonly nodeId: string;
   /** True when messages travel to other nodes (cluster mode). */
   abstract readonly clustered: boolean;
-  /** True while messages reach the other nodes. */
+  /** True while messages reach the other nodes (always true on a single node). */
   abstract get connected(): boolean;
   abstract get state(): BackplaneState;
   abstract status(): BackplaneStatus;
-
-  /** @internal Sends a broadcast (already delivered here) to the other nodes. */
-  abstract publishBroadcast(json: string, except: readonly string[] | null): void;
-  /** @internal Sends a topic message (already delivered here) to the other nodes. */
-  abstract publishTopic(topic: string, json: string): void;
-  /** @internal Sends a message to a client on another node; false if it was dropped (outbox full, unknown client). */
-  abstract sendToClient(clientId: string, json: string): boolean;
-  /** @internal Receives the messages of the other nodes. */
-  abstract onDelivery(handler: (delivery: ClusterDelivery) => void): void;
-
-  /** @internal A client connected to this node. */
-  abstract clientAdded(clientId: string, named: boolean, connectedAt: number): void;
-  /** @internal A client left this node. */
-  abstract clientRemoved(clientId: string): void;
-  /** @internal Called with a named client id that connected again on another node: close it here. */
-  abstract onTakeover(handler: (clientId: string) => void): void;
   /** The node holding a client connected elsewhere, or undefined (unknown, or connected here). */
   abstract locate(clientId: string): string | undefined;
-
-  /** @internal Takes a handshake token for `ip` from the cluster-wide bucket; null when the cluster cannot decide (use the local limit). */
-  abstract admitConnection(ip: string, capacity: number, ratePerMs: number): Promise<ClusterIpAdmission | null>;
-
-  /** @internal Answers the requests `op` of other nodes. */
-  abstract handle(op: string, handler: (args: unknown) => unknown): void;
-  /** @internal Asks every live node (or one) and gathers the answers, this node's included. */
-  abstract request(op: string, args: unknown, target?: string): Promise<ClusterReplies>;
 }

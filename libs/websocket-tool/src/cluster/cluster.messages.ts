@@ -5,9 +5,6 @@ const show = (value: unknown): string => {
   return text.length > 80 ? text.slice(0, 77) + '...' : text;
 };
 
-export const invalidClusterOptionMessage = (path: string, value: unknown, rule: string): string =>
-  `option "cluster.${path}"=${show(value)} is invalid: it must be ${rule}.`;
-
 export const clusterWithoutRedisMessage = (): string =>
   'The "cluster" option is set but no Redis URL is (cluster.redis.url or FP_WST_REDIS_URL), so this instance runs as a single node.';
 

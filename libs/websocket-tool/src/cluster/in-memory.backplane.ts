@@ -1,14 +1,16 @@
-import { Backplane, type BackplaneState, type BackplaneStatus, type ClusterReplies } from './backplane.interface.js';
+import { Backplane, type BackplaneState, type BackplaneStatus } from './backplane.interface.js';
+
+/** The id a single node goes by. @internal */
+export const SINGLE_NODE_ID = 'local';
 
 /**
- * The default backplane: one node, nothing to share. Every call is a no-op,
- * and the services that use it check `clustered` once at start, so a single
- * node pays nothing per message.
+ * The default backplane: one node, nothing to share. It is always
+ * `connected`, its state is `off`, and no client is elsewhere.
  *
  * @publicApi
  */
 export class InMemoryBackplane extends Backplane {
-  readonly nodeId = 'local';
+  readonly nodeId = SINGLE_NODE_ID;
   readonly clustered = false;
 
   get connected(): boolean {
@@ -34,23 +36,7 @@ export class InMemoryBackplane extends Backplane {
     };
   }
 
-  publishBroadcast(): void {}
-  publishTopic(): void {}
-  sendToClient(): boolean {
-    return false;
-  }
-  onDelivery(): void {}
-  clientAdded(): void {}
-  clientRemoved(): void {}
-  onTakeover(): void {}
   locate(): string | undefined {
     return undefined;
-  }
-  admitConnection(): Promise<null> {
-    return Promise.resolve(null);
-  }
-  handle(): void {}
-  request(): Promise<ClusterReplies> {
-    return Promise.resolve({ replies: [], missing: [] });
   }
 }

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { Backplane } from '../cluster/backplane.interface.js';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
@@ -21,6 +20,18 @@ const CLOSED = 3;
 /** How long a connection the server closes has to complete the close handshake before its socket is destroyed. */
 export const CLOSE_HANDSHAKE_TIMEOUT_MS = 3000;
 
+/**
+ * Told of each client id the registry starts and stops holding (the
+ * cluster's presence announces them to the other nodes). `removed` is not
+ * called for a connection that was replaced by a newer one with the same id.
+ *
+ * @internal
+ */
+export interface ConnectionMembershipListener {
+  added(connection: ClientConnection): void;
+  removed(connection: ClientConnection): void;
+}
+
 /** Why a subscription was refused. */
 export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_topic' | 'too_many_topics' | 'unknown_client';
 
@@ -37,18 +48,15 @@ export class ConnectionRegistry implements OnModuleInit {
   private namedCount = 0;
   private readonly timeoutMs: number;
   private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
-  /** The backplane in cluster mode (presence, takeovers across nodes); null on a single node. */
-  private readonly cluster: Backplane | null;
+  private readonly membershipListeners: ConnectionMembershipListener[] = [];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
     private readonly handlers: WsHandlerRegistry,
-    @Optional() backplane?: Backplane,
   ) {
     this.timeoutMs = settings.heartbeatTimeoutMs;
-    this.cluster = backplane?.clustered ? backplane : null;
   }
 
   onModuleInit(): void {
@@ -61,11 +69,20 @@ export class ConnectionRegistry implements OnModuleInit {
         }
       },
     });
-    // A named id that connected again on another node replaces the connection here.
-    this.cluster?.onTakeover((clientId) => {
-      const connection = this.connections.get(clientId);
-      if (connection) this.close(connection, CloseCode.DuplicateClient, 'duplicate_client');
-    });
+  }
+
+  /**
+   * Registers a listener of the ids this registry holds; returns the
+   * function that removes it. Listeners must not throw.
+   *
+   * @internal
+   */
+  subscribeMembership(listener: ConnectionMembershipListener): () => void {
+    this.membershipListeners.push(listener);
+    return () => {
+      const index = this.membershipListeners.indexOf(listener);
+      if (index >= 0) this.membershipListeners.splice(index, 1);
+    };
   }
 
   /**
@@ -79,7 +96,7 @@ export class ConnectionRegistry implements OnModuleInit {
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
     this.stats.totalConnections++;
-    this.cluster?.clientAdded(connection.clientId, connection.named, connection.connectedAt);
+    for (const listener of this.membershipListeners) listener.added(connection);
   }
 
   /**
@@ -95,7 +112,7 @@ export class ConnectionRegistry implements OnModuleInit {
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
-      this.cluster?.clientRemoved(connection.clientId);
+      for (const listener of this.membershipListeners) listener.removed(connection);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.clearTopics();

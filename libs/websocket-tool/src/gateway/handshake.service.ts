@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { Backplane } from '../cluster/backplane.interface.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ClusterAdmission, type ClusterIpAdmission } from '../cluster/admission/cluster-admission.js';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
@@ -37,8 +37,6 @@ export type HandshakeDecision =
 export class HandshakeService {
   private readonly logger = new Logger('WebSocketTool');
   private readonly authenticate: WsAuthenticate | null;
-  /** The backplane in cluster mode (cluster-wide per-IP limit); null on a single node. */
-  private readonly cluster: Backplane | null;
   /** `allowedHosts`, parsed once. */
   private readonly hostRules: readonly HostRule[];
 
@@ -49,9 +47,9 @@ export class HandshakeService {
     private readonly stats: WsStatsService,
     private readonly lifecycle: ConnectionLifecycle,
     private readonly ipAdmission: HandshakeAdmission,
-    @Optional() backplane?: Backplane,
+    /** The per-IP bucket shared by the nodes; in memory (never answers) on a single node. */
+    private readonly admission: ClusterAdmission,
   ) {
-    this.cluster = backplane?.clustered ? backplane : null;
     this.hostRules = parseAllowedHosts(settings.allowedHosts);
     this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
   }
@@ -87,19 +85,19 @@ export class HandshakeService {
       return this.refuse(503, 'Server is at its connection limit', { 'Retry-After': '5' });
     }
     const ip = clientIp(request, this.settings.trustProxy);
-    if (this.cluster?.connected) return this.admitAcrossCluster(this.cluster, request, target.clientId, ip);
+    const shared = this.admission.admit(ip, this.ipAdmission.capacity, this.ipAdmission.ratePerMs);
+    if (shared !== null) return this.admitShared(shared, request, target.clientId, ip);
     return this.admitted(request, target.clientId, ip, this.ipAdmission.admit(ip, Date.now()));
   }
 
   /** Cluster mode: one bucket per IP in Redis for all nodes; the local bucket stands in when Redis cannot answer. */
-  private async admitAcrossCluster(
-    cluster: Backplane,
+  private async admitShared(
+    shared: Promise<ClusterIpAdmission | null>,
     request: IncomingMessage,
     clientId: string | null,
     ip: string,
   ): Promise<HandshakeDecision> {
-    const admission =
-      (await cluster.admitConnection(ip, this.ipAdmission.capacity, this.ipAdmission.ratePerMs)) ?? this.ipAdmission.admit(ip, Date.now());
+    const admission = (await shared) ?? this.ipAdmission.admit(ip, Date.now());
     return this.admitted(request, clientId, ip, admission);
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Backplane, type BackplaneState } from '../cluster/backplane.interface.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
@@ -72,7 +72,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
     private readonly registry: ConnectionRegistry,
     private readonly queue: OutboundQueue,
     private readonly lifecycle: ConnectionLifecycle,
-    @Optional() private readonly backplane?: Backplane,
+    private readonly backplane: Backplane,
   ) {
     this.windowMs = settings.healthWindowMs;
     this.stepMs = Math.min(5000, Math.max(50, this.windowMs / 60));
@@ -100,7 +100,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
       window,
       windowSeconds: this.settings.healthWindow,
       shuttingDown: this.lifecycle.shuttingDown,
-      backplaneDown: this.backplane?.clustered === true && !this.backplane.connected,
+      backplaneDown: !this.backplane.connected,
     });
     const sent = this.stats.messagesSent;
     return {
@@ -125,7 +125,7 @@ export class WsHealthService implements OnModuleInit, OnApplicationShutdown {
         },
       },
       timestamp: now / 1000,
-      ...(this.backplane?.clustered ? { cluster: { node_id: this.backplane.nodeId, state: this.backplane.state } } : {}),
+      ...(this.backplane.clustered ? { cluster: { node_id: this.backplane.nodeId, state: this.backplane.state } } : {}),
     };
   }
 

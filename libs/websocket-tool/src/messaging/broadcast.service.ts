@@ -1,5 +1,7 @@
-import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
-import { Backplane, type ClusterDelivery } from '../cluster/backplane.interface.js';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ClusterBroker, type ClusterDeliveryListener } from '../cluster/broker/cluster-broker.js';
+import type { Unsubscribe } from '../cluster/cluster-listener.js';
+import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { OutboundFrame } from '../connection/outbound-frame.js';
@@ -29,20 +31,33 @@ export interface BroadcastOptions {
  * @publicApi
  */
 @Injectable()
-export class BroadcastService implements OnModuleInit {
-  /** The backplane in cluster mode; null on a single node, which then pays nothing extra per message. */
-  private readonly cluster: Backplane | null;
+export class BroadcastService implements OnModuleInit, OnModuleDestroy {
+  private readonly delivery: ClusterDeliveryListener = {
+    deliverBroadcast: (json, except) => this.deliverBroadcast(json, except),
+    deliverTopic: (topic, json) => this.deliverTopic(topic, json),
+    deliverToClient: (clientId, json) => this.deliverToClient(clientId, json),
+  };
+  private unsubscribe: Unsubscribe | null = null;
 
+  /**
+   * `broker` carries messages to and from the other nodes, `presence` knows
+   * where a client of another node is; on a single node both are in memory
+   * and cost one empty call per message.
+   */
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly queue: OutboundQueue,
-    @Optional() backplane?: Backplane,
-  ) {
-    this.cluster = backplane?.clustered ? backplane : null;
-  }
+    private readonly broker: ClusterBroker,
+    private readonly presence: ClusterPresence,
+  ) {}
 
   onModuleInit(): void {
-    this.cluster?.onDelivery((delivery) => this.deliver(delivery));
+    this.unsubscribe = this.broker.subscribe(this.delivery);
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
   /** Sends to every connected client (but those in `except`). */
@@ -51,14 +66,14 @@ export class BroadcastService implements OnModuleInit {
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     const except = options.except ? new Set(options.except) : null;
     const result = this.fanOut(this.registry.values(), new OutboundFrame(json, Date.now()), except);
-    if (this.cluster) this.cluster.publishBroadcast(json, except ? [...except] : null);
+    this.broker.publishBroadcast(json, except);
     return result;
   }
 
   /** Sends to one client by id (in cluster mode, on whichever node it is connected). */
   sendToClient(clientId: string, message: WsOutboundMessage): SendResult {
     const connection = this.registry.get(clientId);
-    if (!connection) return this.cluster ? this.sendToRemoteClient(this.cluster, clientId, message) : UNKNOWN_CLIENT();
+    if (!connection) return this.sendToRemoteClient(clientId, message);
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     return this.fanOut([connection], new OutboundFrame(json, Date.now()), null);
@@ -68,7 +83,7 @@ export class BroadcastService implements OnModuleInit {
   publish(topic: string, message: WsOutboundMessage): SendResult {
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
-    if (this.cluster) this.cluster.publishTopic(topic, json);
+    this.broker.publishTopic(topic, json);
     const members = this.registry.subscribers(topic);
     if (!members) return { ok: true, queued: 0, dropped: 0 };
     return this.fanOut(members, new OutboundFrame(json, Date.now()), null);
@@ -88,29 +103,28 @@ export class BroadcastService implements OnModuleInit {
   }
 
   /** A client this node does not hold: through the node that holds it, if the cluster knows one. */
-  private sendToRemoteClient(cluster: Backplane, clientId: string, message: WsOutboundMessage): SendResult {
-    if (cluster.locate(clientId) === undefined) return UNKNOWN_CLIENT();
+  private sendToRemoteClient(clientId: string, message: WsOutboundMessage): SendResult {
+    if (this.presence.locate(clientId) === undefined) return UNKNOWN_CLIENT();
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
-    return cluster.sendToClient(clientId, json)
+    return this.broker.sendToClient(clientId, json)
       ? { ok: true, queued: 1, dropped: 0 }
       : { ok: false, queued: 0, dropped: 1, reason: 'queue_full' };
   }
 
-  /** A message published by another node, for this node's clients: one frame, shared by all of them. */
-  private deliver(delivery: ClusterDelivery): void {
-    let targets: Iterable<ClientConnection> | undefined;
-    let except: Set<string> | null = null;
-    if (delivery.kind === 'broadcast') {
-      targets = this.registry.values();
-      if (delivery.except) except = new Set(delivery.except);
-    } else if (delivery.kind === 'topic') {
-      targets = this.registry.subscribers(delivery.topic);
-    } else {
-      const connection = this.registry.get(delivery.clientId);
-      targets = connection ? [connection] : undefined;
-    }
-    if (targets) this.fanOut(targets, new OutboundFrame(delivery.json, Date.now()), except);
+  /** A broadcast published by another node, for this node's clients: one frame, shared by all of them. */
+  private deliverBroadcast(json: string, except: readonly string[] | null): void {
+    this.fanOut(this.registry.values(), new OutboundFrame(json, Date.now()), except ? new Set(except) : null);
+  }
+
+  private deliverTopic(topic: string, json: string): void {
+    const members = this.registry.subscribers(topic);
+    if (members) this.fanOut(members, new OutboundFrame(json, Date.now()), null);
+  }
+
+  private deliverToClient(clientId: string, json: string): void {
+    const connection = this.registry.get(clientId);
+    if (connection) this.fanOut([connection], new OutboundFrame(json, Date.now()), null);
   }
 
   private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: Set<string> | null): SendResult {

@@ -1,30 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSettings } from '../config/resolve-settings.js';
-import { describeSettings } from '../admin/settings-view.js';
-import { resolveClusterConfig } from './cluster-config.js';
+import type { WebSocketClusterOptions } from './cluster-options.interface.js';
 import { redactRedisUrl } from './redis-url.js';
+import { resolveSettings } from './resolve-settings.js';
 
-const settings = (env: Record<string, string> = {}, redisUrl?: string) => resolveSettings(redisUrl === undefined ? {} : { redisUrl }, env);
+/** The cluster part of the one resolver's answer, from options and an environment. */
+const cluster = (env: Record<string, string>, options: { redisUrl?: string; cluster?: WebSocketClusterOptions } = {}) =>
+  resolveSettings(options, env).cluster;
 
 const attempt = () =>
-  resolveClusterConfig(settings(), {
-    redis: { url: 'http://user:s3cret@host' },
-    nodeId: 'has space',
-    presenceTtlSeconds: 0,
-    outboxSize: 1.5,
-    keyPrefix: '',
-    requestTimeoutSeconds: 100,
-  });
+  cluster(
+    {},
+    {
+      redisUrl: 'redis://opt:1',
+      cluster: {
+        redis: { url: 'http://user:s3cret@host' },
+        nodeId: 'has space',
+        presenceTtlSeconds: 0,
+        outboxSize: 1.5,
+        keyPrefix: '',
+        requestTimeoutSeconds: 100,
+      },
+    },
+  );
 
-describe('cluster settings', () => {
+describe('cluster settings, resolved with the others', () => {
   it('is off without a Redis URL, and an empty FP_WST_REDIS_URL counts as unset', () => {
-    expect(resolveClusterConfig(settings(), undefined)).toBeNull();
-    expect(resolveClusterConfig(settings({ FP_WST_REDIS_URL: '' }), undefined)).toBeNull();
-    expect(resolveClusterConfig(settings(), { nodeId: 'web-1' })).toBeNull();
+    expect(cluster({})).toBeNull();
+    expect(cluster({ FP_WST_REDIS_URL: '' })).toBeNull();
+    expect(cluster({}, { cluster: { nodeId: 'web-1' } })).toBeNull();
   });
 
-  it('is on with FP_WST_REDIS_URL alone, with the documented defaults', () => {
-    const config = resolveClusterConfig(settings({ FP_WST_REDIS_URL: 'redis://redis:6379' }), undefined);
+  it('is on with FP_WST_REDIS_URL alone, with the documented defaults in milliseconds', () => {
+    const config = cluster({ FP_WST_REDIS_URL: 'redis://redis:6379' });
     expect(config).toMatchObject({
       url: 'redis://redis:6379',
       presenceTtlMs: 10_000,
@@ -33,18 +40,18 @@ describe('cluster settings', () => {
       requestTimeoutMs: 2000,
     });
     expect(config?.nodeId).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
-    expect(resolveClusterConfig(settings({ FP_WST_REDIS_URL: 'redis://redis:6379' }), undefined)?.nodeId).not.toBe(config?.nodeId);
+    expect(cluster({ FP_WST_REDIS_URL: 'redis://redis:6379' })?.nodeId).not.toBe(config?.nodeId);
   });
 
   it('takes FP_WST_REDIS_URL over cluster.redis.url over the redisUrl option', () => {
-    const cluster = {
+    const options = {
       redis: { url: 'redis://from-cluster:6379' },
       nodeId: 'web-1',
       presenceTtlSeconds: 3,
       outboxSize: 5,
       keyPrefix: 'app',
     };
-    expect(resolveClusterConfig(settings({ FP_WST_REDIS_URL: 'redis://from-env:6379' }, 'redis://opt:1'), cluster)).toEqual({
+    expect(cluster({ FP_WST_REDIS_URL: 'redis://from-env:6379' }, { redisUrl: 'redis://opt:1', cluster: options })).toEqual({
       url: 'redis://from-env:6379',
       nodeId: 'web-1',
       presenceTtlMs: 3000,
@@ -52,18 +59,17 @@ describe('cluster settings', () => {
       keyPrefix: 'app',
       requestTimeoutMs: 2000,
     });
-    expect(resolveClusterConfig(settings({}, 'redis://opt:1'), cluster)?.url).toBe('redis://from-cluster:6379');
-    expect(resolveClusterConfig(settings({}, 'redis://opt:1'), { nodeId: 'a' })?.url).toBe('redis://opt:1');
+    expect(cluster({}, { redisUrl: 'redis://opt:1', cluster: options })?.url).toBe('redis://from-cluster:6379');
+    expect(cluster({}, { redisUrl: 'redis://opt:1', cluster: { nodeId: 'a' } })?.url).toBe('redis://opt:1');
   });
 
   it('counts FP_WST_REDIS_URL from a .env file or ConfigService as the environment, over cluster.redis.url', () => {
-    const cluster = { redis: { url: 'redis://from-cluster:6379' } };
     for (const source of ['env-file', 'config'] as const) {
-      const fromConfig = resolveSettings({}, (name) =>
+      const resolved = resolveSettings({ cluster: { redis: { url: 'redis://from-cluster:6379' } } }, (name) =>
         name === 'FP_WST_REDIS_URL' ? { value: 'redis://from-file:6379', source, file: '/app/.env' } : undefined,
       );
-      expect(fromConfig.sources.redisUrl).toBe(source);
-      expect(resolveClusterConfig(fromConfig, cluster)?.url).toBe('redis://from-file:6379');
+      expect(resolved.sources.redisUrl).toBe(source);
+      expect(resolved.cluster?.url).toBe('redis://from-file:6379');
     }
   });
 
@@ -78,16 +84,14 @@ describe('cluster settings', () => {
   });
 
   it('validates FP_WST_REDIS_URL without echoing it', () => {
-    expect(() => settings({ FP_WST_REDIS_URL: 'http://:s3cret@host' })).toThrow(
+    expect(() => cluster({ FP_WST_REDIS_URL: 'http://:s3cret@host' })).toThrow(
       'FP_WST_REDIS_URL="[redacted]" is invalid: it must be empty (single node) or a redis:// or rediss:// URL',
     );
   });
 
-  it('shows the URL with its credentials replaced, in logs and the settings view', () => {
+  it('replaces the credentials of a Redis URL it shows', () => {
     expect(redactRedisUrl('redis://:s3cret@redis:6379/2')).toBe('redis://***@redis:6379/2');
     expect(redactRedisUrl('rediss://user:s3cret@redis')).toBe('rediss://***@redis');
     expect(redactRedisUrl('redis://redis:6379')).toBe('redis://redis:6379');
-    const row = describeSettings(settings({ FP_WST_REDIS_URL: 'redis://:s3cret@redis:6379' })).find((s) => s.option === 'redisUrl');
-    expect(row).toMatchObject({ env: 'FP_WST_REDIS_URL', value: 'redis://***@redis:6379', source: 'env' });
   });
 });

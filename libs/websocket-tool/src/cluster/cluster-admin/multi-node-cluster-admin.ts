@@ -1,10 +1,12 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CLIENT_SORT_KEYS, MAX_CLIENT_PAGE, type ClientQuery, type ClientSortKey } from '../admin/client-query.js';
-import type { ClientRowDto, ClientsSummaryDto } from '../admin/dto/clients.dto.js';
-import type { BackplaneStatusDto, ClusterNodeStatsDto, StatsResponseDto, WsStatsDto } from '../admin/dto/stats.dto.js';
-import { WsStatsSnapshotService } from '../admin/ws-stats-snapshot.service.js';
-import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { Backplane, type ClusterReply } from './backplane.interface.js';
+import type { OnModuleInit } from '@nestjs/common';
+import { CLIENT_SORT_KEYS, MAX_CLIENT_PAGE, type ClientQuery, type ClientSortKey } from '../../admin/client-query.js';
+import type { ClientRowDto } from '../../admin/dto/clients.dto.js';
+import type { BackplaneStatusDto, ClusterNodeStatsDto, StatsResponseDto, WsStatsDto } from '../../admin/dto/stats.dto.js';
+import type { WsStatsSnapshotService } from '../../admin/ws-stats-snapshot.service.js';
+import type { ConnectionRegistry } from '../../connection/connection-registry.js';
+import type { Backplane } from '../backplane.interface.js';
+import { ClusterAdminService, type ClusterClientPage } from './cluster-admin.service.js';
+import type { ClusterReply, ClusterRequests } from '../requests/cluster-requests.js';
 import { MAX_TOPIC_NAMES, mergeClientPages, sumStats, sumSummaries, type NodeClientPage } from './cluster-stats.js';
 
 /** What a node answers to `stats`. */
@@ -41,29 +43,25 @@ const okValues = <T>(replies: readonly ClusterReply[]): Array<{ node: string; va
  * The admin API over the whole cluster: every node answers requests for
  * its own stats and clients, and the node that got the HTTP request gathers
  * the answers (waiting at most `requestTimeoutSeconds`; nodes that did not
- * answer are listed as missing). Used only in cluster mode.
+ * answer are listed as missing). Used in cluster mode.
  *
  * @internal
  */
-@Injectable()
-export class ClusterAdminService implements OnModuleInit {
+export class MultiNodeClusterAdmin extends ClusterAdminService implements OnModuleInit {
   constructor(
     private readonly backplane: Backplane,
+    private readonly requests: ClusterRequests,
     private readonly snapshots: WsStatsSnapshotService,
     private readonly registry: ConnectionRegistry,
-  ) {}
-
-  /** True in cluster mode. */
-  get enabled(): boolean {
-    return this.backplane.clustered;
+  ) {
+    super();
   }
 
   onModuleInit(): void {
-    if (!this.enabled) return;
-    this.backplane.handle(Op.Stats, () => this.localStats());
-    this.backplane.handle(Op.Clients, (args) => this.localClients(toQuery(args)));
-    this.backplane.handle(Op.Client, (args) => (typeof args === 'string' ? (this.localRow(args) ?? null) : null));
-    this.backplane.handle(Op.Disconnect, (args) => {
+    this.requests.handle(Op.Stats, () => this.localStats());
+    this.requests.handle(Op.Clients, (args) => this.localClients(toQuery(args)));
+    this.requests.handle(Op.Client, (args) => (typeof args === 'string' ? (this.localRow(args) ?? null) : null));
+    this.requests.handle(Op.Disconnect, (args) => {
       if (!isObject(args) || typeof args.clientId !== 'string') return false;
       return this.registry.disconnect(args.clientId, typeof args.reason === 'string' ? args.reason : undefined);
     });
@@ -72,7 +70,7 @@ export class ClusterAdminService implements OnModuleInit {
   /** `GET /ws/stats` over the cluster: totals, this node's health, one row per node. */
   async snapshot(now = Date.now()): Promise<StatsResponseDto> {
     const local = this.snapshots.snapshot(now);
-    const { replies, missing } = await this.backplane.request(Op.Stats, null);
+    const { replies, missing } = await this.requests.request(Op.Stats, null);
     const nodes = okValues<NodeStats>(replies).map((r) => r.value);
     const rows: WsStatsDto[] = nodes.length > 0 ? nodes.map((n) => n.stats) : [local.stats];
     return {
@@ -91,11 +89,9 @@ export class ClusterAdminService implements OnModuleInit {
   }
 
   /** A page of the clients of every node, each row with its `node_id`. */
-  async listClients(
-    query: ClientQuery,
-  ): Promise<{ summary: ClientsSummaryDto; total: number; clients: ClientRowDto[]; missing: string[] }> {
+  async listClients(query: ClientQuery): Promise<ClusterClientPage> {
     const args = { q: query.q, sort: query.sort, order: query.order, limit: query.offset + query.limit };
-    const { replies, missing } = await this.backplane.request(Op.Clients, args);
+    const { replies, missing } = await this.requests.request(Op.Clients, args);
     const pages = okValues<NodeClientPage>(replies).map((r) => r.value);
     const { total, clients } = mergeClientPages(pages, query);
     return { summary: sumSummaries(pages.map((p) => p.summary)), total, clients, missing };
@@ -106,7 +102,7 @@ export class ClusterAdminService implements OnModuleInit {
     const here = this.localRow(clientId);
     if (here) return here;
     const holder = this.backplane.locate(clientId);
-    const { replies } = await this.backplane.request(Op.Client, clientId, holder);
+    const { replies } = await this.requests.request(Op.Client, clientId, holder);
     return okValues<ClientRowDto>(replies)[0]?.value;
   }
 
@@ -114,8 +110,17 @@ export class ClusterAdminService implements OnModuleInit {
   async disconnect(clientId: string, reason: string): Promise<boolean> {
     if (this.registry.disconnect(clientId, reason)) return true;
     const holder = this.backplane.locate(clientId);
-    const { replies } = await this.backplane.request(Op.Disconnect, { clientId, reason }, holder);
+    const { replies } = await this.requests.request(Op.Disconnect, { clientId, reason }, holder);
     return replies.some((r) => r.ok && r.value === true);
+  }
+
+  /** Clients here, else on every node (this node may have none). */
+  async activeConnections(): Promise<number> {
+    const here = this.registry.count();
+    if (here > 0) return here;
+    const { stats, cluster } = await this.snapshot();
+    // A node that did not answer may hold clients: only a complete count of 0 means nobody.
+    return cluster && cluster.missing_nodes.length > 0 ? 1 : stats.total_active_connections;
   }
 
   private localStats(): NodeStats {

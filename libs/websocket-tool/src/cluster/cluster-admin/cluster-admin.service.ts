@@ -1,0 +1,32 @@
+import type { ClientQuery } from '../../admin/client-query.js';
+import type { ClientRowDto, ClientsSummaryDto } from '../../admin/dto/clients.dto.js';
+import type { StatsResponseDto } from '../../admin/dto/stats.dto.js';
+
+/** A page of the client list; `missing` lists the nodes that did not answer (absent on a single node). @internal */
+export interface ClusterClientPage {
+  summary: ClientsSummaryDto;
+  total: number;
+  clients: ClientRowDto[];
+  missing?: string[];
+}
+
+/**
+ * What the admin API asks of "the server": on a single node this node
+ * answers; in cluster mode every node answers for its own clients and the
+ * node that got the HTTP request gathers the answers. Picked once at start,
+ * so the controllers never ask which mode they run in.
+ *
+ * @internal
+ */
+export abstract class ClusterAdminService {
+  /** `GET /ws/stats`: counters and health (with one row per node in cluster mode). */
+  abstract snapshot(): StatsResponseDto | Promise<StatsResponseDto>;
+  /** A page of the connected clients. */
+  abstract listClients(query: ClientQuery, now: number): ClusterClientPage | Promise<ClusterClientPage>;
+  /** One client's row, wherever it is connected. */
+  abstract client(clientId: string): ClientRowDto | undefined | Promise<ClientRowDto | undefined>;
+  /** Closes a client wherever it is connected; false if no node has it. */
+  abstract disconnect(clientId: string, reason: string): boolean | Promise<boolean>;
+  /** Connected clients, or 1 when a node that did not answer may hold some (0 means nobody, for sure). */
+  abstract activeConnections(): number | Promise<number>;
+}

@@ -1,0 +1,69 @@
+import type { ClusterAdmission } from './admission/cluster-admission.js';
+import { InMemoryClusterAdmission } from './admission/in-memory-cluster-admission.js';
+import { RedisClusterAdmission } from './admission/redis-cluster-admission.js';
+import type { Backplane } from './backplane.interface.js';
+import type { ClusterBroker } from './broker/cluster-broker.js';
+import { InMemoryClusterBroker } from './broker/in-memory-cluster-broker.js';
+import { RedisClusterBroker } from './broker/redis-cluster-broker.js';
+import type { ClusterSettings as ClusterConfig } from '../config/cluster-settings.interface.js';
+import { InMemoryBackplane } from './in-memory.backplane.js';
+import type { ClusterPresence } from './presence/cluster-presence.js';
+import { InMemoryClusterPresence } from './presence/in-memory-cluster-presence.js';
+import { RedisClusterPresence } from './presence/redis-cluster-presence.js';
+import { RedisBackplane } from './redis/redis-backplane.js';
+import { RedisLink } from './redis/redis-link.js';
+import { RedisNodeSet } from './redis/redis-node-set.js';
+import type { ClusterRequests } from './requests/cluster-requests.js';
+import { InMemoryClusterRequests } from './requests/in-memory-cluster-requests.js';
+import { RedisClusterRequests } from './requests/redis-cluster-requests.js';
+
+/**
+ * One node's cluster seams, built together: the Redis ones share one link
+ * and one node set. `link` and `nodes` are null on a single node.
+ *
+ * @internal
+ */
+export interface ClusterParts {
+  backplane: Backplane;
+  broker: ClusterBroker;
+  presence: ClusterPresence;
+  requests: ClusterRequests;
+  admission: ClusterAdmission;
+  link: RedisLink | null;
+  nodes: RedisNodeSet | null;
+}
+
+/** A single node: every seam in memory. @internal */
+export function createInMemoryCluster(): ClusterParts {
+  return {
+    backplane: new InMemoryBackplane(),
+    broker: new InMemoryClusterBroker(),
+    presence: new InMemoryClusterPresence(),
+    requests: new InMemoryClusterRequests(),
+    admission: new InMemoryClusterAdmission(),
+    link: null,
+    nodes: null,
+  };
+}
+
+/**
+ * Cluster mode: every seam over one Redis link. Nothing connects before the
+ * link's `onApplicationBootstrap`.
+ *
+ * @internal
+ */
+export function createRedisCluster(config: ClusterConfig): ClusterParts & { link: RedisLink; nodes: RedisNodeSet } {
+  const link = new RedisLink(config);
+  const nodes = new RedisNodeSet(link, config.presenceTtlMs);
+  const presence = new RedisClusterPresence(link, nodes, config.presenceTtlMs);
+  const broker = new RedisClusterBroker(link, presence);
+  return {
+    backplane: new RedisBackplane(link, broker, presence),
+    broker,
+    presence,
+    requests: new RedisClusterRequests(link, nodes, config.requestTimeoutMs),
+    admission: new RedisClusterAdmission(link),
+    link,
+    nodes,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The Redis keys and channels of one cluster, all under its key prefix, so
+ * independent clusters can share one Redis.
+ *
+ * @internal
+ */
+export class RedisKeys {
+  /** The channel every node listens to: broadcasts, topics, presence, requests to all. */
+  readonly channelAll: string;
+  /** The sorted set of live nodes, scored with the time each expires. */
+  readonly nodes: string;
+
+  constructor(readonly prefix: string) {
+    this.channelAll = `${prefix}:all`;
+    this.nodes = `${prefix}:nodes`;
+  }
+
+  /** The channel of one node: messages for its clients, requests to it, replies to it. */
+  nodeChannel(node: string): string {
+    return `${this.prefix}:node:${node}`;
+  }
+
+  /** The hash of one node's clients (id → presence entry). */
+  clients(node: string): string {
+    return `${this.prefix}:clients:${node}`;
+  }
+
+  /** The cluster-wide handshake bucket of one IP. */
+  ipBucket(ip: string): string {
+    return `${this.prefix}:ip:${ip}`;
+  }
+}

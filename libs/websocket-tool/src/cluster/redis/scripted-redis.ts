@@ -1,0 +1,9 @@
+import type { Redis } from 'ioredis';
+
+/** The publishing connection, with the Lua scripts of `cluster-scripts.ts` defined on it. @internal */
+export type ScriptedRedis = Redis & {
+  wstIpAdmit(key: string, capacity: number, ratePerMs: number, ttlMs: number): Promise<[number, number]>;
+  wstRefresh(nodesKey: string, clientsKey: string, nodeId: string, ttlMs: number): Promise<string[]>;
+  wstJoin(clientsKey: string, clientId: string, entry: string, ttlMs: number, channel: string, message: string): Promise<unknown>;
+  wstLeave(clientsKey: string, clientId: string, channel: string, message: string): Promise<unknown>;
+};
