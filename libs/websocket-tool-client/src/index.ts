@@ -16,6 +16,6 @@ export {
   TASK_TOPIC_PREFIX,
   isTerminalCloseCode,
   shouldReconnectByDefault,
-} from './protocol.constants.js';
+} from './protocol/index.js';
 export { WILDCARD } from './handler-registry.js';
 export { createLegacyRegistry, type LegacyRegistry, type LegacyHandler, type LegacyMessage } from './legacy-registry.js';

@@ -12,7 +12,7 @@ import type { MessageHandler, MessageMap, Unsubscribe, WsMessage, WsOutgoingMess
 import { OfflineQueue, type DropReason } from './offline-queue.js';
 import { parseMessage } from './parse-message.js';
 import { PendingRequests, type PendingRequest } from './pending-requests.js';
-import { ClientCloseCode, SystemMessageType, TASK_TOPIC_PREFIX } from './protocol.constants.js';
+import { ClientCloseCode, SystemMessageType, TASK_TOPIC_PREFIX } from './protocol/index.js';
 import { RateLimitGate } from './rate-limit-gate.js';
 import { WsRequestError, WsRequestFailedError } from './request-errors.js';
 import { resolveClientOptions, type ResolvedClientOptions } from './resolve-client-options.js';
