@@ -29,6 +29,7 @@ export default defineConfig({
       { find: /^@websocket-tool\/nestjs$/, replacement: source('./libs/websocket-tool/src/index.ts') },
       { find: /^@websocket-tool\/nestjs\/prometheus$/, replacement: source('./libs/websocket-tool/src/prometheus/index.ts') },
       { find: /^@websocket-tool\/client$/, replacement: source('./libs/websocket-tool-client/src/index.ts') },
+      { find: /^@websocket-tool\/client\/protocol$/, replacement: source('./libs/websocket-tool-client/src/protocol/index.ts') },
     ],
   },
   test: {

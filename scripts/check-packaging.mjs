@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LIBRARY = '@websocket-tool/nestjs';
 const PACKAGES = [
   { dir: 'libs/websocket-tool-client', generated: ['dist/websocket-tool-client.browser.js'] },
-  { dir: 'libs/websocket-tool', generated: [] },
+  { dir: 'libs/websocket-tool', generated: ['dist/admin/page/admin-page.browser.js'] },
 ];
 /** Optional peers: a minimal app must run without them, so npm must not have installed them. */
 const OPTIONAL_PEERS = ['prom-client', '@willsoto/nestjs-prometheus', '@nestjs/swagger', 'jose', 'ioredis', 'bullmq'];

@@ -1,4 +1,6 @@
-export { WebSocketToolClient, type SendOutcome, type RequestOptions } from './websocket-tool-client.js';
+export { WebSocketToolClient } from './websocket-tool-client.js';
+export type { SendOutcome } from './outbox.js';
+export type { RequestOptions } from './requests.js';
 export type { WebSocketToolClientOptions, CloseInfo, TokenTransport } from './client-options.interface.js';
 export type { ClientState, ClientStateEvent, ClientStats } from './client-state.interface.js';
 export type { WsMessage, WsOutgoingMessage, MessageMap, MessageHandler, Unsubscribe } from './message.interface.js';
@@ -16,6 +18,6 @@ export {
   TASK_TOPIC_PREFIX,
   isTerminalCloseCode,
   shouldReconnectByDefault,
-} from './protocol.constants.js';
+} from './protocol/index.js';
 export { WILDCARD } from './handler-registry.js';
 export { createLegacyRegistry, type LegacyRegistry, type LegacyHandler, type LegacyMessage } from './legacy-registry.js';

@@ -2,7 +2,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { systemClock, type ClientClock } from './clock.interface.js';
 import { defaultLogger, type ClientLogger } from './client-logger.interface.js';
 import type { WebSocketToolClientOptions } from './client-options.interface.js';
-import { shouldReconnectByDefault } from './protocol.constants.js';
+import { shouldReconnectByDefault } from './protocol/index.js';
 
 /** Named client ids the server accepts (its `CLIENT_ID_PATTERN`). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;

@@ -1,16 +1,21 @@
-import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, NotFoundException } from '@nestjs/common';
 import { WEBSOCKET_TOOL_SETTINGS, type WebSocketToolSettings } from '@websocket-tool/nestjs';
 import { BUNDLE_DISABLED_HTML, samplePageHtml } from './sample-page.html.js';
-import { SAMPLE_PAGE_SCRIPT } from './sample-page.script.js';
-import { TASK_PANEL_SCRIPT } from './task-panel.script.js';
+import { readPageScript } from './page-scripts.js';
 
 /** Scripts only from this origin: the client bundle and the page's own script, no inline code. */
 const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:";
 
-/** Serves the demo page and its script. */
+const notBuilt = (name: string): never => {
+  throw new NotFoundException(`The ${name} script is not built: run \`npm run build\`.`);
+};
+
+/** Serves the demo page and its scripts (bundled at build time from `browser/`). */
 @Controller()
 export class PageController {
   private readonly html: string;
+  private readonly pageScript = readPageScript('sample-page.browser.js');
+  private readonly taskPanelScript = readPageScript('task-panel.browser.js');
 
   constructor(@Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings) {
     const bundle = settings.clientBundlePath;
@@ -28,14 +33,14 @@ export class PageController {
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('X-Content-Type-Options', 'nosniff')
   script(): string {
-    return SAMPLE_PAGE_SCRIPT;
+    return this.pageScript ?? notBuilt('sample-page');
   }
 
   @Get('sample-tasks.js')
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('X-Content-Type-Options', 'nosniff')
   taskPanel(): string {
-    return TASK_PANEL_SCRIPT;
+    return this.taskPanelScript ?? notBuilt('task-panel');
   }
 
   /** No icon: an empty answer instead of a 404 in every browser console. */

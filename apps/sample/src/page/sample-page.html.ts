@@ -1,4 +1,4 @@
-import { TASK_PANEL_HTML } from './task-panel.script.js';
+import { TASK_PANEL_HTML } from './task-panel.html.js';
 
 /**
  * The demo page: chat in rooms over the served client bundle, with the

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ADMIN_PAGE_SCRIPT } from './admin-page.script.js';
 import { ADMIN_PAGE_STYLES } from './admin-page.styles.js';
 
 const cspHash = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -8,17 +7,24 @@ const cspHash = (text: string): string => `'sha256-${createHash('sha256').update
  * Content-Security-Policy of the admin page: only its own inline script and
  * style (by hash) run, it talks only to its own origin, and it cannot be
  * framed. Even markup injected by a bug could not run script.
+ *
+ * @param script - the page's inline script; null when it is not built (then no script may run)
  */
-export const ADMIN_PAGE_CSP = [
-  "default-src 'none'",
-  `script-src ${cspHash(ADMIN_PAGE_SCRIPT)}`,
-  `style-src ${cspHash(ADMIN_PAGE_STYLES)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function adminPageCsp(script: string | null): string {
+  return [
+    "default-src 'none'",
+    `script-src ${script === null ? "'none'" : cspHash(script)}`,
+    `style-src ${cspHash(ADMIN_PAGE_STYLES)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Shown instead of the script when the library's build did not bundle it. */
+const SCRIPT_MISSING = '<p id="script-missing">The admin page script is not built: run <code>npm run build</code>.</p>';
 
 const escapeAttribute = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -31,8 +37,10 @@ const th = (label: string, sort?: string, numeric = false): string =>
  * its own URL (so a global prefix or a proxy sub-path just works), falling
  * back to `apiBase` (the admin prefix). The Node column and the Nodes
  * section stay hidden unless the API answers in cluster mode.
+ *
+ * @param script - the bundled page script (`loadAdminPageScript()`), inlined; null if it is not built
  */
-export function renderAdminPage(apiBase: string, pagePath: string): string {
+export function renderAdminPage(apiBase: string, pagePath: string, script: string | null): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -130,7 +138,7 @@ export function renderAdminPage(apiBase: string, pagePath: string): string {
   </section>
 </main>
 <div id="notice" hidden></div>
-<script>${ADMIN_PAGE_SCRIPT}</script>
+${script === null ? SCRIPT_MISSING : `<script>${script}</script>`}
 </body>
 </html>
 `;

@@ -1,0 +1,28 @@
+/**
+ * Every message type the server library itself sends or understands. User
+ * handlers may not claim any type that starts with `system.`.
+ *
+ * @publicApi
+ */
+export const SystemMessageType = {
+  ClientConnected: 'system.client_connected',
+  Error: 'system.error',
+  RateLimited: 'system.rate_limited',
+  Ping: 'system.ping',
+  Pong: 'system.pong',
+  /** A sign of life from the client, with no answer (the original plugin's reserved `system.heartbeat`). */
+  Heartbeat: 'system.heartbeat',
+  Subscribe: 'system.subscribe',
+  Subscribed: 'system.subscribed',
+  Unsubscribe: 'system.unsubscribe',
+  Unsubscribed: 'system.unsubscribed',
+} as const;
+
+/** @publicApi */
+export type SystemMessageType = (typeof SystemMessageType)[keyof typeof SystemMessageType];
+
+/** Inbound `pong` without prefix, answered by clients written for the original plugin. */
+export const LEGACY_PONG_TYPE = 'pong';
+
+/** Prefix of the task monitor's topics: `subscribeTask(id)` subscribes to `task:<id>`. @publicApi */
+export const TASK_TOPIC_PREFIX = 'task:';
