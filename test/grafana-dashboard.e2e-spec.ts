@@ -4,7 +4,7 @@ import { OnWsMessage, type WsInboundMessage } from '@websocket-tool/nestjs';
 import { readFileSync } from 'node:fs';
 import { register } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WS_METRICS } from '../libs/websocket-tool/src/metrics/metrics.constants.js';
+import { WS_METRICS } from '../libs/websocket-tool/src/observability/metrics/metrics.constants.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { scrape } from './utils/prometheus-text.js';
 import { WsTestClient } from './utils/ws-test-client.js';

@@ -14,7 +14,7 @@ import { register, type Counter } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEARTBEAT_INTERVAL_NAME } from '../libs/websocket-tool/src/heartbeat/heartbeat.service.js';
 import { HandlerSettledListener } from '../libs/websocket-tool/src/messaging/dispatch/handler-settled.listener.js';
-import { WS_METRICS } from '../libs/websocket-tool/src/metrics/metrics.constants.js';
+import { WS_METRICS } from '../libs/websocket-tool/src/observability/metrics/metrics.constants.js';
 import { OutboundQueue } from '../libs/websocket-tool/src/outbound/outbound-queue.js';
 import { SupervisorService } from '../libs/websocket-tool/src/supervisor/supervisor.service.js';
 import { Test } from '@nestjs/testing';

@@ -18,8 +18,8 @@ export { SETTINGS_TABLE, type SettingDefinition } from './config/settings-table.
 export { resolveSettings } from './config/resolve-settings.js';
 export { SettingsValidationError } from './config/resolved-settings-error.js';
 
-export { WebSocketToolAdapter } from './gateway/websocket-tool.adapter.js';
-export { CLIENT_ID_PATTERN } from './gateway/client-id.js';
+export { WebSocketToolAdapter } from './transport/websocket-tool.adapter.js';
+export { CLIENT_ID_PATTERN } from './transport/client-id.js';
 
 export { ConnectionRegistry, type SubscribeOutcome } from './connection/connection-registry.js';
 export type { ConnectionInfo } from './connection/connection-info.interface.js';
@@ -39,12 +39,12 @@ export { WsRateLimitExceededException } from './rate-limit/rate-limit-exceeded.e
 export { RateLimitViolation } from './rate-limit/rate-limit-violation.js';
 export { WsStatsService } from './stats/ws-stats.service.js';
 
-export { WebSocketToolHealthIndicator, type WsHealthIndicatorResult } from './health/websocket-tool.health.js';
-export { WsHealthService, type WsHealthReport } from './health/ws-health.service.js';
-export type { WsHealthStatus } from './health/health-rules.js';
-export { WsStatsSnapshotService } from './admin/ws-stats-snapshot.service.js';
+export { WebSocketToolHealthIndicator, type WsHealthIndicatorResult } from './observability/health/websocket-tool.health.js';
+export { WsHealthService, type WsHealthReport } from './observability/health/ws-health.service.js';
+export type { WsHealthStatus } from './observability/health/health-rules.js';
+export { WsStatsSnapshotService } from './observability/ws-stats-snapshot.service.js';
 export { AdminAccessGuard } from './admin/admin-access.guard.js';
-export { CLIENT_SORT_KEYS, type ClientSortKey } from './admin/client-query.js';
+export { CLIENT_SORT_KEYS, type ClientSortKey } from './observability/client-query.js';
 export * from './admin/dto/index.js';
 
 export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';

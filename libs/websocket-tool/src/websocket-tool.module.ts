@@ -10,14 +10,15 @@ import { settingsProvider, websocketToolConfigProvider } from './config/settings
 import { websocketToolConfig } from './config/websocket-tool.config.js';
 import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
-import { HandshakeService } from './gateway/handshake.service.js';
-import { WebSocketToolGateway } from './gateway/websocket-tool.gateway.js';
+import { HandshakeService } from './transport/handshake.service.js';
+import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
 import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
 import { WsHandlerRegistry } from './messaging/discovery/ws-handler-registry.js';
 import { MESSAGING_PROVIDERS } from './messaging/messaging.providers.js';
-import { WsMetricsService } from './metrics/ws-metrics.service.js';
+import { WsMetricsService } from './observability/metrics/ws-metrics.service.js';
+import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
 import { RATE_LIMIT_EXPORTS, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers.js';
 import { WsStatsService } from './stats/ws-stats.service.js';
@@ -63,6 +64,7 @@ import {
     ClientBundleService,
     TaskMonitor,
     TaskMonitorBullMqBridge,
+    ...OBSERVABILITY_PROVIDERS,
     ...ADMIN_PROVIDERS,
     ...CLUSTER_PROVIDERS,
   ],
@@ -75,6 +77,7 @@ import {
     WsHandlerRegistry,
     TaskMonitor,
     TaskMonitorBullMqBridge,
+    ...OBSERVABILITY_EXPORTS,
     ...ADMIN_EXPORTS,
     ...RATE_LIMIT_EXPORTS,
     Backplane,

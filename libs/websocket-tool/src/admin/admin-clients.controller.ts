@@ -20,7 +20,7 @@ import {
   ApiParam,
   ApiServiceUnavailableResponse,
 } from './api-docs.decorators.js';
-import { ClusterAdminService, type ClusterClientPage } from '../cluster/cluster-admin/cluster-admin.service.js';
+import { ClusterAdminService, type ClusterClientPage } from './cluster/cluster-admin.service.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { isValidTopic } from '../connection/topic-name.js';
@@ -40,7 +40,7 @@ import {
 } from './admin.messages.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { adminBodyPipe, adminQueryPipe } from './admin-validation.js';
-import { DEFAULT_CLIENT_PAGE } from './client-query.js';
+import { DEFAULT_CLIENT_PAGE } from '../observability/client-query.js';
 import { ClientRowDto, ClientsQueryDto, ClientsResponseDto, DisconnectQueryDto, DisconnectResultDto } from './dto/clients.dto.js';
 import { BroadcastQueryDto, BroadcastResultDto } from './dto/broadcast.dto.js';
 import { SendMessageDto, SendMessageQueryDto, SendMessageResultDto } from './dto/send-message.dto.js';

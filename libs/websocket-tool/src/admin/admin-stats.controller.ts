@@ -1,7 +1,7 @@
 import { Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from './api-docs.decorators.js';
-import { ClusterAdminService } from '../cluster/cluster-admin/cluster-admin.service.js';
-import { WsHealthService } from '../health/ws-health.service.js';
+import { ClusterAdminService } from './cluster/cluster-admin.service.js';
+import { WsHealthService } from '../observability/health/ws-health.service.js';
 import { AdminController } from './admin-controller.decorator.js';
 import { HealthResponseDto } from './dto/health.dto.js';
 import { StatsResponseDto } from './dto/stats.dto.js';

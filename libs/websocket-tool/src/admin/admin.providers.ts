@@ -1,24 +1,11 @@
 import type { Provider } from '@nestjs/common';
-import { WsHealthService } from '../health/ws-health.service.js';
-import { WebSocketToolHealthIndicator } from '../health/websocket-tool.health.js';
 import { AdminAccessGuard } from './admin-access.guard.js';
 import { AdminAccessPolicy } from './admin-access.policy.js';
+import { clusterAdminProvider } from './cluster/cluster-admin.providers.js';
 import { NoStoreInterceptor } from './no-store.interceptor.js';
-import { WsStatsSnapshotService } from './ws-stats-snapshot.service.js';
 
-/** Providers of the admin API, the health check and the stats snapshot. */
-export const ADMIN_PROVIDERS: Provider[] = [
-  WsHealthService,
-  WebSocketToolHealthIndicator,
-  WsStatsSnapshotService,
-  AdminAccessPolicy,
-  AdminAccessGuard,
-  NoStoreInterceptor,
-];
+/** Providers of the admin API: its access rules, and the answers for this node or every node. */
+export const ADMIN_PROVIDERS: Provider[] = [AdminAccessPolicy, AdminAccessGuard, NoStoreInterceptor, clusterAdminProvider];
 
-/**
- * The ones apps may inject (health indicator for Terminus, snapshots for custom
- * dashboards), and the admin guard with its policy so apps can protect their own
- * routes (e.g. `/metrics`) the same way.
- */
-export const ADMIN_EXPORTS = [WsHealthService, WebSocketToolHealthIndicator, WsStatsSnapshotService, AdminAccessPolicy, AdminAccessGuard];
+/** The admin guard with its policy, so apps can protect their own routes (e.g. `/metrics`) the same way. */
+export const ADMIN_EXPORTS = [AdminAccessPolicy, AdminAccessGuard];

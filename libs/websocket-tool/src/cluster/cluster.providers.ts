@@ -5,7 +5,6 @@ import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../confi
 import { ClusterAdmission } from './admission/cluster-admission.js';
 import { Backplane } from './backplane.interface.js';
 import { ClusterBroker } from './broker/cluster-broker.js';
-import { clusterAdminProvider } from './cluster-admin/cluster-admin.providers.js';
 import { createInMemoryCluster, createRedisCluster, type ClusterParts } from './cluster-parts.js';
 import { clusterWithoutRedisMessage } from './cluster.messages.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
@@ -54,5 +53,4 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,
-  clusterAdminProvider,
 ];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CLIENT_SORT_KEYS, DEFAULT_CLIENT_PAGE, MAX_CLIENT_PAGE, type ClientSortKey } from '../client-query.js';
+import { CLIENT_SORT_KEYS, DEFAULT_CLIENT_PAGE, MAX_CLIENT_PAGE, type ClientSortKey } from '../../observability/client-query.js';
 import type { ClientRow, ClientsSummary } from '../../observability/stats-snapshot.interface.js';
 
 /** One connected client. Times are epoch seconds, durations seconds. @publicApi */

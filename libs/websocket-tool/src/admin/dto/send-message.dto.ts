@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { CLIENT_ID_PATTERN } from '../../gateway/client-id.js';
+import { CLIENT_ID_PATTERN } from '../../transport/client-id.js';
 import { RESERVED_TYPE_PREFIX } from '../../protocol/protocol.constants.js';
 
 const NOT_RESERVED = new RegExp(`^(?!${RESERVED_TYPE_PREFIX.replace('.', '\\.')})`);

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebSocketToolOptions } from '../config/websocket-tool-options.interface.js';
-import { WebSocketToolModule } from '../websocket-tool.module.js';
+import type { WebSocketToolOptions } from '../../config/websocket-tool-options.interface.js';
+import { WebSocketToolModule } from '../../websocket-tool.module.js';
 import { WsMetricsService } from './ws-metrics.service.js';
 
 // What Node throws when prom-client is not installed.

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import { ConnectionRegistry } from '../connection/connection-registry.js';
-import type { HandlerSettledListener } from '../messaging/dispatch/handler-settled.listener.js';
-import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
-import { DISCONNECT_REASONS } from '../protocol/close-codes.js';
-import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import type { WebSocketToolSettings } from '../../config/resolved-settings.interface.js';
+import { ConnectionRegistry } from '../../connection/connection-registry.js';
+import type { HandlerSettledListener } from '../../messaging/dispatch/handler-settled.listener.js';
+import { WsHandlerRegistry } from '../../messaging/discovery/ws-handler-registry.js';
+import { OutboundQueue } from '../../outbound/outbound-queue.js';
+import { DISCONNECT_REASONS } from '../../protocol/close-codes.js';
+import { WsStatsService } from '../../stats/ws-stats.service.js';
+import { WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
 import { metricNameTakenMessage, metricsOffWithoutPromClientMessage, metricsPackageMissingMessage } from './metrics.messages.js';
-import { isPackageMissing } from '../config/optional-peer.js';
+import { isPackageMissing } from '../../config/optional-peer.js';
 import { loadPromClient, type PromClient } from './prom-client.loader.js';
 import { BucketHistogram } from './bucket-histogram.js';
 import {

@@ -1,6 +1,6 @@
-import type { ClientQuery, ClientSortKey } from '../../admin/client-query.js';
-import type { ClientRowDto, ClientsSummaryDto } from '../../admin/dto/clients.dto.js';
-import type { WsStatsDto } from '../../admin/dto/stats.dto.js';
+import type { ClientQuery, ClientSortKey } from '../../observability/client-query.js';
+import type { ClientRowDto, ClientsSummaryDto } from '../dto/clients.dto.js';
+import type { WsStatsDto } from '../dto/stats.dto.js';
 
 /** Topic names a node sends with its stats, at most (the distinct count is exact below it). */
 export const MAX_TOPIC_NAMES = 10_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WsStatsSnapshotService } from '../../admin/ws-stats-snapshot.service.js';
+import type { WsStatsSnapshotService } from '../../observability/ws-stats-snapshot.service.js';
 import type { ConnectionRegistry } from '../../connection/connection-registry.js';
 import type { ClusterAdminService } from './cluster-admin.service.js';
 import { LocalClusterAdmin } from './local-cluster-admin.js';

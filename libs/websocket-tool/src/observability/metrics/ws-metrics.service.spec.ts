@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import * as prom from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HandlerSettledListener } from '../messaging/dispatch/handler-settled.listener.js';
-import { OnWsMessage } from '../messaging/discovery/on-ws-message.decorator.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
-import { WsStatsService } from '../stats/ws-stats.service.js';
-import { WebSocketToolModule } from '../websocket-tool.module.js';
+import { HandlerSettledListener } from '../../messaging/dispatch/handler-settled.listener.js';
+import { OnWsMessage } from '../../messaging/discovery/on-ws-message.decorator.js';
+import { OutboundQueue } from '../../outbound/outbound-queue.js';
+import { WsStatsService } from '../../stats/ws-stats.service.js';
+import { WebSocketToolModule } from '../../websocket-tool.module.js';
 import { OTHER_HANDLER_TYPE, WS_METRICS } from './metrics.constants.js';
 import { WsMetricsService } from './ws-metrics.service.js';
 

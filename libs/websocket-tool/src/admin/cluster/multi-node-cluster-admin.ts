@@ -1,12 +1,12 @@
 import type { OnModuleInit } from '@nestjs/common';
-import { CLIENT_SORT_KEYS, MAX_CLIENT_PAGE, type ClientQuery, type ClientSortKey } from '../../admin/client-query.js';
-import type { ClientRowDto } from '../../admin/dto/clients.dto.js';
-import type { BackplaneStatusDto, ClusterNodeStatsDto, StatsResponseDto, WsStatsDto } from '../../admin/dto/stats.dto.js';
-import type { WsStatsSnapshotService } from '../../admin/ws-stats-snapshot.service.js';
+import { CLIENT_SORT_KEYS, MAX_CLIENT_PAGE, type ClientQuery, type ClientSortKey } from '../../observability/client-query.js';
+import type { ClientRowDto } from '../dto/clients.dto.js';
+import type { BackplaneStatusDto, ClusterNodeStatsDto, StatsResponseDto, WsStatsDto } from '../dto/stats.dto.js';
+import type { WsStatsSnapshotService } from '../../observability/ws-stats-snapshot.service.js';
 import type { ConnectionRegistry } from '../../connection/connection-registry.js';
-import type { Backplane } from '../backplane.interface.js';
+import type { Backplane } from '../../cluster/backplane.interface.js';
 import { ClusterAdminService, type ClusterClientPage } from './cluster-admin.service.js';
-import type { ClusterReply, ClusterRequests } from '../requests/cluster-requests.js';
+import type { ClusterReply, ClusterRequests } from '../../cluster/requests/cluster-requests.js';
 import { MAX_TOPIC_NAMES, mergeClientPages, sumStats, sumSummaries, type NodeClientPage } from './cluster-stats.js';
 
 /** What a node answers to `stats`. */

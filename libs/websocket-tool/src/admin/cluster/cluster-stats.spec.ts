@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientRowDto } from '../../admin/dto/clients.dto.js';
-import type { WsStatsDto } from '../../admin/dto/stats.dto.js';
+import type { ClientRowDto } from '../dto/clients.dto.js';
+import type { WsStatsDto } from '../dto/stats.dto.js';
 import { mergeClientPages, sumStats, sumSummaries } from './cluster-stats.js';
 
 const stats = (over: Partial<WsStatsDto>): WsStatsDto =>

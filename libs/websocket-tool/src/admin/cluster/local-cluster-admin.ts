@@ -1,7 +1,7 @@
-import type { ClientQuery } from '../../admin/client-query.js';
-import type { ClientRowDto } from '../../admin/dto/clients.dto.js';
-import type { StatsResponseDto } from '../../admin/dto/stats.dto.js';
-import type { WsStatsSnapshotService } from '../../admin/ws-stats-snapshot.service.js';
+import type { ClientQuery } from '../../observability/client-query.js';
+import type { ClientRowDto } from '../dto/clients.dto.js';
+import type { StatsResponseDto } from '../dto/stats.dto.js';
+import type { WsStatsSnapshotService } from '../../observability/ws-stats-snapshot.service.js';
 import type { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { ClusterAdminService, type ClusterClientPage } from './cluster-admin.service.js';
 

@@ -1,11 +1,11 @@
 import type { Provider } from '@nestjs/common';
-import { WsStatsSnapshotService } from '../../admin/ws-stats-snapshot.service.js';
+import { WsStatsSnapshotService } from '../../observability/ws-stats-snapshot.service.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
-import { Backplane } from '../backplane.interface.js';
+import { Backplane } from '../../cluster/backplane.interface.js';
 import { ClusterAdminService } from './cluster-admin.service.js';
 import { LocalClusterAdmin } from './local-cluster-admin.js';
 import { MultiNodeClusterAdmin } from './multi-node-cluster-admin.js';
-import { ClusterRequests } from '../requests/cluster-requests.js';
+import { ClusterRequests } from '../../cluster/requests/cluster-requests.js';
 
 /**
  * What the admin API asks of the server, picked once: this node alone, or

@@ -1,6 +1,6 @@
-import type { ClientQuery } from '../../admin/client-query.js';
-import type { ClientRowDto, ClientsSummaryDto } from '../../admin/dto/clients.dto.js';
-import type { StatsResponseDto } from '../../admin/dto/stats.dto.js';
+import type { ClientQuery } from '../../observability/client-query.js';
+import type { ClientRowDto, ClientsSummaryDto } from '../dto/clients.dto.js';
+import type { StatsResponseDto } from '../dto/stats.dto.js';
 
 /** A page of the client list; `missing` lists the nodes that did not answer (absent on a single node). @internal */
 export interface ClusterClientPage {

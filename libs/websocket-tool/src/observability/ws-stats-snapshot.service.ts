@@ -3,13 +3,13 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { WsHealthService } from '../health/ws-health.service.js';
+import { WsHealthService } from './health/ws-health.service.js';
 import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { queryClients, type ClientQuery } from './client-query.js';
-import type { ClientRow, ClientsSummary, StatsSnapshot, WsStatsFigures } from '../observability/stats-snapshot.interface.js';
+import type { ClientRow, ClientsSummary, StatsSnapshot, WsStatsFigures } from './stats-snapshot.interface.js';
 
 const OPEN = 1;
 /** A client counts as healthy above this score (as in the original dashboards). */

@@ -2,7 +2,7 @@ import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
-import { adapterMissingMessage } from './gateway.messages.js';
+import { adapterMissingMessage } from './transport.messages.js';
 import { WEBSOCKET_TOOL_GATEWAY_OPTION } from './websocket-tool.adapter.js';
 
 /**

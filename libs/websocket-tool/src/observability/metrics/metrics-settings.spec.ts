@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSettings } from '../config/resolve-settings.js';
+import { resolveSettings } from '../../config/resolve-settings.js';
 
 describe('metrics settings', () => {
   it('are on, with the fp_websocket_tool_ prefix, by default', () => {
