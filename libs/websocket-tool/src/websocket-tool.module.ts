@@ -8,6 +8,7 @@ import { Backplane } from './cluster/backplane.interface.js';
 import { CLUSTER_PROVIDERS } from './cluster/cluster.providers.js';
 import { settingsProvider, websocketToolConfigProvider } from './config/settings.provider.js';
 import { websocketToolConfig } from './config/websocket-tool.config.js';
+import { ConnectionHooks } from './connection/connection-hooks.js';
 import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { HandshakeService } from './gateway/handshake.service.js';
@@ -18,7 +19,11 @@ import { MessageDispatcher } from './messaging/message-dispatcher.js';
 import { WsExplorer } from './messaging/ws-explorer.js';
 import { WsHandlerRegistry } from './messaging/ws-handler-registry.js';
 import { WsMetricsService } from './metrics/ws-metrics.service.js';
+import { FrameWrittenListener } from './outbound/frame-written.listener.js';
+import { OutboundBudget } from './outbound/outbound-budget.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
+import { OutboundSender } from './outbound/outbound-sender.js';
+import { SendFailedListener } from './outbound/send-failed.listener.js';
 import { WsStatsService } from './stats/ws-stats.service.js';
 import { SupervisorService } from './supervisor/supervisor.service.js';
 import { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
@@ -48,8 +53,13 @@ import {
     websocketToolConfigProvider,
     WsStatsService,
     WsHandlerRegistry,
+    OutboundBudget,
     OutboundQueue,
+    OutboundSender,
     ConnectionRegistry,
+    ConnectionHooks,
+    { provide: SendFailedListener, useExisting: ConnectionHooks },
+    { provide: FrameWrittenListener, useExisting: WsMetricsService },
     MessageDispatcher,
     ConnectionLifecycle,
     HandshakeService,

@@ -1,17 +1,11 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { Backplane } from '../cluster/backplane.interface.js';
+import { Inject, Injectable } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
-import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
-import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import type { ClientConnection } from './client-connection.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
-import { OutboundFrame } from './outbound-frame.js';
+import type { ConnectionListener, StopListening } from './connection-listener.js';
 import { isValidTopic } from './topic-name.js';
 import type { WsClient } from './ws-client.interface.js';
 
@@ -26,46 +20,38 @@ export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_to
 
 /**
  * Every live connection of this node, indexed by client id and by topic.
+ * What reacts to connections arriving and leaving (presence, hooks, task
+ * history) is told through `listen`.
  *
  * @publicApi
  */
 @Injectable()
-export class ConnectionRegistry implements OnModuleInit {
-  private readonly logger = new Logger('WebSocketTool');
+export class ConnectionRegistry {
   private readonly connections = new Map<string, ClientConnection>();
   private readonly topicIndex = new Map<string, Set<ClientConnection>>();
   private namedCount = 0;
   private readonly timeoutMs: number;
-  private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
-  /** The backplane in cluster mode (presence, takeovers across nodes); null on a single node. */
-  private readonly cluster: Backplane | null;
+  private readonly listeners: ConnectionListener[] = [];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
-    private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
-    private readonly handlers: WsHandlerRegistry,
-    @Optional() backplane?: Backplane,
   ) {
     this.timeoutMs = settings.heartbeatTimeout * 1000;
-    this.cluster = backplane?.clustered ? backplane : null;
   }
 
-  onModuleInit(): void {
-    this.queue.setEvents({
-      slowConsumer: (c) => this.close(c, CloseCode.SlowConsumer, 'slow_consumer'),
-      sendErrorLimit: (c) => this.close(c, CloseCode.SendError, 'send_error'),
-      sendFailed: (c, err) => {
-        if (this.handlers.hasHooks('message_failed')) {
-          this.handlers.runHooks('message_failed', { clientId: c.clientId, direction: 'outbound', type: null, error: err });
-        }
-      },
-    });
-    // A named id that connected again on another node replaces the connection here.
-    this.cluster?.onTakeover((clientId) => {
-      const connection = this.connections.get(clientId);
-      if (connection) this.close(connection, CloseCode.DuplicateClient, 'duplicate_client');
-    });
+  /**
+   * Adds a listener of the registry's changes; returns the function that
+   * removes it.
+   *
+   * @internal
+   */
+  listen(listener: ConnectionListener): StopListening {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
   }
 
   /**
@@ -79,7 +65,7 @@ export class ConnectionRegistry implements OnModuleInit {
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
     this.stats.totalConnections++;
-    this.cluster?.clientAdded(connection.clientId, connection.named, connection.connectedAt);
+    for (const listener of this.listeners) listener.added?.(connection);
   }
 
   /**
@@ -91,16 +77,16 @@ export class ConnectionRegistry implements OnModuleInit {
     if (connection.disconnectReason !== null) return;
     connection.disconnectReason = reason;
     connection.closing = true;
-    this.queue.discard(connection);
+    connection.output.discard();
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
-      this.cluster?.clientRemoved(connection.clientId);
+      for (const listener of this.listeners) listener.released?.(connection);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.clearTopics();
     this.stats.recordDisconnect(reason);
-    if (this.handlers.hasHooks('disconnect')) this.handlers.runHooks('disconnect', this.toClient(connection), reason);
+    for (const listener of this.listeners) listener.removed?.(connection, reason);
   }
 
   /** Closes a connection with a close code from the `CloseCode` table and forgets it. */
@@ -108,7 +94,7 @@ export class ConnectionRegistry implements OnModuleInit {
     if (connection.disconnectReason !== null) return;
     // What is already queued (e.g. the last system.rate_limited) goes out before
     // the close frame, except for clients that cannot take more.
-    if (reason !== 'slow_consumer' && reason !== 'send_error' && connection.queued > 0) this.queue.flush(connection);
+    if (reason !== 'slow_consumer' && reason !== 'send_error' && connection.queued > 0) connection.output.flush();
     this.remove(connection, reason);
     const socket = connection.socket;
     try {
@@ -192,19 +178,8 @@ export class ConnectionRegistry implements OnModuleInit {
       this.topicIndex.set(topic, members);
     }
     members.add(connection);
-    for (const listener of this.subscribeListeners) listener(connection, topic);
+    for (const listener of this.listeners) listener.subscribed?.(connection, topic);
     return 'subscribed';
-  }
-
-  /**
-   * Calls `listener` synchronously after every new subscription, before the
-   * acknowledgement: what it queues for the connection precedes any message
-   * published to the topic later (task history replay). It must not throw.
-   *
-   * @internal
-   */
-  onSubscribe(listener: (connection: ClientConnection, topic: string) => void): void {
-    this.subscribeListeners.push(listener);
   }
 
   unsubscribeConnection(connection: ClientConnection, topic: string): boolean {
@@ -230,11 +205,6 @@ export class ConnectionRegistry implements OnModuleInit {
     if (members.size === 0) this.topicIndex.delete(topic);
   }
 
-  /** Serializes and queues one message for one connection. */
-  sendTo(connection: ClientConnection, message: WsOutboundMessage): EnqueueOutcome {
-    return this.queue.enqueue(connection, new OutboundFrame(serializeEnvelope(message), Date.now()));
-  }
-
   /** The public handle of a connection. */
   toClient(connection: ClientConnection): WsClient {
     return (connection.handle ??= {
@@ -242,7 +212,7 @@ export class ConnectionRegistry implements OnModuleInit {
       named: connection.named,
       identity: connection.identity,
       info: () => connection.info(Date.now(), this.timeoutMs),
-      send: (message) => this.sendTo(connection, message),
+      send: (message) => connection.output.send(message),
       subscribe: (topic) => {
         const outcome = this.subscribeConnection(connection, topic);
         return outcome === 'subscribed' || outcome === 'already_subscribed';

@@ -2,8 +2,8 @@ import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { Backplane, type ClusterDelivery } from '../cluster/backplane.interface.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
+import type { OutboundFrame } from '../outbound/outbound-frame.js';
+import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import type { SendResult } from './send-result.interface.js';
@@ -35,7 +35,7 @@ export class BroadcastService implements OnModuleInit {
 
   constructor(
     private readonly registry: ConnectionRegistry,
-    private readonly queue: OutboundQueue,
+    private readonly sender: OutboundSender,
     @Optional() backplane?: Backplane,
   ) {
     this.cluster = backplane?.clustered ? backplane : null;
@@ -50,7 +50,7 @@ export class BroadcastService implements OnModuleInit {
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     const except = options.except ? new Set(options.except) : null;
-    const result = this.fanOut(this.registry.values(), new OutboundFrame(json, Date.now()), except);
+    const result = this.fanOut(this.registry.values(), this.sender.frame(json), except);
     if (this.cluster) this.cluster.publishBroadcast(json, except ? [...except] : null);
     return result;
   }
@@ -61,7 +61,7 @@ export class BroadcastService implements OnModuleInit {
     if (!connection) return this.cluster ? this.sendToRemoteClient(this.cluster, clientId, message) : UNKNOWN_CLIENT();
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
-    return this.fanOut([connection], new OutboundFrame(json, Date.now()), null);
+    return this.fanOut([connection], this.sender.frame(json), null);
   }
 
   /** Sends to every client subscribed to `topic`. */
@@ -71,7 +71,7 @@ export class BroadcastService implements OnModuleInit {
     if (this.cluster) this.cluster.publishTopic(topic, json);
     const members = this.registry.subscribers(topic);
     if (!members) return { ok: true, queued: 0, dropped: 0 };
-    return this.fanOut(members, new OutboundFrame(json, Date.now()), null);
+    return this.fanOut(members, this.sender.frame(json), null);
   }
 
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */
@@ -110,18 +110,18 @@ export class BroadcastService implements OnModuleInit {
       const connection = this.registry.get(delivery.clientId);
       targets = connection ? [connection] : undefined;
     }
-    if (targets) this.fanOut(targets, new OutboundFrame(delivery.json, Date.now()), except);
+    if (targets) this.fanOut(targets, this.sender.frame(delivery.json), except);
   }
 
+  /** This node's recipients, through the one sender. */
   private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: Set<string> | null): SendResult {
-    let queued = 0;
-    let dropped = 0;
-    for (const connection of targets) {
-      if (except?.has(connection.clientId)) continue;
-      const outcome = this.queue.enqueue(connection, frame);
-      if (outcome === 'queued') queued++;
-      else if (outcome !== 'closed') dropped++;
+    // Made with its final shape; `reason` stays undefined unless something was dropped.
+    const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };
+    this.sender.deliver(targets, frame, except, result);
+    if (result.dropped > 0) {
+      result.ok = false;
+      result.reason = 'queue_full';
     }
-    return dropped > 0 ? { ok: false, queued, dropped, reason: 'queue_full' } : { ok: true, queued, dropped };
+    return result;
   }
 }

@@ -7,7 +7,7 @@ import { validate, type ValidationError } from 'class-validator';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
+import { OutboundFrame } from '../outbound/outbound-frame.js';
 import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { CloseCode } from '../protocol/close-codes.js';

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { MessageDispatcher } from '../messaging/message-dispatcher.js';
 import { WsHandlerRegistry } from '../messaging/ws-handler-registry.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
+import type { FrameWrittenListener } from '../outbound/frame-written.listener.js';
+import { OutboundBudget } from '../outbound/outbound-budget.js';
 import { DISCONNECT_REASONS } from '../protocol/close-codes.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
@@ -30,7 +32,7 @@ type RegistryMetric = Parameters<Registry['registerMetric']>[0];
  *
  * Nothing is counted twice: counters and gauges are read at scrape time
  * from the plain fields `WsStatsService`, `ConnectionRegistry` and
- * `OutboundQueue` keep anyway. Only the two histograms need a hook on the
+ * `OutboundBudget` keep anyway. Only the two histograms need a hook on the
  * hot path, and those hooks stay `null` (free) when metrics are off.
  *
  * Names are `metricsPrefix` + the bare name, independent of
@@ -39,7 +41,7 @@ type RegistryMetric = Parameters<Registry['registerMetric']>[0];
  * @internal
  */
 @Injectable()
-export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
+export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, FrameWrittenListener {
   private readonly logger = new Logger('WebSocketTool');
   private registry: Registry | null = null;
   private readonly installed: Array<{ name: string; metric: RegistryMetric }> = [];
@@ -51,9 +53,9 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly stats: WsStatsService,
     private readonly connections: ConnectionRegistry,
-    private readonly queue: OutboundQueue,
+    private readonly queue: OutboundBudget,
     private readonly handlers: WsHandlerRegistry,
-    private readonly dispatcher: MessageDispatcher,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -104,7 +106,6 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
       this.installed.push(entry);
     }
     this.registry = registry;
-    this.queue.onFrameWritten = (waitMs) => this.queueWait.observe(waitMs / 1000);
     this.dispatcher.onHandlerSettled = (type, ms) => this.durationOf(type).observe(ms / 1000);
   }
 
@@ -112,13 +113,29 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown {
   uninstall(): void {
     const registry = this.registry;
     if (!registry) return;
-    this.queue.onFrameWritten = null;
     this.dispatcher.onHandlerSettled = null;
     for (const { name, metric } of this.installed) {
       if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
     }
     this.installed.length = 0;
     this.registry = null;
+  }
+
+  /**
+   * Looked up rather than injected: the dispatcher sends through the outbound
+   * queue, which has this service injected as its `FrameWrittenListener`.
+   */
+  private get dispatcher(): MessageDispatcher {
+    return this.moduleRef.get(MessageDispatcher, { strict: false });
+  }
+
+  /** Frames are timed while the metrics are installed. */
+  get listening(): boolean {
+    return this.registry !== null;
+  }
+
+  frameWritten(waitMs: number): void {
+    this.queueWait.observe(waitMs / 1000);
   }
 
   private durationOf(type: string): BucketHistogram {

@@ -3,52 +3,68 @@ import type { WebSocket } from 'ws';
 import type { WebSocketToolOptions } from '../config/websocket-tool-options.interface.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import { ClientConnection } from '../connection/client-connection.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
+import { OutboundBudget } from './outbound-budget.js';
+import { OutboundFrame } from './outbound-frame.js';
 import { OutboundQueue } from './outbound-queue.js';
+import { OutboundSender } from './outbound-sender.js';
 
 /** A socket that takes whatever `ws` would, with a buffer the test fills or drains by hand. */
-class FakeSocket {
+export class FakeSocket {
   readyState = 1;
   bufferedAmount = 0;
   extensions = '';
   readonly sent: Buffer[] = [];
+  closedWith: number | null = null;
   send(payload: Buffer, _options: unknown, callback: (err?: Error) => void): void {
     this.sent.push(payload);
     callback();
   }
+  close(code: number): void {
+    this.closedWith = code;
+    this.readyState = 2;
+  }
+  terminate(): void {
+    this.readyState = 3;
+  }
+  once(): void {}
 }
 
-function connection(id: string, socket = new FakeSocket()): ClientConnection & { fake: FakeSocket } {
-  // Without a raw TCP socket the queue writes through `socket.send` (the permessage-deflate path).
-  socket.extensions = 'permessage-deflate';
-  const c = new ClientConnection(
-    socket as unknown as WebSocket,
-    { clientId: id, named: true, ip: '127.0.0.1', userAgent: 'spec' },
-    new TokenBucket(1, 1, 0),
-    Date.now(),
-    () => undefined,
-  );
-  return Object.assign(c, { fake: socket });
+/** The real outbound pieces around a real registry, as the module wires them. */
+export function outbound(options: WebSocketToolOptions = {}) {
+  const settings = resolveSettings(options, {});
+  const stats = new WsStatsService();
+  const registry = new ConnectionRegistry(settings, stats);
+  const queue = new OutboundQueue(settings, stats, new OutboundBudget(settings), registry);
+  const sender = new OutboundSender(queue);
+  const slow: string[] = [];
+  registry.listen({ removed: (c, reason) => reason === 'slow_consumer' && slow.push(c.clientId) });
+  /** A connection on a fake socket, with its queue attached. */
+  const connect = (id: string, socket = new FakeSocket()): ClientConnection & { fake: FakeSocket } => {
+    // Without a raw TCP socket the queue writes through `socket.send` (the permessage-deflate path).
+    socket.extensions = 'permessage-deflate';
+    const c = new ClientConnection(
+      socket as unknown as WebSocket,
+      { clientId: id, named: true, ip: '127.0.0.1', userAgent: 'spec' },
+      new TokenBucket(1, 1, 0),
+      Date.now(),
+      sender.attach,
+    );
+    return Object.assign(c, { fake: socket });
+  };
+  return { queue, sender, registry, stats, slow, connect };
 }
+
+let current: ReturnType<typeof outbound>;
+const connection = (id: string) => current.connect(id);
 
 const frame = (bytes: number) => new OutboundFrame(JSON.stringify({ type: 't', content: 'x'.repeat(Math.max(0, bytes - 27)) }), Date.now());
 
 function setup(options: WebSocketToolOptions = {}) {
-  const stats = new WsStatsService();
-  const queue = new OutboundQueue(resolveSettings(options, {}), stats);
-  const slow: string[] = [];
-  queue.setEvents({
-    slowConsumer: (c) => {
-      slow.push(c.clientId);
-      c.closing = true;
-      queue.discard(c);
-    },
-    sendErrorLimit: () => undefined,
-    sendFailed: () => undefined,
-  });
-  return { queue, stats, slow };
+  current = outbound(options);
+  return current;
 }
 
 describe('OutboundQueue budgets', () => {
