@@ -92,7 +92,7 @@ describe('ConnectionRegistry', () => {
     expect(r.subscribe('nobody', 'news')).toBe('unknown_client');
     expect(subscribed).toEqual(['dave:news', 'dave:sport']);
     expect([...(r.subscribers('news') ?? [])]).toEqual([c]);
-    expect(r.topics().sort()).toEqual(['news', 'sport']);
+    expect(r.topics().toSorted()).toEqual(['news', 'sport']);
     expect(r.unsubscribe('dave', 'news')).toBe(true);
     expect(r.unsubscribe('dave', 'news')).toBe(false);
     expect(r.unsubscribe('nobody', 'sport')).toBe(false);
