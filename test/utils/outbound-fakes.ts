@@ -82,7 +82,7 @@ export function outbound(options: WebSocketToolOptions = {}) {
   const queue = new OutboundQueue(settings, stats, new OutboundBudget(settings), registry);
   const sender = new OutboundSender(queue);
   const slow: string[] = [];
-  registry.listen({ removed: (c, reason) => reason === 'slow_consumer' && slow.push(c.clientId) });
+  registry.listen({ disconnected: (c, reason) => reason === 'slow_consumer' && slow.push(c.clientId) });
   const connect = (id: string, socket?: FakeSocket) => fakeConnection(id, sender.attach, { socket });
   return { settings, queue, sender, registry, stats, slow, connect };
 }

@@ -11,6 +11,7 @@ import { websocketToolConfig } from './config/websocket-tool.config.js';
 import { ConnectionHooks } from './connection/connection-hooks.js';
 import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
+import { PresenceLink } from './connection/presence-link.js';
 import { HandshakeService } from './gateway/handshake.service.js';
 import { WebSocketToolGateway } from './gateway/websocket-tool.gateway.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
@@ -58,6 +59,7 @@ import {
     OutboundSender,
     ConnectionRegistry,
     ConnectionHooks,
+    PresenceLink,
     { provide: SendFailedListener, useExisting: ConnectionHooks },
     { provide: FrameWrittenListener, useExisting: WsMetricsService },
     MessageDispatcher,

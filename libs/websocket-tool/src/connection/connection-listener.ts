@@ -9,12 +9,12 @@ import type { ClientConnection } from './client-connection.js';
  * @internal
  */
 export interface ConnectionListener {
-  /** A connection was registered under its client id. */
+  /** The registry started holding a client id (the cluster's presence announces it). */
   added?(connection: ClientConnection): void;
-  /** A connection's client id was released (not called for a connection already replaced under its id). */
-  released?(connection: ClientConnection): void;
-  /** A connection left, for `reason`: after it was forgotten and counted. */
-  removed?(connection: ClientConnection, reason: DisconnectReason): void;
+  /** The registry stopped holding a client id: not called for a connection already replaced by a newer one with the same id. */
+  removed?(connection: ClientConnection): void;
+  /** A connection left, for `reason`: after it was forgotten and counted (the app's `disconnect` hooks). */
+  disconnected?(connection: ClientConnection, reason: DisconnectReason): void;
   /**
    * A connection subscribed to a topic, before the acknowledgement: what the
    * listener queues for it precedes any message published to the topic later

@@ -51,15 +51,15 @@ describe('ConnectionRegistry', () => {
     const events: string[] = [];
     r.listen({
       added: (c) => events.push(`added ${c.clientId}`),
-      released: (c) => events.push(`released ${c.clientId}`),
-      removed: (c, reason) => events.push(`removed ${c.clientId} ${reason}`),
+      removed: (c) => events.push(`removed ${c.clientId}`),
+      disconnected: (c, reason) => events.push(`disconnected ${c.clientId} ${reason}`),
     });
     const c = fakeConnection('carol');
     r.add(c);
     r.subscribeConnection(c, 'room');
     r.remove(c, 'client');
     r.remove(c, 'server');
-    expect(events).toEqual(['added carol', 'released carol', 'removed carol client']);
+    expect(events).toEqual(['added carol', 'removed carol', 'disconnected carol client']);
     expect(c.closing).toBe(true);
     expect(r.subscribers('room')).toBeUndefined();
     expect(r.topics()).toEqual([]);

@@ -81,12 +81,12 @@ export class ConnectionRegistry {
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
-      for (const listener of this.listeners) listener.released?.(connection);
+      for (const listener of this.listeners) listener.removed?.(connection);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.clearTopics();
     this.stats.recordDisconnect(reason);
-    for (const listener of this.listeners) listener.removed?.(connection, reason);
+    for (const listener of this.listeners) listener.disconnected?.(connection, reason);
   }
 
   /** Closes a connection with a close code from the `CloseCode` table and forgets it. */
