@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
+import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../websocket-tool.constants.js';
 import type { ClientConnection } from './client-connection.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
 import type { ConnectionListener, StopListening } from './connection-listener.js';
+import type { EnqueueOutcome } from './enqueue-outcome.js';
 import { isValidTopic } from './topic-name.js';
 import type { WsClient } from './ws-client.interface.js';
 
@@ -203,6 +205,11 @@ export class ConnectionRegistry {
     if (!members) return;
     members.delete(connection);
     if (members.size === 0) this.topicIndex.delete(topic);
+  }
+
+  /** Serializes and queues one message for one connection, through the outbound sender (as `WsClient.send`). */
+  sendTo(connection: ClientConnection, message: WsOutboundMessage): EnqueueOutcome {
+    return connection.output.send(message);
   }
 
   /** The public handle of a connection. */

@@ -16,13 +16,17 @@ describe('OutboundSender', () => {
     queue.stop();
   });
 
-  it('a connection’s own send (WsClient.send) goes through the same path', () => {
+  it('a connection’s own send (WsClient.send) and the registry’s sendTo go through the same path', () => {
     const { registry, queue, connect } = outbound();
     const c = connect('handle');
     registry.add(c);
     expect(registry.toClient(c).send({ type: 'direct', content: 1 })).toBe('queued');
+    expect(registry.sendTo(c, { type: 'direct', content: 2 })).toBe('queued');
     queue.flush(c);
-    expect(JSON.parse(c.fake.texts()[0])).toMatchObject({ type: 'direct', content: 1, meta: {} });
+    expect(c.fake.texts().map((t) => JSON.parse(t))).toMatchObject([
+      { type: 'direct', content: 1, meta: {} },
+      { type: 'direct', content: 2, meta: {} },
+    ]);
     queue.stop();
   });
 
