@@ -15,7 +15,7 @@ import { IsString } from 'class-validator';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConnectionLifecycle } from '../libs/websocket-tool/src/connection/connection-lifecycle.service.js';
+import { ConnectionLifecycle } from '../libs/websocket-tool/src/transport/connection-lifecycle.service.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, sleep } from './utils/ws-test-client.js';
 

@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEARTBEAT_INTERVAL_NAME } from '../libs/websocket-tool/src/heartbeat/heartbeat.service.js';
 import { HandlerSettledListener } from '../libs/websocket-tool/src/messaging/dispatch/handler-settled.listener.js';
 import { WS_METRICS } from '../libs/websocket-tool/src/observability/metrics/metrics.constants.js';
-import { OutboundQueue } from '../libs/websocket-tool/src/outbound/outbound-queue.js';
+import { FrameWrittenListener } from '../libs/websocket-tool/src/outbound/frame-written.listener.js';
 import { SupervisorService } from '../libs/websocket-tool/src/supervisor/supervisor.service.js';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
@@ -254,7 +254,7 @@ describe('Prometheus metrics', () => {
     expect(s.samples.filter((x) => x.name.includes('websocket_tool'))).toEqual([]);
     // The app's own /metrics is untouched: prom-client's default metrics are there.
     expect(s.all('process_cpu_user_seconds_total')).toHaveLength(1);
-    expect(t.app.get(OutboundQueue).onFrameWritten).toBeNull();
+    expect(t.app.get(FrameWrittenListener).listening).toBe(false);
     expect(t.app.get(HandlerSettledListener).listening).toBe(false);
   });
 
@@ -309,7 +309,7 @@ describe('Prometheus metrics', () => {
     const s = await scrape(extra.http);
     expect(s.value(`${PREFIX}connections_total`)).toBe(2);
     expect(s.value(`${PREFIX}active_connections`)).toBe(2);
-    expect(extra.app.get(OutboundQueue).onFrameWritten).toBeNull();
+    expect(extra.app.get(FrameWrittenListener).listening).toBe(false);
   });
 
   it('is served by the sample app at /metrics', async () => {

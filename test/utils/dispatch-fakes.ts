@@ -4,11 +4,12 @@ import { resolveSettings } from '../../libs/websocket-tool/src/config/resolve-se
 import type { WebSocketToolSettings } from '../../libs/websocket-tool/src/config/resolved-settings.interface.js';
 import { ClientConnection } from '../../libs/websocket-tool/src/connection/client-connection.js';
 import type { ConnectionRegistry } from '../../libs/websocket-tool/src/connection/connection-registry.js';
-import type { OutboundFrame } from '../../libs/websocket-tool/src/connection/outbound-frame.js';
+import type { OutboundFrame } from '../../libs/websocket-tool/src/outbound/outbound-frame.js';
 import type { DisconnectReason } from '../../libs/websocket-tool/src/protocol/close-codes.js';
 import type { WsOutboundMessage } from '../../libs/websocket-tool/src/protocol/envelope.interface.js';
 import { DispatchReplies } from '../../libs/websocket-tool/src/messaging/dispatch/replies.js';
 import type { OutboundQueue } from '../../libs/websocket-tool/src/outbound/outbound-queue.js';
+import { OutboundSender } from '../../libs/websocket-tool/src/outbound/outbound-sender.js';
 import { TokenBucket } from '../../libs/websocket-tool/src/rate-limit/token-bucket.js';
 
 /** Settings as the module resolves them, from the given options and no environment. */
@@ -50,7 +51,7 @@ export function fakeConnection(clientId = 'c1', settings = settingsOf(), now = D
 }
 
 /**
- * The real reply path over a queue that records what it is given: `sent`
+ * The real reply path and sender over a queue that records what it is given: `sent`
  * holds the messages as the client would parse them (minus `timestamp`), `wire` the exact JSON.
  */
 export class RecordingReplies extends DispatchReplies {
@@ -73,7 +74,7 @@ export class RecordingReplies extends DispatchReplies {
         closes.push({ clientId: connection.clientId, code: close.code, reason });
       },
     };
-    super(queue as unknown as OutboundQueue, registry as unknown as ConnectionRegistry);
+    super(new OutboundSender(queue as unknown as OutboundQueue), registry as unknown as ConnectionRegistry);
     this.wire = wire;
     this.closes = closes;
   }

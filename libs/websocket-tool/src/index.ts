@@ -1,3 +1,5 @@
+// The public API of @websocket-tool/nestjs: every name is listed, nothing marked @internal is exported, and
+// libs/websocket-tool/etc/nestjs.api.md records the surface (npm run check:api).
 export { WebSocketToolModule } from './websocket-tool.module.js';
 export type { WebSocketToolModuleExtras, WebSocketToolModuleOptions } from './websocket-tool.module-definition.js';
 export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from './config/config.constants.js';
@@ -45,12 +47,65 @@ export type { WsHealthStatus } from './observability/health/health-rules.js';
 export { WsStatsSnapshotService } from './observability/ws-stats-snapshot.service.js';
 export { AdminAccessGuard } from './admin/admin-access.guard.js';
 export { CLIENT_SORT_KEYS, type ClientSortKey } from './observability/client-query.js';
-export * from './admin/dto/index.js';
+export type {
+  WsStatsFigures,
+  StatsSnapshot,
+  StatsHealth,
+  ClusterStats,
+  ClusterNodeStats,
+  BackplaneFigures,
+  RegisteredHooks,
+  TopRateLimitedClient,
+  TopRateLimitedIp,
+  ClientRow,
+  ClientsSummary,
+} from './observability/stats-snapshot.interface.js';
+export {
+  RegisteredHooksDto,
+  TopRateLimitedClientDto,
+  TopRateLimitedIpDto,
+  WsStatsDto,
+  StatsHealthDto,
+  BackplaneStatusDto,
+  ClusterNodeStatsDto,
+  ClusterStatsDto,
+  StatsResponseDto,
+} from './admin/dto/stats.dto.js';
+export { HealthWindowDto, HealthStatsDto, HealthClusterDto, HealthResponseDto } from './admin/dto/health.dto.js';
+export {
+  ClientRowDto,
+  ClientsSummaryDto,
+  ClientsResponseDto,
+  ClientsQueryDto,
+  DisconnectQueryDto,
+  DisconnectResultDto,
+} from './admin/dto/clients.dto.js';
+export { SendMessageDto, SendMessageQueryDto, SendStatsDto, SendMessageResultDto } from './admin/dto/send-message.dto.js';
+export { ConfigEntryDto, ConfigResponseDto, HandlerInfoDto, HandlersResponseDto } from './admin/dto/info.dto.js';
+export { BroadcastQueryDto, BroadcastResultDto } from './admin/dto/broadcast.dto.js';
 
 export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';
 export { WsErrorCode } from './protocol/error-codes.js';
 export { SystemMessageType } from './protocol/message-types.js';
 export type { WsEnvelope, WsInboundMessage, WsOutboundMessage } from './protocol/envelope.interface.js';
 
-export * from './task-monitor/index.js';
-export * from './cluster/index.js';
+export { TaskMonitor, TASK_RETENTION_INTERVAL_NAME } from './task-monitor/task-monitor.service.js';
+export { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
+export { createJobLogger, JOB_LOG_EVENT, type JobLogTarget, type JobEventPublisher } from './task-monitor/job-logger.js';
+export { TaskMessageType, TASK_END_OF_LOG, TASK_DONE_EVENT, TASK_TOPIC_PREFIX, taskTopic } from './task-monitor/task-message-types.js';
+export type {
+  TaskOwner,
+  TaskStartOptions,
+  TaskLogLevel,
+  TaskWireLevel,
+  TaskState,
+  TaskEventsAudience,
+  TaskSnapshot,
+  TaskLogger,
+  TaskContext,
+  TaskOutcome,
+} from './task-monitor/task-event.interface.js';
+export type { TaskMonitorOptions, TaskMonitorBullMqOptions, TaskMonitorRedisConnection } from './config/task-monitor-options.interface.js';
+
+export { Backplane, type BackplaneState, type BackplaneStatus } from './cluster/backplane.interface.js';
+export { InMemoryBackplane } from './cluster/in-memory.backplane.js';

@@ -8,7 +8,8 @@ import { Backplane } from './cluster/backplane.interface.js';
 import { CLUSTER_PROVIDERS } from './cluster/cluster.providers.js';
 import { settingsProvider, websocketToolConfigProvider } from './config/settings.provider.js';
 import { websocketToolConfig } from './config/websocket-tool.config.js';
-import { ConnectionLifecycle } from './connection/connection-lifecycle.service.js';
+import { ConnectionHooks } from './messaging/connection-hooks.js';
+import { ConnectionLifecycle } from './transport/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { HandshakeService } from './transport/handshake.service.js';
 import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
@@ -21,6 +22,10 @@ import { WsMetricsService } from './observability/metrics/ws-metrics.service.js'
 import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { OutboundQueue } from './outbound/outbound-queue.js';
 import { RATE_LIMIT_EXPORTS, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers.js';
+import { FrameWrittenListener } from './outbound/frame-written.listener.js';
+import { OutboundBudget } from './outbound/outbound-budget.js';
+import { OutboundSender } from './outbound/outbound-sender.js';
+import { SendFailedListener } from './outbound/send-failed.listener.js';
 import { WsStatsService } from './stats/ws-stats.service.js';
 import { SupervisorService } from './supervisor/supervisor.service.js';
 import { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
@@ -49,8 +54,13 @@ import {
     settingsProvider,
     websocketToolConfigProvider,
     WsStatsService,
+    OutboundBudget,
     OutboundQueue,
+    OutboundSender,
     ConnectionRegistry,
+    ConnectionHooks,
+    { provide: SendFailedListener, useExisting: ConnectionHooks },
+    { provide: FrameWrittenListener, useExisting: WsMetricsService },
     ...RATE_LIMIT_PROVIDERS,
     ...MESSAGING_PROVIDERS,
     ConnectionLifecycle,

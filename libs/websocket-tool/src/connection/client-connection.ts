@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
-import type { OutboundFrame } from './outbound-frame.js';
+import { NO_OUTPUT, type ConnectionOutput } from './connection-output.js';
 
 const NO_TOPICS: ReadonlySet<string> = new Set<string>();
 
@@ -16,8 +16,8 @@ export interface HandshakeResult {
 }
 
 /**
- * The server's side of one WebSocket connection: identity, counters, topics,
- * rate-limit bucket and outbound queue, all as plain fields.
+ * The server's side of one WebSocket connection: identity, counters, topics
+ * and rate-limit bucket as plain fields, and a handle on its outbound queue.
  *
  * @internal Users see it through the `WsClient` interface and `ConnectionInfo`.
  */
@@ -39,19 +39,8 @@ export class ClientConnection {
   /** Created on the first subscription: most connections never subscribe. */
   private topicSet: Set<string> | null = null;
 
-  /** Outbound queue: an array consumed from `queueHead`, compacted when empty. */
-  queue: (OutboundFrame | undefined)[] = [];
-  queueHead = 0;
-  /** Bytes of the frames in `queue` (a shared frame counts in full for every client that holds it). */
-  queuedBytes = 0;
-  /**
-   * While the socket is above the high-water mark: since when its buffer has
-   * not gone down, and how full it was then (slow-consumer detection).
-   */
-  stalledSince = 0;
-  stalledAt = 0;
-  /** True while the connection sits in the outbound ready list or is parked. */
-  scheduled = false;
+  /** This connection's outbound queue, owned by `outbound/` (which attaches it at construction). */
+  readonly output: ConnectionOutput;
 
   readonly bucket: TokenBucket;
   /** Bucket of the keep-alive messages (`system.ping` and the pongs), created on first use. */
@@ -77,15 +66,12 @@ export class ClientConnection {
    */
   readonly rawSocket: Socket | null;
 
-  /** Bound once per connection so sends allocate no closure. */
-  readonly onSent: (err?: Error | null) => void;
-
   constructor(
     readonly socket: WebSocket,
     handshake: HandshakeResult,
     bucket: TokenBucket,
     now: number,
-    onSent: (connection: ClientConnection, err?: Error | null) => void,
+    attachOutput?: (connection: ClientConnection) => ConnectionOutput | void,
   ) {
     this.clientId = handshake.clientId;
     this.named = handshake.named;
@@ -96,7 +82,7 @@ export class ClientConnection {
     this.lastSeen = now;
     this.bucket = bucket;
     this.rawSocket = socket.extensions === '' ? ((socket as unknown as { _socket?: Socket })._socket ?? null) : null;
-    this.onSent = (err) => onSent(this, err);
+    this.output = attachOutput?.(this) ?? NO_OUTPUT;
   }
 
   /** The topics this connection is subscribed to. */
@@ -118,7 +104,11 @@ export class ClientConnection {
   }
 
   get queued(): number {
-    return this.queue.length - this.queueHead;
+    return this.output.queued;
+  }
+
+  get queuedBytes(): number {
+    return this.output.queuedBytes;
   }
 
   /** Send success rate minus pong staleness relative to `timeoutMs`, floored at 0. */

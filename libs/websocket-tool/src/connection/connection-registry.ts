@@ -1,16 +1,13 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
-import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { CloseCode, toCloseReason, type DisconnectReason } from '../protocol/close-codes.js';
-import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
-import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
+import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { WsStatsService } from '../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { ClientConnection } from './client-connection.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
-import { OutboundFrame } from './outbound-frame.js';
+import type { ConnectionListener, StopListening } from './connection-listener.js';
+import type { EnqueueOutcome } from './enqueue-outcome.js';
 import { isValidTopic } from './topic-name.js';
 import type { WsClient } from './ws-client.interface.js';
 
@@ -37,51 +34,37 @@ export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_to
 
 /**
  * Every live connection of this node, indexed by client id and by topic.
+ * What reacts to connections arriving and leaving (presence, hooks, task
+ * history) is told through `listen`.
  *
  * @publicApi
  */
 @Injectable()
-export class ConnectionRegistry implements OnModuleInit {
-  private readonly logger = new Logger('WebSocketTool');
+export class ConnectionRegistry {
   private readonly connections = new Map<string, ClientConnection>();
   private readonly topicIndex = new Map<string, Set<ClientConnection>>();
   private namedCount = 0;
   private readonly timeoutMs: number;
-  private readonly subscribeListeners: Array<(connection: ClientConnection, topic: string) => void> = [];
-  private readonly membershipListeners: ConnectionMembershipListener[] = [];
+  private readonly listeners: ConnectionListener[] = [];
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
-    private readonly queue: OutboundQueue,
     private readonly stats: WsStatsService,
-    private readonly handlers: WsHandlerRegistry,
   ) {
     this.timeoutMs = settings.heartbeatTimeoutMs;
   }
 
-  onModuleInit(): void {
-    this.queue.setEvents({
-      slowConsumer: (c) => this.close(c, CloseCode.SlowConsumer, 'slow_consumer'),
-      sendErrorLimit: (c) => this.close(c, CloseCode.SendError, 'send_error'),
-      sendFailed: (c, err) => {
-        if (this.handlers.hasHooks('message_failed')) {
-          this.handlers.runHooks('message_failed', { clientId: c.clientId, direction: 'outbound', type: null, error: err });
-        }
-      },
-    });
-  }
-
   /**
-   * Registers a listener of the ids this registry holds; returns the
-   * function that removes it. Listeners must not throw.
+   * Adds a listener of the registry's changes; returns the function that
+   * removes it.
    *
    * @internal
    */
-  subscribeMembership(listener: ConnectionMembershipListener): () => void {
-    this.membershipListeners.push(listener);
+  listen(listener: ConnectionListener): StopListening {
+    this.listeners.push(listener);
     return () => {
-      const index = this.membershipListeners.indexOf(listener);
-      if (index >= 0) this.membershipListeners.splice(index, 1);
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
     };
   }
 
@@ -96,7 +79,7 @@ export class ConnectionRegistry implements OnModuleInit {
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
     this.stats.totalConnections++;
-    for (const listener of this.membershipListeners) listener.added(connection);
+    for (const listener of this.listeners) listener.added?.(connection);
   }
 
   /**
@@ -108,16 +91,16 @@ export class ConnectionRegistry implements OnModuleInit {
     if (connection.disconnectReason !== null) return;
     connection.disconnectReason = reason;
     connection.closing = true;
-    this.queue.discard(connection);
+    connection.output.discard();
     if (this.connections.get(connection.clientId) === connection) {
       this.connections.delete(connection.clientId);
       if (connection.named) this.namedCount--;
-      for (const listener of this.membershipListeners) listener.removed(connection);
+      for (const listener of this.listeners) listener.removed?.(connection);
     }
     for (const topic of connection.topics) this.dropFromTopic(topic, connection);
     connection.clearTopics();
     this.stats.recordDisconnect(reason);
-    if (this.handlers.hasHooks('disconnect')) this.handlers.runHooks('disconnect', this.toClient(connection), reason);
+    for (const listener of this.listeners) listener.disconnected?.(connection, reason);
   }
 
   /** Closes a connection with a close code from the `CloseCode` table and forgets it. */
@@ -125,7 +108,7 @@ export class ConnectionRegistry implements OnModuleInit {
     if (connection.disconnectReason !== null) return;
     // What is already queued (e.g. the last system.rate_limited) goes out before
     // the close frame, except for clients that cannot take more.
-    if (reason !== 'slow_consumer' && reason !== 'send_error' && connection.queued > 0) this.queue.flush(connection);
+    if (reason !== 'slow_consumer' && reason !== 'send_error' && connection.queued > 0) connection.output.flush();
     this.remove(connection, reason);
     const socket = connection.socket;
     try {
@@ -209,19 +192,8 @@ export class ConnectionRegistry implements OnModuleInit {
       this.topicIndex.set(topic, members);
     }
     members.add(connection);
-    for (const listener of this.subscribeListeners) listener(connection, topic);
+    for (const listener of this.listeners) listener.subscribed?.(connection, topic);
     return 'subscribed';
-  }
-
-  /**
-   * Calls `listener` synchronously after every new subscription, before the
-   * acknowledgement: what it queues for the connection precedes any message
-   * published to the topic later (task history replay). It must not throw.
-   *
-   * @internal
-   */
-  onSubscribe(listener: (connection: ClientConnection, topic: string) => void): void {
-    this.subscribeListeners.push(listener);
   }
 
   unsubscribeConnection(connection: ClientConnection, topic: string): boolean {
@@ -247,9 +219,9 @@ export class ConnectionRegistry implements OnModuleInit {
     if (members.size === 0) this.topicIndex.delete(topic);
   }
 
-  /** Serializes and queues one message for one connection. */
+  /** Serializes and queues one message for one connection, through the outbound sender (as `WsClient.send`). */
   sendTo(connection: ClientConnection, message: WsOutboundMessage): EnqueueOutcome {
-    return this.queue.enqueue(connection, new OutboundFrame(serializeEnvelope(message), Date.now()));
+    return connection.output.send(message);
   }
 
   /** The public handle of a connection. */
@@ -259,7 +231,7 @@ export class ConnectionRegistry implements OnModuleInit {
       named: connection.named,
       identity: connection.identity,
       info: () => connection.info(Date.now(), this.timeoutMs),
-      send: (message) => this.sendTo(connection, message),
+      send: (message) => connection.output.send(message),
       subscribe: (topic) => {
         const outcome = this.subscribeConnection(connection, topic);
         return outcome === 'subscribed' || outcome === 'already_subscribed';

@@ -1,5 +1,5 @@
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
-import type { EnqueueOutcome } from '../outbound/enqueue-result.js';
+import type { EnqueueOutcome } from './enqueue-outcome.js';
 import type { ConnectionInfo } from './connection-info.interface.js';
 
 /**

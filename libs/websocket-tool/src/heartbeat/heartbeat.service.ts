@@ -3,8 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
+import { OutboundSender } from '../outbound/outbound-sender.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { SystemMessageType } from '../protocol/message-types.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
@@ -31,7 +30,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly scheduler: SchedulerRegistry,
     private readonly registry: ConnectionRegistry,
-    private readonly queue: OutboundQueue,
+    private readonly sender: OutboundSender,
     private readonly stats: WsStatsService,
   ) {}
 
@@ -49,7 +48,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
 
   sweep(now = Date.now()): void {
     const timeoutMs = this.settings.heartbeatTimeoutMs;
-    const ping = new OutboundFrame(
+    const ping = this.sender.frame(
       serializeEnvelope({
         type: SystemMessageType.Ping,
         content: 'ping',
@@ -64,7 +63,7 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
         continue;
       }
       connection.lastPing = now;
-      this.queue.sendNow(connection, ping);
+      this.sender.sendNow(connection, ping);
       try {
         connection.socket.ping();
       } catch {

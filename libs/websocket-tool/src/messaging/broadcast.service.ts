@@ -4,8 +4,8 @@ import type { Unsubscribe } from '../cluster/cluster-listener.js';
 import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
+import type { OutboundFrame } from '../outbound/outbound-frame.js';
+import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import type { SendResult } from './send-result.interface.js';
@@ -46,7 +46,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    */
   constructor(
     private readonly registry: ConnectionRegistry,
-    private readonly queue: OutboundQueue,
+    private readonly sender: OutboundSender,
     private readonly broker: ClusterBroker,
     private readonly presence: ClusterPresence,
   ) {}
@@ -65,7 +65,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     const except = options.except ? new Set(options.except) : null;
-    const result = this.fanOut(this.registry.values(), new OutboundFrame(json, Date.now()), except);
+    const result = this.fanOut(this.registry.values(), this.sender.frame(json), except);
     this.broker.publishBroadcast(json, except);
     return result;
   }
@@ -76,7 +76,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (!connection) return this.sendToRemoteClient(clientId, message);
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
-    return this.fanOut([connection], new OutboundFrame(json, Date.now()), null);
+    return this.fanOut([connection], this.sender.frame(json), null);
   }
 
   /** Sends to every client subscribed to `topic`. */
@@ -86,7 +86,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     this.broker.publishTopic(topic, json);
     const members = this.registry.subscribers(topic);
     if (!members) return { ok: true, queued: 0, dropped: 0 };
-    return this.fanOut(members, new OutboundFrame(json, Date.now()), null);
+    return this.fanOut(members, this.sender.frame(json), null);
   }
 
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */
@@ -114,28 +114,28 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
 
   /** A broadcast published by another node, for this node's clients: one frame, shared by all of them. */
   private deliverBroadcast(json: string, except: readonly string[] | null): void {
-    this.fanOut(this.registry.values(), new OutboundFrame(json, Date.now()), except ? new Set(except) : null);
+    this.fanOut(this.registry.values(), this.sender.frame(json), except ? new Set(except) : null);
   }
 
   private deliverTopic(topic: string, json: string): void {
     const members = this.registry.subscribers(topic);
-    if (members) this.fanOut(members, new OutboundFrame(json, Date.now()), null);
+    if (members) this.fanOut(members, this.sender.frame(json), null);
   }
 
   private deliverToClient(clientId: string, json: string): void {
     const connection = this.registry.get(clientId);
-    if (connection) this.fanOut([connection], new OutboundFrame(json, Date.now()), null);
+    if (connection) this.fanOut([connection], this.sender.frame(json), null);
   }
 
+  /** This node's recipients, through the one sender. */
   private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: Set<string> | null): SendResult {
-    let queued = 0;
-    let dropped = 0;
-    for (const connection of targets) {
-      if (except?.has(connection.clientId)) continue;
-      const outcome = this.queue.enqueue(connection, frame);
-      if (outcome === 'queued') queued++;
-      else if (outcome !== 'closed') dropped++;
+    // Made with its final shape; `reason` stays undefined unless something was dropped.
+    const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };
+    this.sender.deliver(targets, frame, except, result);
+    if (result.dropped > 0) {
+      result.ok = false;
+      result.reason = 'queue_full';
     }
-    return dropped > 0 ? { ok: false, queued, dropped, reason: 'queue_full' } : { ok: true, queued, dropped };
+    return result;
   }
 }

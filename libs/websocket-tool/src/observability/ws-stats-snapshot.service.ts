@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { ClientConnection } from '../connection/client-connection.js';
-import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
+import { ConnectionLifecycle } from '../transport/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { WsHealthService } from './health/ws-health.service.js';
 import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';

@@ -1,54 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebSocket } from 'ws';
+import { fakeConnection, outbound } from '../../../../test/utils/outbound-fakes.js';
 import type { WebSocketToolOptions } from '../config/websocket-tool-options.interface.js';
-import { resolveSettings } from '../config/resolve-settings.js';
-import { ClientConnection } from '../connection/client-connection.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
-import { TokenBucket } from '../rate-limit/token-bucket.js';
-import { WsStatsService } from '../stats/ws-stats.service.js';
+import { OutboundFrame } from './outbound-frame.js';
 import { OutboundQueue } from './outbound-queue.js';
+import { OutboundSender } from './outbound-sender.js';
 
-/** A socket that takes whatever `ws` would, with a buffer the test fills or drains by hand. */
-class FakeSocket {
-  readyState = 1;
-  bufferedAmount = 0;
-  extensions = '';
-  readonly sent: Buffer[] = [];
-  send(payload: Buffer, _options: unknown, callback: (err?: Error) => void): void {
-    this.sent.push(payload);
-    callback();
-  }
-}
-
-function connection(id: string, socket = new FakeSocket()): ClientConnection & { fake: FakeSocket } {
-  // Without a raw TCP socket the queue writes through `socket.send` (the permessage-deflate path).
-  socket.extensions = 'permessage-deflate';
-  const c = new ClientConnection(
-    socket as unknown as WebSocket,
-    { clientId: id, named: true, ip: '127.0.0.1', userAgent: 'spec' },
-    new TokenBucket(1, 1, 0),
-    Date.now(),
-    () => undefined,
-  );
-  return Object.assign(c, { fake: socket });
-}
+let current: ReturnType<typeof outbound>;
+const connection = (id: string) => current.connect(id);
 
 const frame = (bytes: number) => new OutboundFrame(JSON.stringify({ type: 't', content: 'x'.repeat(Math.max(0, bytes - 27)) }), Date.now());
 
 function setup(options: WebSocketToolOptions = {}) {
-  const stats = new WsStatsService();
-  const queue = new OutboundQueue(resolveSettings(options, {}), stats);
-  const slow: string[] = [];
-  queue.setEvents({
-    slowConsumer: (c) => {
-      slow.push(c.clientId);
-      c.closing = true;
-      queue.discard(c);
-    },
-    sendErrorLimit: () => undefined,
-    sendFailed: () => undefined,
-  });
-  return { queue, stats, slow };
+  current = outbound(options);
+  return current;
 }
 
 describe('OutboundQueue budgets', () => {
@@ -180,6 +144,101 @@ describe('OutboundQueue budgets', () => {
     queue.discard(b);
     expect(queue.size).toBe(0);
     expect(queue.bytes).toBe(0);
+    queue.stop();
+  });
+
+  it('consumers write what was queued in the same tick once the running code finishes, in one batch per client', async () => {
+    const { queue } = setup();
+    queue.startConsumers();
+    const c = connection('batched');
+    for (let i = 0; i < 3; i++) queue.enqueue(c, frame(50));
+    expect(c.fake.sent).toHaveLength(0);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(c.fake.sent).toHaveLength(3);
+    expect(queue.size).toBe(0);
+    queue.stop();
+  });
+
+  it('parks a client above the high-water mark and serves it again once its socket drains', async () => {
+    vi.useFakeTimers();
+    const { queue } = setup({ sendHighWaterMarkBytes: 1024 });
+    queue.startConsumers();
+    const c = connection('parked');
+    c.fake.bufferedAmount = 10_000;
+    queue.enqueue(c, frame(50));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(c.fake.sent).toHaveLength(0);
+    c.fake.bufferedAmount = 0;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(c.fake.sent).toHaveLength(1);
+    expect(c.queued).toBe(0);
+    queue.stop();
+  });
+});
+
+describe('OutboundQueue sends', () => {
+  it('sendNow writes at once when nothing is queued ahead, else queues behind what is', () => {
+    const { queue } = setup();
+    const c = connection('now');
+    expect(queue.sendNow(c, frame(50))).toBe('queued');
+    expect(c.fake.sent).toHaveLength(1);
+    expect(queue.size).toBe(0);
+    c.fake.bufferedAmount = 1_000_000;
+    queue.enqueue(c, frame(50));
+    expect(queue.sendNow(c, frame(50))).toBe('queued');
+    expect(c.fake.sent).toHaveLength(1);
+    expect(c.queued).toBe(2);
+    queue.stop();
+  });
+
+  it('nothing is queued for a connection that is closing', () => {
+    const { queue, registry } = setup();
+    const c = connection('leaving');
+    registry.add(c);
+    registry.remove(c, 'client');
+    expect(queue.enqueue(c, frame(50))).toBe('closed');
+    expect(queue.sendNow(c, frame(50))).toBe('closed');
+    expect(queue.size).toBe(0);
+    queue.stop();
+  });
+
+  it('counts sent and failed writes; maxClientErrors failures in a row close the client with send_error', () => {
+    const base = setup({ maxClientErrors: 3 });
+    const failures: string[] = [];
+    const listener = { sendFailed: (conn: { clientId: string }, err: Error) => failures.push(`${conn.clientId}: ${err.message}`) };
+    const queue = new OutboundQueue(base.settings, base.stats, base.queue.budget, base.registry, undefined, listener);
+    const c = fakeConnection('flaky', new OutboundSender(queue).attach);
+    base.registry.add(c);
+    queue.sendNow(c, frame(50));
+    expect(c.messagesSent).toBe(1);
+    c.fake.send = (_payload: Buffer, _options: unknown, callback: (err?: Error) => void) => callback(new Error('broken pipe'));
+    for (let i = 0; i < 2; i++) queue.sendNow(c, frame(50));
+    expect(c.messagesFailed).toBe(2);
+    expect(base.stats.messagesFailed).toBe(2);
+    expect(c.fake.closedWith).toBeNull();
+    queue.sendNow(c, frame(50));
+    expect(failures).toEqual(['flaky: broken pipe', 'flaky: broken pipe', 'flaky: broken pipe']);
+    expect(c.fake.closedWith?.code).toBe(4002);
+    expect(c.disconnectReason).toBe('send_error');
+    expect(base.registry.has('flaky')).toBe(false);
+    queue.stop();
+  });
+
+  it('reports the queue wait of each frame written while its listener listens, and reads no clock otherwise', () => {
+    const waits: number[] = [];
+    const listener = { listening: false, frameWritten: (ms: number) => waits.push(ms) };
+    const base = setup();
+    const queue = new OutboundQueue(base.settings, base.stats, base.queue.budget, base.registry, listener);
+    const c = fakeConnection('timed', new OutboundSender(queue).attach);
+    queue.enqueue(c, frame(50));
+    queue.flush(c);
+    expect(waits).toEqual([]);
+    listener.listening = true;
+    queue.enqueue(c, new OutboundFrame('{"type":"t"}', Date.now() - 40));
+    queue.flush(c);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(40);
     queue.stop();
   });
 });

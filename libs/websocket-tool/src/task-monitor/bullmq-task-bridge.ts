@@ -60,6 +60,8 @@ export class TaskMonitorBullMqBridge implements OnApplicationBootstrap, BeforeAp
   private bullmq: BullMq | null = null;
   private started: Promise<void> = Promise.resolve();
   private closing = false;
+  /** Stops routing job log lines through this bridge (set while it follows its queues). */
+  private stopRouting: (() => void) | null = null;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
@@ -82,7 +84,7 @@ export class TaskMonitorBullMqBridge implements OnApplicationBootstrap, BeforeAp
       throw new Error(bullmqLoadFailedMessage(err instanceof Error ? err.message : String(err)), { cause: err });
     }
     const bullmq = this.bullmq;
-    this.tasks.setJobLogRoute((queueName, jobId, level, line) => this.publishLog(queueName, jobId, level, line));
+    this.stopRouting = this.tasks.routeJobLogs((queueName, jobId, level, line) => this.publishLog(queueName, jobId, level, line));
     // Not awaited: the app starts even while Redis is down; the bridge catches up when it answers.
     this.started = Promise.all(config.queues.map((name) => this.follow(bullmq, config, name))).then(() => undefined);
   }
@@ -98,7 +100,8 @@ export class TaskMonitorBullMqBridge implements OnApplicationBootstrap, BeforeAp
   async beforeApplicationShutdown(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.tasks.setJobLogRoute(null);
+    this.stopRouting?.();
+    this.stopRouting = null;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     const closing: Promise<void>[] = [];

@@ -3,13 +3,11 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
-import { OutboundFrame } from '../connection/outbound-frame.js';
 import { isValidTopic } from '../connection/topic-name.js';
 import { BroadcastService } from '../messaging/broadcast.service.js';
-import { OutboundQueue } from '../outbound/outbound-queue.js';
+import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { isPlainObject } from '../protocol/json-guards.js';
-import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type {
   TaskContext,
@@ -77,7 +75,7 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly registry: ConnectionRegistry,
     private readonly broadcast: BroadcastService,
-    private readonly queue: OutboundQueue,
+    private readonly sender: OutboundSender,
     private readonly scheduler: SchedulerRegistry,
   ) {
     this.store = new TaskStore(settings.maxTrackedTasks, settings.taskHistorySize);
@@ -86,7 +84,7 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   onModuleInit(): void {
-    this.registry.onSubscribe((connection, topic) => this.replayTo(connection, topic));
+    this.registry.listen({ subscribed: (connection, topic) => this.replayTo(connection, topic) });
   }
 
   onApplicationBootstrap(): void {
@@ -252,9 +250,16 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
     return typeof taskId === 'string' && isValidTopic(taskTopic(taskId), this.settings.maxTopicLength);
   }
 
-  /** @internal Used by the BullMQ bridge, so `createJobLogger` lines travel with the queue's events. */
-  setJobLogRoute(route: JobLogRoute | null): void {
+  /**
+   * @internal Used by the BullMQ bridge, so `createJobLogger` lines travel with
+   * the queue's events; returns the function that stops the routing (the
+   * listener shape of the registry and the cluster seams).
+   */
+  routeJobLogs(route: JobLogRoute): () => void {
     this.jobLogRoute = route;
+    return () => {
+      if (this.jobLogRoute === route) this.jobLogRoute = null;
+    };
   }
 
   /** @internal A job's log line: through the bridge when it follows the job's queue, else sent directly. */
@@ -339,7 +344,7 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
       if (!isPlainObject(identity)) continue;
       const id = identity.userId;
       if ((typeof id === 'string' || typeof id === 'number') && String(id) === userId) {
-        direct(connection, () => this.registry.sendTo(connection, record.message));
+        direct(connection, () => this.sender.sendTo(connection, record.message));
       }
     }
   }
@@ -355,11 +360,10 @@ export class TaskMonitor implements OnModuleInit, OnApplicationBootstrap, Before
     if (!task) return;
     try {
       const deliveredFrom = task.ownerDeliveries.get(connection) ?? Number.POSITIVE_INFINITY;
-      const now = Date.now();
       for (const record of task.history.replay()) {
         if (record.seq >= deliveredFrom) break;
         const replayed: WsOutboundMessage = { ...record.message, meta: { ...record.message.meta, history: true } };
-        this.queue.enqueue(connection, new OutboundFrame(serializeEnvelope(replayed, record.timestamp), now));
+        this.sender.sendTo(connection, replayed, record.timestamp);
       }
     } catch (err) {
       this.nestLogger.error(subscribeReplayFailedMessage(topic), err instanceof Error ? err.stack : String(err));

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
 import type { HandshakeResult } from '../connection/client-connection.js';
-import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
+import { ConnectionLifecycle } from './connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { HandshakeAdmission } from '../rate-limit/handshake-admission.js';
 import type { IpAdmission } from '../rate-limit/ip-connection-limiter.js';

@@ -8,7 +8,7 @@ import type { WebSocketServer } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { selectSubprotocol } from '../security/extract-token.js';
-import { ConnectionLifecycle } from '../connection/connection-lifecycle.service.js';
+import { ConnectionLifecycle } from './connection-lifecycle.service.js';
 import { ConnectionSocket } from '../connection/connection-socket.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { HttpConnectionGuard } from './http-connection-guard.js';

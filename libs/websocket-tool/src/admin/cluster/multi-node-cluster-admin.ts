@@ -8,6 +8,7 @@ import type { Backplane } from '../../cluster/backplane.interface.js';
 import { ClusterAdminService, type ClusterClientPage } from './cluster-admin.service.js';
 import type { ClusterReply, ClusterRequests } from '../../cluster/requests/cluster-requests.js';
 import { MAX_TOPIC_NAMES, mergeClientPages, sumStats, sumSummaries, type NodeClientPage } from './cluster-stats.js';
+import { isPlainObject } from '../../protocol/json-guards.js';
 
 /** What a node answers to `stats`. */
 interface NodeStats extends ClusterNodeStatsDto {
@@ -20,11 +21,9 @@ const Op = { Stats: 'stats', Clients: 'clients', Client: 'client', Disconnect: '
 /** Largest `offset + limit` a node serves for one client-list request. */
 const MAX_CLIENT_WINDOW = 1_000_000;
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /** A client query from another node, checked field by field (it came over Redis). */
 function toQuery(args: unknown): ClientQuery {
-  const a = isObject(args) ? args : {};
+  const a = isPlainObject(args) ? args : {};
   const limit =
     typeof a.limit === 'number' && Number.isInteger(a.limit) ? Math.min(Math.max(a.limit, 0), MAX_CLIENT_WINDOW) : MAX_CLIENT_PAGE;
   return {
@@ -62,7 +61,7 @@ export class MultiNodeClusterAdmin extends ClusterAdminService implements OnModu
     this.requests.handle(Op.Clients, (args) => this.localClients(toQuery(args)));
     this.requests.handle(Op.Client, (args) => (typeof args === 'string' ? (this.localRow(args) ?? null) : null));
     this.requests.handle(Op.Disconnect, (args) => {
-      if (!isObject(args) || typeof args.clientId !== 'string') return false;
+      if (!isPlainObject(args) || typeof args.clientId !== 'string') return false;
       return this.registry.disconnect(args.clientId, typeof args.reason === 'string' ? args.reason : undefined);
     });
   }

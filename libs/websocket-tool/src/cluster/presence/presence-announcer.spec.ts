@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientConnection } from '../../connection/client-connection.js';
-import type { ConnectionMembershipListener, ConnectionRegistry } from '../../connection/connection-registry.js';
+import type { ConnectionListener } from '../../connection/connection-listener.js';
+import type { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import type { Unsubscribe } from '../cluster-listener.js';
 import { ClusterPresence, type ClusterTakeoverListener } from './cluster-presence.js';
@@ -30,11 +31,11 @@ class RecordingPresence extends ClusterPresence {
 
 describe('PresenceAnnouncer', () => {
   it('announces the ids the registry holds and closes a named id taken over elsewhere', () => {
-    let membership: ConnectionMembershipListener | null = null;
+    let membership: ConnectionListener | null = null;
     const gus = { clientId: 'gus', named: true, connectedAt: 5 } as ClientConnection;
     const closed: string[] = [];
     const registry = {
-      subscribeMembership: (listener: ConnectionMembershipListener) => ((membership = listener), () => (membership = null)),
+      listen: (listener: ConnectionListener) => ((membership = listener), () => (membership = null)),
       get: (id: string) => (id === 'gus' ? gus : undefined),
       close: (connection: ClientConnection, close: { code: number }, reason: string) =>
         closed.push(`${connection.clientId} ${close.code} ${reason}`),
@@ -42,8 +43,8 @@ describe('PresenceAnnouncer', () => {
     const presence = new RecordingPresence();
     const announcer = new PresenceAnnouncer(registry, presence);
     announcer.onModuleInit();
-    membership!.added(gus);
-    membership!.removed(gus);
+    membership!.added!(gus);
+    membership!.removed!(gus);
     expect(presence.calls).toEqual(['added gus true 5', 'removed gus']);
     presence.listener!.takeOver('gus');
     presence.listener!.takeOver('not-here');

@@ -24,7 +24,7 @@ export class PresenceAnnouncer implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.subscriptions.push(
-      this.registry.subscribeMembership({
+      this.registry.listen({
         added: (connection) => this.presence.clientAdded(connection.clientId, connection.named, connection.connectedAt),
         removed: (connection) => this.presence.clientRemoved(connection.clientId),
       }),

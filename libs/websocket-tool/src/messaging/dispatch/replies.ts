@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientConnection } from '../../connection/client-connection.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
-import { OutboundFrame } from '../../connection/outbound-frame.js';
 import type { EnqueueOutcome } from '../../outbound/enqueue-result.js';
-import { OutboundQueue } from '../../outbound/outbound-queue.js';
+import { OutboundSender } from '../../outbound/outbound-sender.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import type { WsOutboundMessage } from '../../protocol/envelope.interface.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
@@ -15,14 +14,14 @@ import { isEnvelope, type Correlation } from './envelope.js';
 /**
  * Everything the dispatch sends back to the sender of a message: replies,
  * `system.error`, `system.rate_limited` (or the 1008 close). The one place
- * inbound handling reaches the outbound queue.
+ * inbound handling reaches the outbound sender.
  *
  * @internal
  */
 @Injectable()
 export class DispatchReplies {
   constructor(
-    private readonly queue: OutboundQueue,
+    private readonly sender: OutboundSender,
     private readonly registry: ConnectionRegistry,
   ) {}
 
@@ -34,17 +33,14 @@ export class DispatchReplies {
     } catch {
       return this.error(connection, WsErrorCode.HandlerError, 'A reply could not be serialized.', undefined);
     }
-    return this.queue.enqueue(connection, new OutboundFrame(json, Date.now()));
+    return this.sender.deliverTo(connection, this.sender.frame(json));
   }
 
   /** Queues a `system.error` with `meta: { code, ...extra, id? }`. */
   error(connection: ClientConnection, code: string, content: string, id: Correlation, extra: Record<string, unknown> = {}): EnqueueOutcome {
     const meta: Record<string, unknown> = { code, ...extra };
     if (id !== undefined) meta.id = id;
-    return this.queue.enqueue(
-      connection,
-      new OutboundFrame(serializeEnvelope({ type: SystemMessageType.Error, content, meta }), Date.now()),
-    );
+    return this.sender.sendTo(connection, { type: SystemMessageType.Error, content, meta });
   }
 
   /**
@@ -67,7 +63,7 @@ export class DispatchReplies {
       });
       return false;
     }
-    this.queue.enqueue(connection, new OutboundFrame(json, Date.now()));
+    this.sender.deliverTo(connection, this.sender.frame(json));
     return true;
   }
 

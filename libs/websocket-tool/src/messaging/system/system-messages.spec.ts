@@ -15,7 +15,7 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function setUp(options: SubscriptionOptions = {}) {
   const replies = new RecordingReplies();
-  const registry = new ConnectionRegistry(settings, {} as OutboundQueue, new WsStatsService(), new WsHandlerRegistry());
+  const registry = new ConnectionRegistry(settings, new WsStatsService());
   const system = new SystemMessages(settings, options, registry, replies, new MessageAdmission(settings, new WsStatsService()));
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {

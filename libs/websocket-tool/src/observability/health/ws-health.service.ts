@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Backplane, type BackplaneState } from '../../cluster/backplane.interface.js';
 import type { WebSocketToolSettings } from '../../config/resolved-settings.interface.js';
-import { ConnectionLifecycle } from '../../connection/connection-lifecycle.service.js';
+import { ConnectionLifecycle } from '../../transport/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { OutboundQueue } from '../../outbound/outbound-queue.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';

@@ -4,7 +4,7 @@ import * as prom from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HandlerSettledListener } from '../../messaging/dispatch/handler-settled.listener.js';
 import { OnWsMessage } from '../../messaging/discovery/on-ws-message.decorator.js';
-import { OutboundQueue } from '../../outbound/outbound-queue.js';
+import { FrameWrittenListener } from '../../outbound/frame-written.listener.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import { WebSocketToolModule } from '../../websocket-tool.module.js';
 import { OTHER_HANDLER_TYPE, WS_METRICS } from './metrics.constants.js';
@@ -108,17 +108,17 @@ describe('WsMetricsService', () => {
     expect(service.active).toBe(false);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Metric "unit_queue_size" is already registered'));
     expect(registry.getMetricsAsArray()).toEqual([theirs]);
-    expect(moduleRef.get(OutboundQueue).onFrameWritten).toBeNull();
+    expect(moduleRef.get(FrameWrittenListener).listening).toBe(false);
     expect(moduleRef.get(HandlerSettledListener).listening).toBe(false);
   });
 
   it('on shutdown turns the hooks off and removes only its own metrics', async () => {
     service.install(prom, registry);
-    expect(moduleRef.get(OutboundQueue).onFrameWritten).toBeTypeOf('function');
+    expect(moduleRef.get(FrameWrittenListener).listening).toBe(true);
     const other = new prom.Counter({ name: 'app_orders_total', help: 'Orders.', registers: [registry] });
     await moduleRef.close();
     expect(registry.getMetricsAsArray()).toEqual([other]);
-    expect(moduleRef.get(OutboundQueue).onFrameWritten).toBeNull();
+    expect(moduleRef.get(FrameWrittenListener).listening).toBe(false);
     expect(moduleRef.get(HandlerSettledListener).listening).toBe(false);
   });
 });

@@ -4,7 +4,8 @@ import type { WebSocketToolSettings } from '../../config/resolved-settings.inter
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import type { HandlerSettledListener } from '../../messaging/dispatch/handler-settled.listener.js';
 import { WsHandlerRegistry } from '../../messaging/discovery/ws-handler-registry.js';
-import { OutboundQueue } from '../../outbound/outbound-queue.js';
+import type { FrameWrittenListener } from '../../outbound/frame-written.listener.js';
+import { OutboundBudget } from '../../outbound/outbound-budget.js';
 import { DISCONNECT_REASONS } from '../../protocol/close-codes.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
@@ -30,7 +31,7 @@ type RegistryMetric = Parameters<Registry['registerMetric']>[0];
  *
  * Nothing is counted twice: counters and gauges are read at scrape time
  * from the plain fields `WsStatsService`, `ConnectionRegistry` and
- * `OutboundQueue` keep anyway. Only the two histograms need a hook on the
+ * `OutboundBudget` keep anyway. Only the two histograms need a hook on the
  * hot path, and those hooks stay `null` (free) when metrics are off.
  *
  * Names are `metricsPrefix` + the bare name, independent of
@@ -39,7 +40,7 @@ type RegistryMetric = Parameters<Registry['registerMetric']>[0];
  * @internal
  */
 @Injectable()
-export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, HandlerSettledListener {
+export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, HandlerSettledListener, FrameWrittenListener {
   private readonly logger = new Logger('WebSocketTool');
   private registry: Registry | null = null;
   private readonly installed: Array<{ name: string; metric: RegistryMetric }> = [];
@@ -51,7 +52,7 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly stats: WsStatsService,
     private readonly connections: ConnectionRegistry,
-    private readonly queue: OutboundQueue,
+    private readonly queue: OutboundBudget,
     private readonly handlers: WsHandlerRegistry,
   ) {}
 
@@ -103,14 +104,12 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
       this.installed.push(entry);
     }
     this.registry = registry;
-    this.queue.onFrameWritten = (waitMs) => this.queueWait.observe(waitMs / 1000);
   }
 
   /** Turns the hooks off and removes this instance's metrics (and only them) from the registry. */
   uninstall(): void {
     const registry = this.registry;
     if (!registry) return;
-    this.queue.onFrameWritten = null;
     for (const { name, metric } of this.installed) {
       if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
     }
@@ -118,13 +117,17 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
     this.registry = null;
   }
 
-  /** Handler calls are timed while the metrics are installed. */
+  /** Handler calls and frame waits are timed while the metrics are installed. */
   get listening(): boolean {
     return this.registry !== null;
   }
 
   handlerSettled(type: string, ms: number): void {
     this.durationOf(type).observe(ms / 1000);
+  }
+
+  frameWritten(waitMs: number): void {
+    this.queueWait.observe(waitMs / 1000);
   }
 
   private durationOf(type: string): BucketHistogram {

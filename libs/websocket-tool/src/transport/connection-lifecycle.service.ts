@@ -4,15 +4,15 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import { MessageDispatcher } from '../messaging/dispatch/message-dispatcher.js';
 import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
+import { OutboundSender } from '../outbound/outbound-sender.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { isoNow } from '../protocol/serialize-envelope.js';
 import { welcomeMessageJson } from '../protocol/welcome-message.js';
 import { TokenBucket } from '../rate-limit/token-bucket.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
-import { ClientConnection, type HandshakeResult } from './client-connection.js';
-import { ConnectionRegistry } from './connection-registry.js';
-import { linkConnection, type ConnectionSocket } from './connection-socket.js';
-import { OutboundFrame } from './outbound-frame.js';
+import { ClientConnection, type HandshakeResult } from '../connection/client-connection.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { linkConnection, type ConnectionSocket } from '../connection/connection-socket.js';
 
 const connectionOf = (socket: WebSocket): ClientConnection => (socket as ConnectionSocket).connection as ClientConnection;
 
@@ -32,7 +32,6 @@ const ignoreError = (): void => undefined;
 @Injectable()
 export class ConnectionLifecycle implements BeforeApplicationShutdown {
   private readonly logger = new Logger('WebSocketTool');
-  private readonly onSent: (connection: ClientConnection, err?: Error | null) => void;
   private readonly onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
   private readonly onClose: (this: WebSocket) => void;
   shuttingDown = false;
@@ -42,9 +41,9 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
     private readonly registry: ConnectionRegistry,
     private readonly dispatcher: MessageDispatcher,
     private readonly queue: OutboundQueue,
+    private readonly sender: OutboundSender,
     private readonly handlers: WsHandlerRegistry,
   ) {
-    this.onSent = (connection, err) => this.queue.recordSendResult(connection, err);
     // One function of each kind for every socket: `this` is the socket.
     const frames = this.dispatcher;
     const connections = this.registry;
@@ -64,7 +63,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
       this.settings.rateLimitBurstMultiplier,
       now,
     );
-    const connection = new ClientConnection(socket, handshake, bucket, now, this.onSent);
+    const connection = new ClientConnection(socket, handshake, bucket, now, this.sender.attach);
     if (this.shuttingDown) {
       socket.close(CloseCode.Shutdown.code, CloseCode.Shutdown.reason);
       return connection;
@@ -80,7 +79,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
 
     // Written now rather than on the next consumer turn: the adapter has the
     // socket corked, so it joins the 101 response in a single write.
-    this.queue.sendNow(connection, new OutboundFrame(welcomeMessageJson(connection.clientId, isoNow()), now));
+    this.sender.sendNow(connection, this.sender.frame(welcomeMessageJson(connection.clientId, isoNow()), now));
     if (this.handlers.hasHooks('connect')) this.handlers.runHooks('connect', this.registry.toClient(connection));
     return connection;
   }
