@@ -2,6 +2,7 @@
 // libs/websocket-tool/etc/nestjs.api.md records the surface (npm run check:api).
 export { WebSocketToolModule } from './websocket-tool.module.js';
 export type { WebSocketToolModuleExtras, WebSocketToolModuleOptions } from './websocket-tool.module-definition.js';
+export type { SubscriptionOptions } from './messaging/system/subscription-options.interface.js';
 export { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from './config/config.constants.js';
 export { RESERVED_TYPE_PREFIX } from './protocol/protocol.constants.js';
 
