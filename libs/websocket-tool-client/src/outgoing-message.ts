@@ -1,4 +1,4 @@
-import { isPlainObject } from './is-plain-object.js';
+import { isPlainObject } from './protocol/is-plain-object.js';
 import type { WsOutgoingMessage } from './message.interface.js';
 
 /** A message to send, checked: a non-empty type, a plain-object meta; `content` defaults to null. */

@@ -1,4 +1,4 @@
-import { isPlainObject } from './is-plain-object.js';
+import { isPlainObject } from './protocol/is-plain-object.js';
 import type { WsMessage } from './message.interface.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ClientLogger } from './client-logger.interface.js';
-import { isPlainObject } from './is-plain-object.js';
+import { isPlainObject } from './protocol/is-plain-object.js';
 import { SystemMessageType } from './protocol/index.js';
 import { WsRequestError, WsRequestFailedError } from './request-errors.js';
 import type { Requests } from './requests.js';

@@ -10,3 +10,4 @@ export {
   type CloseCodeName,
 } from './close-codes.js';
 export { WsErrorCode } from './error-codes.js';
+export { isPlainObject } from './is-plain-object.js';

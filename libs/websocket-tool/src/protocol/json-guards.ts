@@ -60,6 +60,5 @@ export function stripDangerousKeys(value: unknown, text: string): void {
   }
 }
 
-/** True for `{...}` values: not null, not arrays. The library's one test for "an object with keys". */
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+/** True for `{...}` values: not null, not arrays. One definition for both packages, in the client's protocol. */
+export { isPlainObject } from '@websocket-tool/client/protocol';

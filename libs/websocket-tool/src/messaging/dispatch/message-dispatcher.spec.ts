@@ -4,7 +4,6 @@ import { fakeConnection, RecordingReplies, settingsOf } from '../../../../../tes
 import type { WebSocketToolOptions } from '../../config/websocket-tool-options.interface.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
-import type { OutboundQueue } from '../../outbound/outbound-queue.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import { WsHandlerRegistry, type HandlerEntry } from '../discovery/ws-handler-registry.js';

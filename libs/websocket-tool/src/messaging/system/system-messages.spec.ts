@@ -3,10 +3,8 @@ import { fakeConnection, RecordingReplies, settingsOf } from '../../../../../tes
 import type { SubscriptionOptions } from './subscription-options.interface.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
-import type { OutboundQueue } from '../../outbound/outbound-queue.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
-import { WsHandlerRegistry } from '../discovery/ws-handler-registry.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { SystemMessages } from './system-messages.js';
 
