@@ -10,6 +10,7 @@ const LAYERS = [
   ['connection'],
   ['outbound'],
   ['cluster'],
+  ['history'],
   ['messaging'],
   ['transport'],
   ['heartbeat', 'task-monitor'],

@@ -13,6 +13,7 @@ import { ConnectionLifecycle } from './transport/connection-lifecycle.service.js
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { HandshakeService } from './transport/handshake.service.js';
 import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
+import { TopicHistoryStore } from './history/topic-history-store.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
 import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
@@ -68,6 +69,7 @@ import {
     WebSocketToolGateway,
     HeartbeatService,
     SupervisorService,
+    TopicHistoryStore,
     BroadcastService,
     WsMetricsService,
     { provide: HandlerSettledListener, useExisting: WsMetricsService },

@@ -24,3 +24,6 @@ export const invalidClusterOptionsMessage = (problems: readonly string[]): strin
 export const websocketToolConfigFactoryMessage = (): string =>
   'websocketToolConfig is registered by WebSocketToolModule once the settings are resolved; ' +
   'remove it from ConfigModule.forRoot({ load }) and inject websocketToolConfig.KEY or read configService.get("websocketTool").';
+
+export const invalidTopicOptionMessage = (path: string, value: unknown, rule: string): string =>
+  `option "${path}"=${showValue(value)} is invalid: it must be ${rule}.`;

@@ -3,6 +3,7 @@ import { validateSync } from 'class-validator';
 import { invalidSettingMessage, unknownOptionMessage } from './config.messages.js';
 import { resolveClusterSettings } from './resolve-cluster-settings.js';
 import { resolveTaskMonitorSettings } from './resolve-task-monitor-settings.js';
+import { resolveTopicSettings } from './resolve-topic-settings.js';
 import type { ResolvedSettingsError } from './resolved-settings-error.js';
 import { SettingsValidationError } from './resolved-settings-error.js';
 import type { SettingSource, WebSocketToolSettings } from './resolved-settings.interface.js';
@@ -124,6 +125,8 @@ export function resolveSettings(
 
   const taskMonitor = resolveTaskMonitorSettings(options.taskMonitor);
   if (taskMonitor.problems.length > 0) throw new SettingsValidationError(taskMonitor.problems);
+  const topics = resolveTopicSettings(options.topics);
+  if (topics.problems.length > 0) throw new SettingsValidationError(topics.problems);
   const redisFromEnv = sources.redisUrl !== 'options' && sources.redisUrl !== 'default';
   const cluster = resolveClusterSettings(values.redisUrl as string, redisFromEnv, options.cluster);
 
@@ -132,6 +135,7 @@ export function resolveSettings(
     ...durationsInMs(values),
     taskMonitor: Object.freeze({ bullmq: taskMonitor.bullmq }),
     cluster,
+    topics: topics.topics,
     sources: Object.freeze(sources),
   }) as unknown as WebSocketToolSettings;
 }
@@ -144,4 +148,4 @@ function environmentOrigin(found: EnvironmentValue): string | undefined {
 }
 
 /** Option keys that are not settings (functions, objects) and so have no env var. */
-const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', ...CODE_OPTION_KEYS]);
+const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', 'topics', ...CODE_OPTION_KEYS]);

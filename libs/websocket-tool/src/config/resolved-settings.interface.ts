@@ -1,5 +1,6 @@
 import type { ClusterSettings } from './cluster-settings.interface.js';
 import type { TaskMonitorSettings } from './task-monitor-settings.interface.js';
+import type { TopicSettings } from './topic-options.interface.js';
 import type { WebSocketToolDurations } from './setting-durations.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 
@@ -30,6 +31,8 @@ export type WebSocketToolSettings = Readonly<Required<Omit<WebSocketToolOptions,
     readonly taskMonitor: TaskMonitorSettings;
     /** Cluster mode's settings (Redis URL, node id, times in milliseconds), or null on a single node. */
     readonly cluster: ClusterSettings | null;
+    /** The `topics` option, validated, ttl in milliseconds (empty when none). */
+    readonly topics: readonly TopicSettings[];
     /** Where each setting's value came from. */
     readonly sources: Readonly<Record<Exclude<keyof WebSocketToolOptions, OptionAlias>, SettingSource>>;
   };

@@ -1,6 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { WsAuthenticate, WsCanUseClientId, WsJwtOptions } from '../security/ws-identity.interface.js';
 import type { WebSocketClusterOptions } from './cluster-options.interface.js';
+import type { TopicOptions } from './topic-options.interface.js';
 import type { TaskMonitorOptions } from './task-monitor-options.interface.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
 
@@ -37,6 +38,11 @@ export interface WebSocketToolConfigOptions extends WebSocketToolOptions {
    * `FP_WST_REDIS_URL` alone also turns it on; see docs/clustering.md. @default none (single node)
    */
   cluster?: WebSocketClusterOptions;
+  /**
+   * Topic history and latest-value topics: `[{ pattern: 'chat:*', history: { size: 200, ttlSeconds: 300 }, latest? }]`.
+   * The first matching entry wins; see docs/recovery.md. Single node only for now. @default none
+   */
+  topics?: TopicOptions[];
 }
 
 /**

@@ -4,6 +4,8 @@ import type { Unsubscribe } from '../cluster/cluster-listener.js';
 import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { TopicHistoryStore } from '../history/topic-history-store.js';
+import type { TopicHistoryPage, TopicHistoryQuery } from '../history/topic-history.interface.js';
 import type { OutboundFrame } from '../outbound/outbound-frame.js';
 import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
@@ -49,6 +51,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly sender: OutboundSender,
     private readonly broker: ClusterBroker,
     private readonly presence: ClusterPresence,
+    private readonly topics: TopicHistoryStore,
   ) {}
 
   onModuleInit(): void {
@@ -79,14 +82,29 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     return this.fanOut([connection], this.sender.frame(json), null);
   }
 
-  /** Sends to every client subscribed to `topic`. */
+  /**
+   * Sends to every client subscribed to `topic`. A topic with history (the
+   * `topics` option) keeps the message and stamps its `meta` with `topic`,
+   * `offset` and `epoch`; a latest-value topic keeps it as its last value.
+   */
   publish(topic: string, message: WsOutboundMessage): SendResult {
-    const json = this.serialize(message);
+    const rule = this.topics.rule(topic);
+    const json = rule === null ? this.serialize(message) : this.topics.record(topic, message, rule);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     this.broker.publishTopic(topic, json);
     const members = this.registry.subscribers(topic);
     if (!members) return { ok: true, queued: 0, dropped: 0 };
     return this.fanOut(members, this.sender.frame(json), null);
+  }
+
+  /**
+   * The messages a topic with history keeps on this node, oldest first, as
+   * they were sent: those after `since` (an offset), at most `limit`; without
+   * `since`, the last `limit`. Null for a topic without history (and for
+   * every topic in cluster mode, where history is not kept yet).
+   */
+  history(topic: string, query: TopicHistoryQuery = {}): TopicHistoryPage | null {
+    return this.topics.history(topic, query);
   }
 
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */

@@ -7,6 +7,7 @@ import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import { WsHandlerRegistry, type HandlerEntry } from '../discovery/ws-handler-registry.js';
+import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { SystemMessages } from '../system/system-messages.js';
 import { HandlerInvoker } from './handler-invoker.js';
 import { MessageDispatcher } from './message-dispatcher.js';
@@ -39,7 +40,7 @@ describe('MessageDispatcher', () => {
     const replies = new RecordingReplies();
     const registry = new ConnectionRegistry(settings, stats);
     const admission = new MessageAdmission(settings, stats);
-    const system = new SystemMessages(settings, {}, registry, replies, admission);
+    const system = new SystemMessages(settings, {}, registry, replies, admission, new TopicHistoryStore(settings));
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);
     handlers.handlers.set(

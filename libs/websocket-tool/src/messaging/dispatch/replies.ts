@@ -36,6 +36,11 @@ export class DispatchReplies {
     return this.sender.deliverTo(connection, this.sender.frame(json));
   }
 
+  /** Queues a message already serialized (a topic's kept message, as first sent). */
+  sendJson(connection: ClientConnection, json: string): EnqueueOutcome {
+    return this.sender.deliverTo(connection, this.sender.frame(json));
+  }
+
   /** Queues a `system.error` with `meta: { code, ...extra, id? }`. */
   error(connection: ClientConnection, code: string, content: string, id: Correlation, extra: Record<string, unknown> = {}): EnqueueOutcome {
     const meta: Record<string, unknown> = { code, ...extra };

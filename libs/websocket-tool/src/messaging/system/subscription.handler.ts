@@ -6,6 +6,7 @@ import { isValidTopic } from '../../connection/topic-name.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
 import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
+import type { TopicHistoryStore } from '../../history/topic-history-store.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { isPlainObject } from '../../protocol/json-guards.js';
 import type { Correlation } from '../dispatch/envelope.js';
@@ -18,6 +19,14 @@ import type { SystemMessageHandler } from './system-message-handler.interface.js
  * or a `system.error` (`invalid_topic`, `too_many_topics`, `forbidden` when the
  * app's `canSubscribe` says no). A subscription or unsubscription that went
  * through ends the sender's violation streak.
+ *
+ * A topic with history (the `topics` option) answers with its `offset` and
+ * `epoch`; with `content.since: { offset, epoch }` it also says whether the
+ * missed messages could be recovered, and those follow the answer in order.
+ * A latest-value topic's last message follows the answer unless a recovery
+ * covered it. The subscription, the answer and the replay happen in one
+ * synchronous step after `canSubscribe`, so nothing published can fall in
+ * between (no duplicate, no gap) and a refused subscribe replays nothing.
  */
 export class SubscriptionHandler implements SystemMessageHandler {
   readonly types = [SystemMessageType.Subscribe, SystemMessageType.Unsubscribe];
@@ -29,6 +38,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     private readonly registry: ConnectionRegistry,
     private readonly replies: DispatchReplies,
     private readonly admission: MessageAdmission,
+    private readonly topics: TopicHistoryStore,
   ) {}
 
   handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation): void {
@@ -39,6 +49,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
       this.unsubscribe(connection, type, topic, id);
       return;
     }
+    const since = isPlainObject(content) ? content.since : undefined;
     const canSubscribe = this.options?.canSubscribe;
     if (canSubscribe && isValidTopic(topic, this.settings.maxTopicLength)) {
       // The app decides who may listen to a topic (e.g. a task's log); until it
@@ -46,12 +57,12 @@ export class SubscriptionHandler implements SystemMessageHandler {
       Promise.resolve()
         .then(() => canSubscribe(this.registry.toClient(connection), topic))
         .then(
-          (allowed) => (allowed ? this.subscribe(connection, type, topic, id) : this.refuseTopic(connection, type, id)),
+          (allowed) => (allowed ? this.subscribe(connection, type, topic, id, since) : this.refuseTopic(connection, type, id)),
           () => this.refuseTopic(connection, type, id),
         );
       return;
     }
-    this.subscribe(connection, type, topic, id);
+    this.subscribe(connection, type, topic, id, since);
   }
 
   private unsubscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
@@ -68,7 +79,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     this.admission.succeeded(connection);
   }
 
-  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
+  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation, since: unknown): void {
     if (connection.closing) return;
     const outcome = this.registry.subscribeConnection(connection, topic as string);
     if (outcome === 'invalid_topic') {
@@ -77,7 +88,10 @@ export class SubscriptionHandler implements SystemMessageHandler {
       const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
       this.replies.error(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
     } else {
-      this.replies.send(connection, { type: SystemMessageType.Subscribed, content: { topic }, meta: id !== undefined ? { id } : {} });
+      const resumed = this.topics.resume(topic as string, since);
+      const content = { topic, ...resumed.fields };
+      this.replies.send(connection, { type: SystemMessageType.Subscribed, content, meta: id !== undefined ? { id } : {} });
+      for (const json of resumed.frames) this.replies.sendJson(connection, json);
       this.admission.succeeded(connection);
     }
   }

@@ -7,6 +7,7 @@ import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { SystemMessages } from './system-messages.js';
+import { TopicHistoryStore } from '../../history/topic-history-store.js';
 
 const settings = settingsOf({ maxTopicsPerClient: 2, maxTopicLength: 20 });
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -14,7 +15,14 @@ const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 function setUp(options: SubscriptionOptions = {}) {
   const replies = new RecordingReplies();
   const registry = new ConnectionRegistry(settings, new WsStatsService());
-  const system = new SystemMessages(settings, options, registry, replies, new MessageAdmission(settings, new WsStatsService()));
+  const system = new SystemMessages(
+    settings,
+    options,
+    registry,
+    replies,
+    new MessageAdmission(settings, new WsStatsService()),
+    new TopicHistoryStore(settings),
+  );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {
     const keepAlive = system.keepAlive.get(envelope.type);

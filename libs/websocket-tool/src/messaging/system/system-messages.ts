@@ -6,6 +6,7 @@ import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
+import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import type { Correlation } from '../dispatch/envelope.js';
 import { DispatchReplies } from '../dispatch/replies.js';
@@ -35,10 +36,11 @@ export class SystemMessages {
     registry: ConnectionRegistry,
     private readonly replies: DispatchReplies,
     admission: MessageAdmission,
+    topics: TopicHistoryStore,
   ) {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
-    this.register(new SubscriptionHandler(settings, options, registry, replies, admission));
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics));
   }
 
   private register(handler: SystemMessageHandler): void {

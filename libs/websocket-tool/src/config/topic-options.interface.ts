@@ -1,0 +1,40 @@
+/**
+ * How long a topic's history keeps messages: the last `size` messages, each for
+ * `ttlSeconds`. Memory is bounded by these figures per topic.
+ *
+ * @publicApi
+ */
+export interface TopicHistoryOptions {
+  /** How many of the topic's last messages are kept (1 to 100000). */
+  size: number;
+  /** How long each kept message stays (seconds, more than 0, at most one day). */
+  ttlSeconds: number;
+}
+
+/**
+ * One entry of the `topics` option: which topics keep a history and which are
+ * latest-value topics. The first entry whose pattern matches a topic wins; a
+ * topic no entry matches keeps nothing.
+ *
+ * @publicApi
+ */
+export interface TopicOptions {
+  /** An exact topic name, or a glob where `*` matches any run of characters (`'chat:*'`). */
+  pattern: string;
+  /** Keep the topic's last messages with positions (`meta.offset`, `meta.epoch`) so a subscriber can recover. */
+  history?: TopicHistoryOptions;
+  /** A new subscriber gets the topic's last message right after `system.subscribed`. */
+  latest?: boolean;
+}
+
+/**
+ * A `topics` entry as resolved: durations in milliseconds.
+ *
+ * @publicApi
+ */
+export interface TopicSettings {
+  readonly pattern: string;
+  /** The history kept, or null when the entry keeps none. */
+  readonly history: { readonly size: number; readonly ttlMs: number } | null;
+  readonly latest: boolean;
+}

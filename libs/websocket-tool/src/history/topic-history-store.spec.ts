@@ -1,0 +1,133 @@
+import { Logger } from '@nestjs/common';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveSettings } from '../config/resolve-settings.js';
+import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
+import { TopicHistoryStore } from './topic-history-store.js';
+
+const TOPICS: WebSocketToolConfigOptions['topics'] = [
+  { pattern: 'chat:*', history: { size: 3, ttlSeconds: 1 } },
+  { pattern: 'prices', latest: true },
+  { pattern: 'game:*', history: { size: 5, ttlSeconds: 10 }, latest: true },
+];
+
+function storeOf(options: WebSocketToolConfigOptions = { topics: TOPICS }) {
+  let now = 0;
+  const store = new TopicHistoryStore(resolveSettings(options, {}), () => now);
+  const publish = (topic: string, content: unknown, meta?: Record<string, unknown>) => {
+    const rule = store.rule(topic);
+    return rule === null ? null : store.record(topic, { type: 'msg', content, meta }, rule);
+  };
+  return { store, publish, at: (ms: number) => (now = ms) };
+}
+
+const parsed = (json: string) => JSON.parse(json) as { content: unknown; meta: Record<string, unknown> };
+
+describe('TopicHistoryStore', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('stamps topic, offset and epoch on a history topic, keeping other meta keys', () => {
+    const { store, publish } = storeOf();
+    const first = parsed(publish('chat:1', 'a', { trace: 't1' }) as string);
+    const second = parsed(publish('chat:1', 'b') as string);
+    expect(first.meta).toMatchObject({ trace: 't1', topic: 'chat:1', offset: 1 });
+    expect(second.meta).toMatchObject({ topic: 'chat:1', offset: 2, epoch: first.meta.epoch });
+    expect(store.rule('other')).toBeNull();
+    // Another topic of the same pattern has its own history and epoch.
+    expect(parsed(publish('chat:2', 'x') as string).meta.offset).toBe(1);
+  });
+
+  it('a latest-value topic without history keeps its last message without positions', () => {
+    const { store, publish } = storeOf();
+    publish('prices', 1);
+    publish('prices', 2);
+    const resumed = store.resume('prices', undefined);
+    expect(resumed.fields).toEqual({});
+    expect(resumed.frames.map((f) => parsed(f).content)).toEqual([2]);
+    expect(parsed(resumed.frames[0]).meta).toEqual({});
+    expect(store.resume('prices', { offset: 1, epoch: 'x' }).fields).toEqual({ recovered: false });
+    expect(store.history('prices')).toBeNull();
+  });
+
+  it('resumes: recovered with the missed messages, or not when the epoch, the offset or the ttl says so', () => {
+    const { store, publish, at } = storeOf();
+    publish('chat:1', 'a');
+    publish('chat:1', 'b');
+    const epoch = parsed(publish('chat:1', 'c') as string).meta.epoch as string;
+    expect(store.resume('chat:1', undefined)).toEqual({ fields: { offset: 3, epoch }, frames: [] });
+    const ok = store.resume('chat:1', { offset: 1, epoch });
+    expect(ok.fields).toEqual({ offset: 3, epoch, recovered: true, replayed: 2 });
+    expect(ok.frames.map((f) => parsed(f).content)).toEqual(['b', 'c']);
+    expect(store.resume('chat:1', { offset: 3, epoch }).fields).toMatchObject({ recovered: true, replayed: 0 });
+    const refused = { offset: 3, epoch, recovered: false, replayed: 0 };
+    expect(store.resume('chat:1', { offset: 1, epoch: 'zzzzzzzz' })).toEqual({ fields: refused, frames: [] });
+    expect(store.resume('chat:1', { offset: 4, epoch }).fields).toEqual(refused);
+    expect(store.resume('chat:1', 'nonsense').fields).toEqual(refused);
+    publish('chat:1', 'd'); // size 3: 'a' leaves
+    expect(store.resume('chat:1', { offset: 0, epoch }).fields).toMatchObject({ recovered: false });
+    at(1_000); // ttl 1 s: all gone
+    expect(store.resume('chat:1', { offset: 3, epoch }).fields).toMatchObject({ recovered: false });
+    expect(store.resume('chat:1', { offset: 4, epoch }).fields).toMatchObject({ recovered: true, replayed: 0 });
+  });
+
+  it('a latest-value topic with history sends its last message unless a recovery covered it', () => {
+    const { store, publish } = storeOf();
+    expect(store.resume('game:1', undefined).frames).toEqual([]);
+    publish('game:1', 's1');
+    const epoch = parsed(publish('game:1', 's2') as string).meta.epoch;
+    expect(store.resume('game:1', undefined).frames.map((f) => parsed(f).content)).toEqual(['s2']);
+    expect(store.resume('game:1', { offset: 1, epoch }).frames.map((f) => parsed(f).content)).toEqual(['s2']);
+    expect(store.resume('game:1', { offset: 2, epoch }).frames).toEqual([]);
+    expect(store.resume('game:1', { offset: 9, epoch }).frames.map((f) => parsed(f).content)).toEqual(['s2']);
+  });
+
+  it('history(): since, limit, oldest first; null without history', () => {
+    const { store, publish } = storeOf({ topics: [{ pattern: 'log', history: { size: 10, ttlSeconds: 60 } }] });
+    for (let i = 1; i <= 6; i++) publish('log', i);
+    const all = store.history('log');
+    expect(all?.offset).toBe(6);
+    expect(all?.messages.map((m) => m.content)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(all?.messages[0]).toMatchObject({ type: 'msg', meta: { topic: 'log', offset: 1, epoch: all?.epoch } });
+    expect(store.history('log', { limit: 2 })?.messages.map((m) => m.content)).toEqual([5, 6]);
+    expect(store.history('log', { since: 2, limit: 2 })?.messages.map((m) => m.content)).toEqual([3, 4]);
+    expect(store.history('log', { since: 6 })?.messages).toEqual([]);
+    expect(store.history('other')).toBeNull();
+  });
+
+  it('a message that cannot be serialized uses no offset', () => {
+    const { publish } = storeOf();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(publish('chat:1', cyclic)).toBeNull();
+    expect(parsed(publish('chat:1', 'ok') as string).meta.offset).toBe(1);
+  });
+
+  it('sweep forgets histories with nothing kept: the topic comes back with a new epoch', () => {
+    const { store, publish, at } = storeOf();
+    const epoch = parsed(publish('chat:1', 'a') as string).meta.epoch;
+    store.sweep();
+    expect(store.resume('chat:1', undefined).fields).toMatchObject({ epoch, offset: 1 });
+    at(5_000);
+    store.sweep();
+    expect(store.resume('chat:1', { offset: 1, epoch }).fields).toMatchObject({ offset: 0, recovered: false });
+  });
+
+  it('in cluster mode keeps nothing: one warning, no positions, since never recovered', () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { store, publish } = storeOf({ topics: TOPICS, cluster: { redis: { url: 'redis://127.0.0.1:6379' } } });
+    expect(store.enabled).toBe(false);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/single-node/);
+    expect(publish('chat:1', 'a')).toBeNull(); // no rule applies: BroadcastService serializes it as any topic
+    expect(store.resume('chat:1', { offset: 0, epoch: 'x' })).toEqual({ fields: { recovered: false }, frames: [] });
+    expect(store.resume('chat:1', undefined)).toEqual({ fields: {}, frames: [] });
+    expect(store.history('chat:1')).toBeNull();
+  });
+
+  it('on one node without a topics option, warns nothing and keeps nothing', () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { store } = storeOf({});
+    expect(store.enabled).toBe(true);
+    expect(store.rule('chat:1')).toBeNull();
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
