@@ -1,6 +1,8 @@
 export { WebSocketToolClient } from './websocket-tool-client.js';
 export type { SendOutcome } from './outbox.js';
 export type { RequestOptions } from './requests.js';
+export { TopicEventType, type TopicRecoveredEvent, type TopicGapEvent, type ClientEventMap } from './topic-events.js';
+export type { TopicPosition } from './topic-positions.js';
 export type { WebSocketToolClientOptions, CloseInfo, TokenTransport } from './client-options.interface.js';
 export type { ClientState, ClientStateEvent, ClientStats } from './client-state.interface.js';
 export type { WsMessage, WsOutgoingMessage, MessageMap, MessageHandler, Unsubscribe } from './message.interface.js';

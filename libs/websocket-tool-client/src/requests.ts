@@ -50,9 +50,11 @@ export class Requests {
     return reply;
   }
 
-  /** A protocol request (`system.*`), exempt from the offline queue and the rate limit. */
-  system(type: string, content: unknown, meta: Record<string, unknown> = {}): Promise<WsMessage> {
-    const id = this.nextId();
+  /**
+   * A protocol request (`system.*`), exempt from the offline queue and the
+   * rate limit. `id` lets the caller know the reply's `meta.id` beforehand.
+   */
+  system(type: string, content: unknown, meta: Record<string, unknown> = {}, id: string = this.nextId()): Promise<WsMessage> {
     const message: WsOutgoingMessage = { type, content, meta: { ...meta, id } };
     return this.track(id, '', message, this.requestTimeoutMs, false);
   }

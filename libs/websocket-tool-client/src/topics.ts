@@ -1,13 +1,30 @@
 import type { ClientLogger } from './client-logger.interface.js';
+import type { WsMessage } from './message.interface.js';
 import { isPlainObject } from './protocol/is-plain-object.js';
 import { SystemMessageType } from './protocol/index.js';
 import { WsRequestError, WsRequestFailedError } from './request-errors.js';
 import type { Requests } from './requests.js';
+import { TopicEventType, type TopicGapEvent, type TopicRecoveredEvent } from './topic-events.js';
+import { readPosition, TopicPositions, type TopicPosition } from './topic-positions.js';
 import { TopicSubscriptions } from './topic-subscriptions.js';
 
-/** The topics the client holds, subscribed again on every connection. */
+/** An event the client emits to its handlers about a topic. */
+export type TopicEvent = WsMessage<TopicRecoveredEvent> | WsMessage<TopicGapEvent>;
+
+const requestId = (meta: Record<string, unknown>): string | undefined =>
+  typeof meta.id === 'string' || typeof meta.id === 'number' ? String(meta.id) : undefined;
+
+/**
+ * The topics the client holds, subscribed again on every connection, with
+ * the last position seen in each: a resubscribe sends it as `since`, and the
+ * answer to it becomes a `topic.recovered` or `topic.gap` event.
+ */
 export class Topics {
   private readonly subscriptions = new TopicSubscriptions();
+  private readonly positions = new TopicPositions();
+  /** Subscribes sent with `since` and not answered yet: request id → topic. */
+  private readonly recovering = new Map<string, string>();
+  private readonly isHeld = (topic: string): boolean => this.subscriptions.has(topic);
 
   constructor(
     private readonly requests: Requests,
@@ -18,6 +35,11 @@ export class Topics {
     return this.subscriptions.names();
   }
 
+  /** The last position seen in a held topic, if it keeps history. */
+  position(topic: string): TopicPosition | undefined {
+    return this.positions.get(topic);
+  }
+
   /** Keeps the topic; asks the server at once if `open`, else on the next connection. */
   subscribe(topic: string, open: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -25,9 +47,10 @@ export class Topics {
     });
   }
 
-  /** Forgets the topic; resolves with whether the server had it (false when not `open`). */
+  /** Forgets the topic and its position; resolves with whether the server had it (false when not `open`). */
   async unsubscribe(topic: string, open: boolean): Promise<boolean> {
     this.subscriptions.remove(topic, new WsRequestFailedError('closed', `Unsubscribed from "${topic}" before it was confirmed.`));
+    this.positions.forget(topic);
     if (!open) return false;
     const reply = await this.requests.system(SystemMessageType.Unsubscribe, { topic });
     return isPlainObject(reply.content) && reply.content.was_subscribed === true;
@@ -38,7 +61,7 @@ export class Topics {
     this.subscriptions.resetConfirmations();
   }
 
-  /** Subscribes every topic on the connection that just opened. */
+  /** Subscribes every topic on the connection that just opened, with `since` where a position is known. */
   resubscribe(): void {
     for (const topic of this.subscriptions.names()) this.sendSubscribe(topic);
   }
@@ -48,15 +71,58 @@ export class Topics {
     this.subscriptions.rejectWaiters(error);
   }
 
+  /**
+   * Follows an inbound message before the handlers see it: the position of a
+   * message on a held topic, and the answer to a subscribe. Returns the event
+   * to emit after the message, if any.
+   */
+  observe(message: WsMessage): TopicEvent | null {
+    if (message.type === SystemMessageType.Subscribed) return this.answered(message);
+    this.positions.observeMessage(message, this.isHeld);
+    return null;
+  }
+
+  private answered(message: WsMessage): TopicEvent | null {
+    const id = requestId(message.meta);
+    const sinceTopic = id === undefined ? undefined : this.recovering.get(id);
+    if (id !== undefined) this.recovering.delete(id);
+    const content = isPlainObject(message.content) ? message.content : {};
+    const topic = sinceTopic ?? (typeof content.topic === 'string' ? content.topic : undefined);
+    if (topic === undefined || !this.subscriptions.has(topic)) return null;
+    const position = readPosition(content);
+    if (sinceTopic === undefined) {
+      // A first subscribe: nothing to recover, the answer only says where the topic stands.
+      if (position) this.positions.observe(topic, position);
+      return null;
+    }
+    if (content.recovered === true) {
+      if (position) this.positions.observe(topic, position);
+      const replayed = typeof content.replayed === 'number' && content.replayed >= 0 ? content.replayed : 0;
+      return { type: TopicEventType.Recovered, content: { topic, replayed }, meta: {} };
+    }
+    // Not recovered: the server's position replaces ours (a new epoch, or none for a topic without history).
+    if (position) this.positions.reset(topic, position);
+    else this.positions.forget(topic);
+    return { type: TopicEventType.Gap, content: { topic, reason: 'not_recovered' }, meta: {} };
+  }
+
   private sendSubscribe(topic: string): void {
-    this.requests.system(SystemMessageType.Subscribe, { topic }).then(
-      () => this.subscriptions.confirm(topic),
+    const since = this.positions.get(topic);
+    const id = this.requests.nextId();
+    if (since) this.recovering.set(id, topic);
+    this.requests.system(SystemMessageType.Subscribe, since ? { topic, since } : { topic }, {}, id).then(
+      () => {
+        this.recovering.delete(id);
+        this.subscriptions.confirm(topic);
+      },
       (error: unknown) => {
+        this.recovering.delete(id);
         // A refusal is final; after a lost connection the next connect subscribes again.
         if (!(error instanceof WsRequestError) || !this.subscriptions.has(topic)) return;
         if (this.subscriptions.remove(topic, error) === 0) {
           this.logger.warn(`The server refused topic "${topic}" (${error.code}); it is no longer subscribed.`);
         }
+        this.positions.forget(topic);
       },
     );
   }

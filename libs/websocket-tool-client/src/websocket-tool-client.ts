@@ -14,10 +14,21 @@ import { WsRequestFailedError } from './request-errors.js';
 import { Requests, type RequestOptions } from './requests.js';
 import { resolveClientOptions, type ResolvedClientOptions } from './resolve-client-options.js';
 import { StateChannel } from './state-channel.js';
+import type { ClientEventMap } from './topic-events.js';
+import type { TopicPosition } from './topic-positions.js';
 import { Topics } from './topics.js';
 
-/** The content type handlers of `K` receive: from the message map, `unknown` for `'*'` and unmapped types. */
-type ContentOf<TIn extends MessageMap, K extends string> = K extends '*' ? unknown : K extends keyof TIn ? TIn[K] : unknown;
+/**
+ * The content type handlers of `K` receive: the client's own events first, then the message map,
+ * `unknown` for `'*'` and unmapped types.
+ */
+type ContentOf<TIn extends MessageMap, K extends string> = K extends '*'
+  ? unknown
+  : K extends keyof ClientEventMap
+    ? ClientEventMap[K]
+    : K extends keyof TIn
+      ? TIn[K]
+      : unknown;
 
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
@@ -101,6 +112,14 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     return this.subscriptions.names();
   }
 
+  /**
+   * The last position (`{ offset, epoch }`) the client saw in a topic it holds, which its next
+   * resubscribe sends as `since`; null for a topic without history or not held.
+   */
+  topicPosition(topic: string): TopicPosition | null {
+    return this.subscriptions.position(topic) ?? null;
+  }
+
   stats(): ClientStats {
     const now = this.options.clock.now();
     return {
@@ -143,19 +162,21 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
    * Listens for messages of one type, or of every type with `'*'`. Many
    * handlers per type are allowed; each runs isolated, so one that throws does
    * not stop the others. System messages (`system.*`) are delivered too,
-   * after the client has handled them.
+   * after the client has handled them. The client's own events come the same
+   * way: `topic.recovered` and `topic.gap` after a resubscribe with `since`
+   * (see `ClientEventMap`).
    */
-  on<K extends (keyof TIn & string) | '*'>(type: K, handler: MessageHandler<ContentOf<TIn, K>>): Unsubscribe {
+  on<K extends (keyof TIn & string) | keyof ClientEventMap | '*'>(type: K, handler: MessageHandler<ContentOf<TIn, K>>): Unsubscribe {
     return this.handlers.add(type, handler as MessageHandler, false);
   }
 
   /** Like `on`, for the next matching message only. */
-  once<K extends (keyof TIn & string) | '*'>(type: K, handler: MessageHandler<ContentOf<TIn, K>>): Unsubscribe {
+  once<K extends (keyof TIn & string) | keyof ClientEventMap | '*'>(type: K, handler: MessageHandler<ContentOf<TIn, K>>): Unsubscribe {
     return this.handlers.add(type, handler as MessageHandler, true);
   }
 
   /** Removes one handler, or every handler of the type. */
-  off<K extends (keyof TIn & string) | '*'>(type: K, handler?: MessageHandler<ContentOf<TIn, K>>): void {
+  off<K extends (keyof TIn & string) | keyof ClientEventMap | '*'>(type: K, handler?: MessageHandler<ContentOf<TIn, K>>): void {
     this.handlers.remove(type, handler as MessageHandler | undefined);
   }
 
@@ -198,9 +219,11 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
 
   /**
    * Subscribes to a topic and keeps it: after every reconnect the client
-   * subscribes again. Resolves when the server confirms (offline: after the
-   * next connect); rejects with `WsRequestError` (`invalid_topic`,
-   * `too_many_topics`) and then forgets the topic.
+   * subscribes again, with `since` set to the last position it saw when the
+   * topic keeps history (then `topic.recovered` or `topic.gap` follows).
+   * Resolves when the server confirms (offline: after the next connect);
+   * rejects with `WsRequestError` (`invalid_topic`, `too_many_topics`) and
+   * then forgets the topic.
    */
   subscribe(topic: string): Promise<void> {
     if (typeof topic !== 'string' || topic.length === 0) return Promise.reject(new TypeError('A topic must be a non-empty string.'));
@@ -218,7 +241,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     return this.unsubscribe(TASK_TOPIC_PREFIX + taskId);
   }
 
-  /** Forgets a topic; resolves with whether the server had it (false when offline). */
+  /** Forgets a topic and its position; resolves with whether the server had it (false when offline). */
   unsubscribe(topic: string): Promise<boolean> {
     return this.subscriptions.unsubscribe(topic, this.states.current === 'open');
   }
@@ -269,8 +292,10 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
       this.options.logger.warn(message);
       return;
     }
+    const topicEvent = this.subscriptions.observe(message);
     this.handleProtocol(message);
     this.handlers.dispatch(message);
+    if (topicEvent) this.handlers.dispatch(topicEvent);
   }
 
   /** What the client itself does with a message before the handlers see it. */

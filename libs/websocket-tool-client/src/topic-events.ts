@@ -1,0 +1,36 @@
+/**
+ * Events the client itself emits through `client.on(type, handler)`, as
+ * messages whose `content` is the payload below and whose `meta` is empty.
+ *
+ * @publicApi
+ */
+export const TopicEventType = {
+  /** A resubscribe with `since` got every missed message back; they follow the event. */
+  Recovered: 'topic.recovered',
+  /** A resubscribe with `since` could not be recovered: messages may be missing, refetch the state. */
+  Gap: 'topic.gap',
+} as const;
+
+/** Content of `topic.recovered`: the topic and how many missed messages the server replays. @publicApi */
+export interface TopicRecoveredEvent {
+  /** The topic subscribed again. */
+  topic: string;
+  /** How many missed messages the server sends right after this event (0 when none were missed). */
+  replayed: number;
+}
+
+/** Content of `topic.gap`: the topic whose missed messages could not be recovered. @publicApi */
+export interface TopicGapEvent {
+  /** The topic subscribed again. */
+  topic: string;
+  /** Why: the server could not replay from the position sent (history lost, expired or too short). */
+  reason: 'not_recovered';
+}
+
+/** The client's own event types and their content, for typed `on` / `once` / `off` handlers. @publicApi */
+export interface ClientEventMap {
+  /** A resubscribe with `since` recovered every missed message. */
+  'topic.recovered': TopicRecoveredEvent;
+  /** A resubscribe with `since` could not be recovered: refetch the topic's state. */
+  'topic.gap': TopicGapEvent;
+}
