@@ -2,6 +2,7 @@ import { Controller, Get, Header, type Type } from '@nestjs/common';
 import { BroadcastService, ConnectionRegistry, type WebSocketToolModuleOptions } from '@websocket-tool/nestjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHAT_ROOM_TOPICS } from '../apps/sample/src/chat/chat-rooms.js';
 import { ChatHandlers } from '../apps/sample/src/chat/chat.handlers.js';
 import { PageController } from '../apps/sample/src/page/page.controller.js';
 import { buildBrowserBundle } from '../libs/websocket-tool-client/scripts/build-browser.mjs';
@@ -26,9 +27,14 @@ describe('the client bundle in Chromium, served by the library', () => {
   const apps: TestApp[] = [];
   const contexts: BrowserContext[] = [];
 
-  /** The sample app's page and chat handlers on a test app. */
+  /** The sample app's page and chat handlers (and its chat rooms' history) on a test app. */
   async function startSample(options: WebSocketToolModuleOptions = {}, port = 0, controllers: Type[] = []): Promise<TestApp> {
-    const app = await createTestApp(options, { providers: [ChatHandlers], controllers: [PageController, ...controllers] }, undefined, port);
+    const app = await createTestApp(
+      { topics: CHAT_ROOM_TOPICS, ...options },
+      { providers: [ChatHandlers], controllers: [PageController, ...controllers] },
+      undefined,
+      port,
+    );
     apps.push(app);
     return app;
   }
@@ -105,6 +111,19 @@ describe('the client bundle in Chromium, served by the library', () => {
     await expect.poll(() => page.textContent('#log'), POLL).toMatch(/\[#lobby\] anon-[\w-]+: hello lobby/);
     await expect.poll(() => page.textContent('#system'), POLL).toMatch(/delivered to 1 client/);
 
+    // The network drops; a message sent to the room meanwhile comes back with the reconnect, and the page says so.
+    const registry = t.app.get(ConnectionRegistry);
+    const [pageClient] = [...registry.values()];
+    pageClient.socket.terminate();
+    t.app.get(BroadcastService).publish('room:lobby', {
+      type: 'chat.message',
+      content: { text: 'while you were away', name: 'server' },
+      meta: { topic: 'room:lobby' },
+    });
+    await expect.poll(() => page.textContent('#system'), POLL).toContain('reconnected to #lobby, nothing missed (1 replayed)');
+    await expect.poll(() => page.textContent('#log'), POLL).toContain('[#lobby] server: while you were away');
+    await page.waitForSelector('#status[data-state="open"]');
+
     // Record every status text, so a short countdown is not missed between polls.
     await page.evaluate(`(() => {
       const status = document.querySelector('#status');
@@ -129,6 +148,8 @@ describe('the client bundle in Chromium, served by the library', () => {
       interval: 20,
     });
     await expect.poll(() => page.textContent('#log'), POLL).toMatch(/\[#lobby\] anon-[\w-]+: typed while offline/);
+    // The new server's history is new: the page cannot know what it missed, and says so.
+    await expect.poll(() => page.textContent('#system'), POLL).toContain('reconnected to #lobby, some messages may be missing');
     restarted.app.get(BroadcastService).publish('room:lobby', {
       type: 'chat.message',
       content: { text: 'from the new server', name: 'server' },

@@ -6,6 +6,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { WebSocketToolModule } from '@websocket-tool/nestjs';
 import { ProtectedPrometheusController } from '@websocket-tool/nestjs/prometheus';
 import { ChatHandlers } from './chat/chat.handlers.js';
+import { CHAT_ROOM_TOPICS } from './chat/chat-rooms.js';
 import { PageController } from './page/page.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ReportJobsModule, reportJobsWebSocketOptions } from './jobs/index.js';
@@ -19,7 +20,8 @@ const reportJobs = { redisUrl: process.env.REDIS_URL || undefined };
     // FP_WST_* settings (and PORT, HOST) from apps/sample/.env when there is one (see .env.example);
     // global, so WebSocketToolModule reads them through ConfigService and names the file as their source.
     ConfigModule.forRoot({ isGlobal: true, envFilePath: fileURLToPath(new URL('../.env', import.meta.url)) }),
-    WebSocketToolModule.forRoot({ isGlobal: true, ...reportJobsWebSocketOptions(reportJobs) }),
+    // Chat rooms keep a history: a page that reconnects gets what it missed (chat/chat-rooms.ts).
+    WebSocketToolModule.forRoot({ isGlobal: true, topics: CHAT_ROOM_TOPICS, ...reportJobsWebSocketOptions(reportJobs) }),
     // The app owns /metrics; WebSocketTool adds its fp_websocket_tool_* metrics to the same registry.
     // ProtectedPrometheusController guards /metrics as the admin API: local requests only, or
     // FP_WST_ADMIN_TOKEN for a remote Prometheus (it needs isGlobal: true above).

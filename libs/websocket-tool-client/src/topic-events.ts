@@ -25,6 +25,11 @@ export interface TopicGapEvent {
   topic: string;
   /** Why: the server could not replay from the position sent (history lost, expired or too short). */
   reason: 'not_recovered';
+  /**
+   * How many messages were published since the position sent, when the server still knows that history
+   * (it was only too short or expired); null when the history itself was lost (a new epoch).
+   */
+  missed: number | null;
 }
 
 /** The client's own event types and their content, for typed `on` / `once` / `off` handlers. @publicApi */

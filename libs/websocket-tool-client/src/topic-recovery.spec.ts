@@ -167,6 +167,21 @@ describe('WebSocketToolClient topic recovery (unit, fake socket)', () => {
     expect(third.subscribes()[0].content).toEqual({ topic: 'room:a', since: { offset: 7, epoch: 'e9' } });
   });
 
+  it('says how many messages a gap missed when the server still knows the history, and null when it was lost', async () => {
+    const { client, first } = await subscribed();
+    const gaps: Array<number | null> = [];
+    client.on('topic.gap', (m) => void gaps.push(m.content.missed));
+    first.receive(chat(3, 'e1'));
+    let next = await reconnect(client);
+    next.answer({ topic: 'room:a', offset: 50, epoch: 'e1', recovered: false, replayed: 0 });
+    next = await reconnect(client);
+    next.answer({ topic: 'room:a', offset: 2, epoch: 'e2', recovered: false, replayed: 0 });
+    next = await reconnect(client);
+    next.answer({ topic: 'room:a', offset: 1, epoch: 'e2', recovered: false, replayed: 0 });
+    await settle();
+    expect(gaps).toEqual([47, null, null]);
+  });
+
   it('replaces a position the server calls in the future, and forgets it for a topic without history', async () => {
     const { client, seen, first } = await subscribed();
     first.receive(chat(30, 'e1'));

@@ -101,9 +101,14 @@ export class Topics {
       return { type: TopicEventType.Recovered, content: { topic, replayed }, meta: {} };
     }
     // Not recovered: the server's position replaces ours (a new epoch, or none for a topic without history).
+    const previous = this.positions.get(topic);
+    const missed =
+      previous && position && position.epoch === previous.epoch && position.offset >= previous.offset
+        ? position.offset - previous.offset
+        : null;
     if (position) this.positions.reset(topic, position);
     else this.positions.forget(topic);
-    return { type: TopicEventType.Gap, content: { topic, reason: 'not_recovered' }, meta: {} };
+    return { type: TopicEventType.Gap, content: { topic, reason: 'not_recovered', missed }, meta: {} };
   }
 
   private sendSubscribe(topic: string): void {

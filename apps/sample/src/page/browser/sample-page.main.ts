@@ -12,7 +12,16 @@ import { CLIENT_EVENT } from './sample-globals.js';
 /** Lines kept in each log box. */
 const KEEP_LINES = 500;
 /** Types the chat log or nobody shows (the rest go to the system log). */
-const QUIET_TYPES = new Set(['chat.message', 'chat.sent', 'system.ping', 'system.pong', 'system.subscribed', 'system.unsubscribed']);
+const QUIET_TYPES = new Set([
+  'chat.message',
+  'chat.sent',
+  'system.ping',
+  'system.pong',
+  'system.subscribed',
+  'system.unsubscribed',
+  'topic.recovered',
+  'topic.gap',
+]);
 
 let client: Client | null = null;
 const rooms = roomsPanel(() => client);
@@ -45,6 +54,16 @@ function start(): void {
     if (event.state === 'closed') systemLine('connection closed: ' + event.code + (event.reason ? ' ' + event.reason : ''), 'sys');
   });
   client.on('chat.message', showChat);
+  // After a reconnect the client resubscribes each room from its last position and says how that went.
+  client.on('topic.recovered', (m) => {
+    const room = '#' + m.content.topic.replace(/^room:/, '');
+    systemLine(`reconnected to ${room}, nothing missed (${m.content.replayed} replayed)`, 'sys');
+  });
+  client.on('topic.gap', (m) => {
+    const room = '#' + m.content.topic.replace(/^room:/, '');
+    const missed = m.content.missed === null ? 'some messages' : `${m.content.missed} message(s)`;
+    systemLine(`reconnected to ${room}, ${missed} may be missing`, 'err');
+  });
   client.on('*', (m) => {
     if (QUIET_TYPES.has(m.type)) return;
     systemLine(m.type + ' ' + JSON.stringify(m.content) + ' ' + JSON.stringify(m.meta), m.type === 'system.error' ? 'err' : 'sys');
