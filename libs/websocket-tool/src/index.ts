@@ -31,6 +31,7 @@ export type { WsClient } from './connection/ws-client.interface.js';
 export { BroadcastService, type BroadcastOptions } from './messaging/broadcast.service.js';
 export type { SendResult, SendFailureReason } from './messaging/send-result.interface.js';
 export type { TopicOptions, TopicHistoryOptions, TopicSettings } from './config/topic-options.interface.js';
+export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';
 export type { TopicHistoryQuery, TopicHistoryPage, TopicHistoryMessage, TopicPosition } from './history/topic-history.interface.js';
 export { OnWsMessage, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';
 export { OnWsConnect, OnWsDisconnect, OnWsMessageReceived, OnWsMessageFailed } from './messaging/discovery/ws-hook.decorators.js';

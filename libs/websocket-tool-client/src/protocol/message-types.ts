@@ -16,6 +16,8 @@ export const SystemMessageType = {
   Subscribed: 'system.subscribed',
   Unsubscribe: 'system.unsubscribe',
   Unsubscribed: 'system.unsubscribed',
+  /** Right after the welcome of a named client whose offline mailbox kept something: `{delivered, dropped}`; the kept messages follow. */
+  Mailbox: 'system.mailbox',
 } as const;
 
 /** @publicApi */

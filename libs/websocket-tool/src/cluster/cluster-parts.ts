@@ -7,6 +7,9 @@ import { InMemoryClusterBroker } from './broker/in-memory-cluster-broker.js';
 import { RedisClusterBroker } from './broker/redis-cluster-broker.js';
 import type { ClusterSettings as ClusterConfig } from '../config/cluster-settings.interface.js';
 import { InMemoryBackplane } from './in-memory.backplane.js';
+import type { MailboxSettings } from '../config/mailbox-options.interface.js';
+import type { ClusterMailbox } from './mailbox/cluster-mailbox.js';
+import { InMemoryClusterMailbox } from './mailbox/in-memory-cluster-mailbox.js';
 import type { ClusterPresence } from './presence/cluster-presence.js';
 import { InMemoryClusterPresence } from './presence/in-memory-cluster-presence.js';
 import { RedisClusterPresence } from './presence/redis-cluster-presence.js';
@@ -29,18 +32,20 @@ export interface ClusterParts {
   presence: ClusterPresence;
   requests: ClusterRequests;
   admission: ClusterAdmission;
+  mailbox: ClusterMailbox;
   link: RedisLink | null;
   nodes: RedisNodeSet | null;
 }
 
 /** A single node: every seam in memory. @internal */
-export function createInMemoryCluster(): ClusterParts {
+export function createInMemoryCluster(mailbox: MailboxSettings | null = null): ClusterParts {
   return {
     backplane: new InMemoryBackplane(),
     broker: new InMemoryClusterBroker(),
     presence: new InMemoryClusterPresence(),
     requests: new InMemoryClusterRequests(),
     admission: new InMemoryClusterAdmission(),
+    mailbox: new InMemoryClusterMailbox(mailbox),
     link: null,
     nodes: null,
   };
@@ -52,7 +57,10 @@ export function createInMemoryCluster(): ClusterParts {
  *
  * @internal
  */
-export function createRedisCluster(config: ClusterConfig): ClusterParts & { link: RedisLink; nodes: RedisNodeSet } {
+export function createRedisCluster(
+  config: ClusterConfig,
+  mailbox: MailboxSettings | null = null,
+): ClusterParts & { link: RedisLink; nodes: RedisNodeSet } {
   const link = new RedisLink(config);
   const nodes = new RedisNodeSet(link, config.presenceTtlMs);
   const presence = new RedisClusterPresence(link, nodes, config.presenceTtlMs);
@@ -63,6 +71,7 @@ export function createRedisCluster(config: ClusterConfig): ClusterParts & { link
     presence,
     requests: new RedisClusterRequests(link, nodes, config.requestTimeoutMs),
     admission: new RedisClusterAdmission(link),
+    mailbox: new InMemoryClusterMailbox(mailbox),
     link,
     nodes,
   };

@@ -7,6 +7,7 @@ import { Backplane } from './backplane.interface.js';
 import { ClusterBroker } from './broker/cluster-broker.js';
 import { createInMemoryCluster, createRedisCluster, type ClusterParts } from './cluster-parts.js';
 import { clusterWithoutRedisMessage } from './cluster.messages.js';
+import { ClusterMailbox } from './mailbox/cluster-mailbox.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
 import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { RedisLink } from './redis/redis-link.js';
@@ -26,7 +27,7 @@ const clusterPartsProvider: Provider = {
   useFactory: (settings: WebSocketToolSettings, options: WebSocketToolModuleOptions | undefined): ClusterParts => {
     if (settings.cluster) return createRedisCluster(settings.cluster);
     if (options?.cluster) new Logger('WebSocketTool').warn(clusterWithoutRedisMessage());
-    return createInMemoryCluster();
+    return createInMemoryCluster(settings.mailbox);
   },
   inject: [WEBSOCKET_TOOL_SETTINGS, WEBSOCKET_TOOL_MODULE_OPTIONS],
 };
@@ -50,6 +51,7 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterPresence, 'presence'),
   part(ClusterRequests, 'requests'),
   part(ClusterAdmission, 'admission'),
+  part(ClusterMailbox, 'mailbox'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { invalidSettingMessage, unknownOptionMessage } from './config.messages.js';
 import { resolveClusterSettings } from './resolve-cluster-settings.js';
+import { resolveMailboxSettings } from './resolve-mailbox-settings.js';
 import { resolveTaskMonitorSettings } from './resolve-task-monitor-settings.js';
 import { resolveTopicSettings } from './resolve-topic-settings.js';
 import type { ResolvedSettingsError } from './resolved-settings-error.js';
@@ -127,6 +128,8 @@ export function resolveSettings(
   if (taskMonitor.problems.length > 0) throw new SettingsValidationError(taskMonitor.problems);
   const topics = resolveTopicSettings(options.topics);
   if (topics.problems.length > 0) throw new SettingsValidationError(topics.problems);
+  const mailbox = resolveMailboxSettings(options.mailbox);
+  if (mailbox.problems.length > 0) throw new SettingsValidationError(mailbox.problems);
   const redisFromEnv = sources.redisUrl !== 'options' && sources.redisUrl !== 'default';
   const cluster = resolveClusterSettings(values.redisUrl as string, redisFromEnv, options.cluster);
 
@@ -136,6 +139,7 @@ export function resolveSettings(
     taskMonitor: Object.freeze({ bullmq: taskMonitor.bullmq }),
     cluster,
     topics: topics.topics,
+    mailbox: mailbox.mailbox,
     sources: Object.freeze(sources),
   }) as unknown as WebSocketToolSettings;
 }
@@ -148,4 +152,4 @@ function environmentOrigin(found: EnvironmentValue): string | undefined {
 }
 
 /** Option keys that are not settings (functions, objects) and so have no env var. */
-const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', 'topics', ...CODE_OPTION_KEYS]);
+const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', 'topics', 'mailbox', ...CODE_OPTION_KEYS]);

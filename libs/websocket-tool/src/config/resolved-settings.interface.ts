@@ -1,4 +1,5 @@
 import type { ClusterSettings } from './cluster-settings.interface.js';
+import type { MailboxSettings } from './mailbox-options.interface.js';
 import type { TaskMonitorSettings } from './task-monitor-settings.interface.js';
 import type { TopicSettings } from './topic-options.interface.js';
 import type { WebSocketToolDurations } from './setting-durations.js';
@@ -33,6 +34,8 @@ export type WebSocketToolSettings = Readonly<Required<Omit<WebSocketToolOptions,
     readonly cluster: ClusterSettings | null;
     /** The `topics` option, validated, ttl in milliseconds (empty when none). */
     readonly topics: readonly TopicSettings[];
+    /** The `mailbox` option, validated, ttl in milliseconds, or null when the offline mailbox is off. */
+    readonly mailbox: MailboxSettings | null;
     /** Where each setting's value came from. */
     readonly sources: Readonly<Record<Exclude<keyof WebSocketToolOptions, OptionAlias>, SettingSource>>;
   };

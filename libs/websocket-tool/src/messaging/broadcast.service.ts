@@ -10,6 +10,7 @@ import type { OutboundFrame } from '../outbound/outbound-frame.js';
 import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
+import { OfflineMailbox } from './offline-mailbox.js';
 import type { SendResult } from './send-result.interface.js';
 
 const UNKNOWN_CLIENT = (): SendResult => ({ ok: false, queued: 0, dropped: 0, reason: 'unknown_client' });
@@ -52,6 +53,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly broker: ClusterBroker,
     private readonly presence: ClusterPresence,
     private readonly topics: TopicHistoryStore,
+    private readonly mailbox: OfflineMailbox,
   ) {}
 
   onModuleInit(): void {
@@ -73,12 +75,16 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     return result;
   }
 
-  /** Sends to one client by id (in cluster mode, on whichever node it is connected). */
+  /**
+   * Sends to one client by id (in cluster mode, on whichever node it is connected). With the `mailbox`
+   * option, a named client connected nowhere gets the message when it connects again: `kept: 1`.
+   */
   sendToClient(clientId: string, message: WsOutboundMessage): SendResult {
     const connection = this.registry.get(clientId);
     if (!connection) return this.sendToRemoteClient(clientId, message);
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
+    if (this.mailbox.holding !== 0 || connection.closing) return this.sendBehindMailbox(connection, json);
     return this.fanOut([connection], this.sender.frame(json), null);
   }
 
@@ -120,14 +126,34 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** A client this node does not hold: through the node that holds it, if the cluster knows one. */
+  /** A client this node does not hold: through the node that holds it, if the cluster knows one, else to its mailbox. */
   private sendToRemoteClient(clientId: string, message: WsOutboundMessage): SendResult {
-    if (this.presence.locate(clientId) === undefined) return UNKNOWN_CLIENT();
+    if (this.presence.locate(clientId) === undefined) return this.keep(clientId, message);
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     return this.broker.sendToClient(clientId, json)
       ? { ok: true, queued: 1, dropped: 0 }
       : { ok: false, queued: 0, dropped: 1, reason: 'queue_full' };
+  }
+
+  /** A client connected nowhere: its mailbox keeps the message, when the option is on. */
+  private keep(clientId: string, message: WsOutboundMessage): SendResult {
+    if (!this.mailbox.enabled) return UNKNOWN_CLIENT();
+    const json = this.serialize(message);
+    if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
+    return this.mailbox.keep(clientId, json) ? { ok: true, queued: 0, dropped: 0, kept: 1 } : UNKNOWN_CLIENT();
+  }
+
+  /**
+   * A client whose mailbox is being taken (its messages wait behind the kept ones), or whose connection is
+   * closing (its mailbox keeps the message, when the option is on).
+   */
+  private sendBehindMailbox(connection: ClientConnection, json: string): SendResult {
+    if (this.mailbox.hold(connection.clientId, json)) return { ok: true, queued: 1, dropped: 0 };
+    if (connection.closing && connection.named && this.mailbox.keep(connection.clientId, json)) {
+      return { ok: true, queued: 0, dropped: 0, kept: 1 };
+    }
+    return this.fanOut([connection], this.sender.frame(json), null);
   }
 
   /** A broadcast published by another node, for this node's clients: one frame, shared by all of them. */
@@ -140,9 +166,12 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (members) this.fanOut(members, this.sender.frame(json), null);
   }
 
+  /** A message another node sent to a client of this node: one that left meanwhile gets it in its mailbox. */
   private deliverToClient(clientId: string, json: string): void {
     const connection = this.registry.get(clientId);
-    if (connection) this.fanOut([connection], this.sender.frame(json), null);
+    if (!connection) this.mailbox.keep(clientId, json);
+    else if (this.mailbox.holding !== 0 || connection.closing) this.sendBehindMailbox(connection, json);
+    else this.fanOut([connection], this.sender.frame(json), null);
   }
 
   /** This node's recipients, through the one sender. */

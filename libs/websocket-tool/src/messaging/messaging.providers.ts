@@ -4,6 +4,7 @@ import { WsHandlerRegistry } from './discovery/ws-handler-registry.js';
 import { HandlerInvoker } from './dispatch/handler-invoker.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { DispatchReplies } from './dispatch/replies.js';
+import { OfflineMailbox } from './offline-mailbox.js';
 import { SystemMessages } from './system/system-messages.js';
 
 /** The inbound message path: discovery, dispatch and the `system.*` protocol (BroadcastService is listed by the module). */
@@ -14,4 +15,5 @@ export const MESSAGING_PROVIDERS: Provider[] = [
   SystemMessages,
   HandlerInvoker,
   MessageDispatcher,
+  OfflineMailbox,
 ];

@@ -22,4 +22,10 @@ export interface SendResult {
   queued: number;
   dropped: number;
   reason?: SendFailureReason;
+  /**
+   * `sendToClient` only, with the `mailbox` option: 1 when the client was connected nowhere and the message was
+   * kept in its offline mailbox (`ok: true`, `queued: 0`), to be delivered when it connects again. In cluster mode
+   * the message was handed to Redis. Absent otherwise.
+   */
+  kept?: number;
 }

@@ -17,6 +17,7 @@ describe('the protocol values on the wire', () => {
       'system.subscribed',
       'system.unsubscribe',
       'system.unsubscribed',
+      'system.mailbox',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });
