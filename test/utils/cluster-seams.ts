@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ClusterSettings as ClusterConfig } from '../../libs/websocket-tool/src/config/cluster-settings.interface.js';
+import type { MailboxSettings } from '../../libs/websocket-tool/src/config/mailbox-options.interface.js';
 import { createRedisCluster, type ClusterParts } from '../../libs/websocket-tool/src/cluster/cluster-parts.js';
 import type { RedisLink } from '../../libs/websocket-tool/src/cluster/redis/redis-link.js';
 import type { RedisNodeSet } from '../../libs/websocket-tool/src/cluster/redis/redis-node-set.js';
@@ -43,17 +44,25 @@ export async function eventually<T>(probe: () => T | Promise<T>, what: string, t
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** Builds and starts one node's Redis seams under `prefix`, and waits until its link is up. */
-export async function startSeamNode(prefix: string, nodeId: string, over: Partial<ClusterConfig> = {}): Promise<SeamNode> {
-  const parts = createRedisCluster({
-    url: SEAM_REDIS_URL,
-    nodeId,
-    keyPrefix: prefix,
-    presenceTtlMs: 3000,
-    outboxSize: 100,
-    requestTimeoutMs: 500,
-    ...over,
-  });
+/** Builds and starts one node's Redis seams under `prefix` (with `mailbox`, its offline mailbox), and waits until its link is up. */
+export async function startSeamNode(
+  prefix: string,
+  nodeId: string,
+  over: Partial<ClusterConfig> = {},
+  mailbox: MailboxSettings | null = null,
+): Promise<SeamNode> {
+  const parts = createRedisCluster(
+    {
+      url: SEAM_REDIS_URL,
+      nodeId,
+      keyPrefix: prefix,
+      presenceTtlMs: 3000,
+      outboxSize: 100,
+      requestTimeoutMs: 500,
+      ...over,
+    },
+    mailbox,
+  );
   await parts.link.onApplicationBootstrap();
   parts.nodes.onApplicationBootstrap();
   await eventually(() => parts.link.connected, `${nodeId} to connect to Redis`);

@@ -10,6 +10,7 @@ import { InMemoryBackplane } from './in-memory.backplane.js';
 import type { MailboxSettings } from '../config/mailbox-options.interface.js';
 import type { ClusterMailbox } from './mailbox/cluster-mailbox.js';
 import { InMemoryClusterMailbox } from './mailbox/in-memory-cluster-mailbox.js';
+import { RedisClusterMailbox } from './mailbox/redis-cluster-mailbox.js';
 import type { ClusterPresence } from './presence/cluster-presence.js';
 import { InMemoryClusterPresence } from './presence/in-memory-cluster-presence.js';
 import { RedisClusterPresence } from './presence/redis-cluster-presence.js';
@@ -71,7 +72,7 @@ export function createRedisCluster(
     presence,
     requests: new RedisClusterRequests(link, nodes, config.requestTimeoutMs),
     admission: new RedisClusterAdmission(link),
-    mailbox: new InMemoryClusterMailbox(mailbox),
+    mailbox: new RedisClusterMailbox(link, mailbox),
     link,
     nodes,
   };

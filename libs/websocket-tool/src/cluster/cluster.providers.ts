@@ -25,7 +25,7 @@ const CLUSTER_PARTS = Symbol('WEBSOCKET_TOOL:CLUSTER_PARTS');
 const clusterPartsProvider: Provider = {
   provide: CLUSTER_PARTS,
   useFactory: (settings: WebSocketToolSettings, options: WebSocketToolModuleOptions | undefined): ClusterParts => {
-    if (settings.cluster) return createRedisCluster(settings.cluster);
+    if (settings.cluster) return createRedisCluster(settings.cluster, settings.mailbox);
     if (options?.cluster) new Logger('WebSocketTool').warn(clusterWithoutRedisMessage());
     return createInMemoryCluster(settings.mailbox);
   },

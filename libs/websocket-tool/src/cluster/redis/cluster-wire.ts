@@ -6,7 +6,8 @@
  *
  * Header kinds: `b` broadcast, `t` topic, `c` one client, `j`/`l` a client
  * joined/left a node, `s` a node rewrote its presence (reload it), `y` a node
- * left the cluster, `q`/`r` a request to the nodes and its reply.
+ * left the cluster, `q`/`r` a request to the nodes and its reply, `m` a message was kept in the offline
+ * mailbox of a client (published by the keeping script).
  *
  * @internal
  */
@@ -19,7 +20,8 @@ export type WireHeader =
   | { k: 's'; o: string; s: number }
   | { k: 'y'; o: string }
   | { k: 'q'; o: string; id: string; op: string }
-  | { k: 'r'; o: string; id: string; ok: boolean; e?: string };
+  | { k: 'r'; o: string; id: string; ok: boolean; e?: string }
+  | { k: 'm'; o: string; c: string };
 
 /** A decoded wire message. @internal */
 export interface WireMessage {
@@ -59,6 +61,7 @@ function isValidHeader(h: unknown): h is WireHeader {
       return isString(r.t);
     case 'c':
     case 'l':
+    case 'm':
       return isString(r.c);
     case 'j':
       return isString(r.c) && typeof r.s === 'number' && typeof r.at === 'number' && typeof r.n === 'boolean';

@@ -25,6 +25,16 @@ export class RedisKeys {
     return `${this.prefix}:clients:${node}`;
   }
 
+  /** The offline mailbox of one client: a list of `<expires ms>|<envelope>`, oldest first. */
+  mailbox(clientId: string): string {
+    return `${this.prefix}:mailbox:${clientId}`;
+  }
+
+  /** How many messages the mailbox of one client dropped since it was last taken. */
+  mailboxDropped(clientId: string): string {
+    return `${this.prefix}:mailbox-dropped:${clientId}`;
+  }
+
   /** The cluster-wide handshake bucket of one IP. */
   ipBucket(ip: string): string {
     return `${this.prefix}:ip:${ip}`;

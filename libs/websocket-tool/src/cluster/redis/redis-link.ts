@@ -7,6 +7,7 @@ import { redisBackMessage, redisLostMessage, redisUnreachableAtBootMessage } fro
 import { redactRedisUrl } from '../../config/redis-url.js';
 import { ClusterOutbox } from './cluster-outbox.js';
 import { IP_ADMIT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './cluster-scripts.js';
+import { MAILBOX_KEEP_SCRIPT, MAILBOX_TAKE_SCRIPT } from '../mailbox/mailbox-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
 import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
@@ -272,6 +273,8 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstRefresh: { lua: REFRESH_SCRIPT, numberOfKeys: 2 },
         wstJoin: { lua: JOIN_SCRIPT, numberOfKeys: 1 },
         wstLeave: { lua: LEAVE_SCRIPT, numberOfKeys: 1 },
+        wstMailboxKeep: { lua: MAILBOX_KEEP_SCRIPT, numberOfKeys: 2 },
+        wstMailboxTake: { lua: MAILBOX_TAKE_SCRIPT, numberOfKeys: 2 },
       },
     }) as ScriptedRedis;
     const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });

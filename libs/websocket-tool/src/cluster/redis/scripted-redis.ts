@@ -6,4 +6,14 @@ export type ScriptedRedis = Redis & {
   wstRefresh(nodesKey: string, clientsKey: string, nodeId: string, ttlMs: number): Promise<string[]>;
   wstJoin(clientsKey: string, clientId: string, entry: string, ttlMs: number, channel: string, message: string): Promise<unknown>;
   wstLeave(clientsKey: string, clientId: string, channel: string, message: string): Promise<unknown>;
+  wstMailboxKeep(
+    listKey: string,
+    droppedKey: string,
+    json: string,
+    size: number,
+    ttlMs: number,
+    channel: string,
+    notice: string,
+  ): Promise<number>;
+  wstMailboxTake(listKey: string, droppedKey: string): Promise<Array<string | number>>;
 };
