@@ -15,10 +15,17 @@ interface Taking {
   held: string[];
   /** Another message was kept while the mailbox was read: take it again before letting the held ones go. */
   again: boolean;
+  /** The mailbox took too long: the held messages went out; a late answer is delivered as it comes. */
+  released?: boolean;
 }
 
 /** Anonymous ids are new on every connection: nothing kept for one could ever be delivered. */
 const ANONYMOUS = 'anon-';
+/**
+ * Longest wait for a mailbox (over Redis) before what was held for the client goes out anyway: a stalled Redis
+ * must not hold a connected client's messages without bound. A mailbox that answers later is still delivered.
+ */
+export const MAILBOX_TAKE_TIMEOUT_MS = 5000;
 
 /**
  * The offline mailbox's delivery (the `mailbox` option). `sendToClient` to a
@@ -106,15 +113,41 @@ export class OfflineMailbox implements OnModuleInit, OnModuleDestroy {
     } catch {
       contents = null;
     }
-    void Promise.resolve(contents).then(
-      (taken) => this.taken(taking, taken),
-      () => this.taken(taking, null),
+    if (!(contents instanceof Promise)) {
+      void Promise.resolve().then(() => this.taken(taking, contents));
+      return;
+    }
+    const timer = setTimeout(() => this.release(taking), MAILBOX_TAKE_TIMEOUT_MS);
+    timer.unref();
+    contents.then(
+      (taken) => {
+        clearTimeout(timer);
+        this.taken(taking, taken);
+      },
+      () => {
+        clearTimeout(timer);
+        this.taken(taking, null);
+      },
     );
+  }
+
+  /** The mailbox did not answer in time: what was held goes out now; the mailbox, if it answers, follows. */
+  private release(taking: Taking): void {
+    const clientId = taking.connection.clientId;
+    if (this.taking.get(clientId) !== taking) return;
+    this.taking.delete(clientId);
+    taking.released = true;
+    const held = taking.held.splice(0);
+    if (!taking.connection.closing) for (const json of held) this.send(taking.connection, json);
   }
 
   private taken(taking: Taking, contents: MailboxContents | null): void {
     const { connection } = taking;
     const clientId = connection.clientId;
+    if (taking.released && contents !== null && !connection.closing && this.registry.get(clientId) === connection) {
+      this.deliver(connection, contents);
+      return;
+    }
     if (this.taking.get(clientId) !== taking) {
       // A newer connection of the same id took over: it gets what was taken, before what it holds.
       if (contents !== null) this.putBack(clientId, contents.messages);
