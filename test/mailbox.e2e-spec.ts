@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketToolClient, type WsMessage } from '@websocket-tool/client';
 import { BroadcastService, ConnectionRegistry } from '@websocket-tool/nestjs';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, sleep, type Envelope } from './utils/ws-test-client.js';
@@ -61,6 +62,27 @@ describe('offline mailbox (one node)', () => {
       ...[4, 5, 6, 7, 8].map((i) => ({ type: 'direct', content: i })),
     ]);
     back.close();
+  });
+
+  it('the client SDK hands system.mailbox and the kept messages to its handlers, in order', async () => {
+    for (let i = 1; i <= 3; i++) expect(broadcast.sendToClient('mb-sdk', { type: 'direct', content: i }).kept).toBe(1);
+    const client = new WebSocketToolClient(`${t.ws}/ws`, { clientId: 'mb-sdk' });
+    const seen: WsMessage[] = [];
+    client.on('system.mailbox', (m) => seen.push(m));
+    const all = new Promise<void>((resolve) => {
+      client.on('direct', (m) => {
+        seen.push(m);
+        if (m.content === 3) resolve();
+      });
+    });
+    await all;
+    expect(seen.map((m) => [m.type, m.content])).toEqual([
+      ['system.mailbox', { delivered: 3, dropped: 0 }],
+      ['direct', 1],
+      ['direct', 2],
+      ['direct', 3],
+    ]);
+    await client.close();
   });
 
   it('anonymous clients and unserializable messages are not kept', async () => {
