@@ -68,7 +68,9 @@ describe('offline mailbox (one node)', () => {
     for (let i = 1; i <= 3; i++) expect(broadcast.sendToClient('mb-sdk', { type: 'direct', content: i }).kept).toBe(1);
     const client = new WebSocketToolClient(`${t.ws}/ws`, { clientId: 'mb-sdk' });
     const seen: WsMessage[] = [];
-    client.on('system.mailbox', (m) => seen.push(m));
+    client.on('system.mailbox', (m) => {
+      seen.push(m);
+    });
     const all = new Promise<void>((resolve) => {
       client.on('direct', (m) => {
         seen.push(m);
