@@ -5,6 +5,7 @@ import type { ClientConnection } from '../connection/client-connection.js';
 import type { ConnectionListener } from '../connection/connection-listener.js';
 import type { ConnectionRegistry } from '../connection/connection-registry.js';
 import type { OutboundSender } from '../outbound/outbound-sender.js';
+import { InMemoryClusterMailbox } from '../cluster/mailbox/in-memory-cluster-mailbox.js';
 import { MAILBOX_TAKE_TIMEOUT_MS, OfflineMailbox } from './offline-mailbox.js';
 
 /** A mailbox over a slow store: each take answers when the test says so. */
@@ -26,7 +27,7 @@ class FakeMailbox extends ClusterMailbox {
   }
 }
 
-function setup() {
+function setup(store: ClusterMailbox = new FakeMailbox()) {
   const connections = new Map<string, ClientConnection>();
   let registryListener: ConnectionListener = {};
   const registry = {
@@ -43,7 +44,6 @@ function setup() {
       for (const t of targets) sent.push([t.clientId, frame]);
     },
   } as unknown as OutboundSender;
-  const store = new FakeMailbox();
   const mailbox = new OfflineMailbox(registry, sender, store);
   mailbox.onModuleInit();
   const connect = (clientId: string, named = true) => {
@@ -53,7 +53,7 @@ function setup() {
     return connection;
   };
   const bodies = () => sent.map(([, json]) => (json.startsWith('{') ? (JSON.parse(json) as { type: string; content: unknown }) : json));
-  return { mailbox, store, connections, connect, sent, bodies };
+  return { mailbox, store: store as FakeMailbox, connections, connect, sent, bodies };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -110,6 +110,19 @@ describe('OfflineMailbox', () => {
       ['alice', 'k1'],
       ['alice', 'live'],
     ]);
+  });
+
+  it('on one node, a named client with nothing kept holds nothing, not even for a turn', async () => {
+    const memory = new InMemoryClusterMailbox({ size: 5, ttlMs: 60_000 });
+    const { mailbox, connect, bodies } = setup(memory);
+    connect('alice');
+    expect(mailbox.holding).toBe(0);
+    memory.keep('bob', 'k1');
+    connect('bob');
+    expect(mailbox.holding).toBe(1);
+    expect(mailbox.hold('bob', 'live')).toBe(true);
+    await flush();
+    expect(bodies()).toEqual([expect.objectContaining({ type: 'system.mailbox' }), 'k1', 'live']);
   });
 
   it('lets the held messages go when the mailbox does not answer in time, and delivers a late answer', async () => {

@@ -114,6 +114,11 @@ export class OfflineMailbox implements OnModuleInit, OnModuleDestroy {
       contents = null;
     }
     if (!(contents instanceof Promise)) {
+      if (contents === null && taking.held.length === 0 && !taking.again) {
+        // Nothing kept (the usual case on one node): nothing to order, nothing held.
+        this.taking.delete(taking.connection.clientId);
+        return;
+      }
       void Promise.resolve().then(() => this.taken(taking, contents));
       return;
     }
