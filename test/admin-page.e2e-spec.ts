@@ -14,6 +14,7 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 /** The few DOM calls the in-page checks use (this build has no DOM types). */
 interface PageElement {
   textContent: string | null;
+  hidden?: boolean;
   children: ArrayLike<PageElement>;
   getAttribute(name: string): string | null;
 }
