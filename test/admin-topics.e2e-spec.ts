@@ -7,6 +7,7 @@ const TOPICS: WebSocketToolModuleOptions['topics'] = [
   { pattern: 'chat:*', history: { size: 5, ttlSeconds: 60 } },
   { pattern: 'room/*', history: { size: 100, ttlSeconds: 60 } },
   { pattern: 'prices', latest: true },
+  { pattern: 'short:*', history: { size: 10, ttlSeconds: 1 } },
 ];
 const TOKEN = 'a-long-random-admin-token-0123456789';
 
@@ -55,6 +56,15 @@ describe('admin API: topics and their history', () => {
       { topic: 'prices', subscribers: 1, history: null },
       { topic: 'room/7', subscribers: 1, history: { epoch, offset: 1, size: 1 } },
     ]);
+  });
+
+  it('messages kept count only unexpired ones (0 once all expired; offset and epoch stay)', async () => {
+    await connect('s', 'short:x');
+    for (let i = 0; i < 3; i++) broadcast.publish('short:x', { type: 'msg', content: i });
+    const row = async () => ((await get(t, '/ws/topics')).body.topics as Array<{ topic: string }>).find((r) => r.topic === 'short:x');
+    expect(await row()).toMatchObject({ subscribers: 1, history: { offset: 3, size: 3 } });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await row()).toMatchObject({ subscribers: 1, history: { offset: 3, size: 0 } });
   });
 
   it('GET /ws/topics/:topic/history: the last limit, or after since; slash topics as %2F', async () => {

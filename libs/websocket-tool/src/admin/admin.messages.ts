@@ -39,3 +39,6 @@ export const invalidTopicMessage = (maxLength: number): string => `A topic is 1 
 
 export const topicWithoutHistoryMessage = (topic: string): string =>
   `Topic ${showValue(topic)} keeps no history: give it one with the topics option (e.g. { pattern: 'chat:*', history: { size, ttlSeconds } }).`;
+
+export const historyUnavailableMessage = (topic: string): string =>
+  `The history of topic ${showValue(topic)} could not be read now (in cluster mode: Redis did not answer). Retry later.`;
