@@ -17,6 +17,9 @@ const get = async (t: TestApp, path: string, headers: Record<string, string> = {
   return { status: res.status, body: JSON.parse(text), headers: res.headers };
 };
 
+const topicRow = async (t: TestApp, topic: string) =>
+  ((await get(t, '/ws/topics')).body.topics as Array<{ topic: string }>).find((r) => r.topic === topic);
+
 describe('admin API: topics and their history', () => {
   let t: TestApp;
   let broadcast: BroadcastService;
@@ -61,10 +64,9 @@ describe('admin API: topics and their history', () => {
   it('messages kept count only unexpired ones (0 once all expired; offset and epoch stay)', async () => {
     await connect('s', 'short:x');
     for (let i = 0; i < 3; i++) broadcast.publish('short:x', { type: 'msg', content: i });
-    const row = async () => ((await get(t, '/ws/topics')).body.topics as Array<{ topic: string }>).find((r) => r.topic === 'short:x');
-    expect(await row()).toMatchObject({ subscribers: 1, history: { offset: 3, size: 3 } });
+    expect(await topicRow(t, 'short:x')).toMatchObject({ subscribers: 1, history: { offset: 3, size: 3 } });
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await row()).toMatchObject({ subscribers: 1, history: { offset: 3, size: 0 } });
+    expect(await topicRow(t, 'short:x')).toMatchObject({ subscribers: 1, history: { offset: 3, size: 0 } });
   });
 
   it('GET /ws/topics/:topic/history: the last limit, or after since; slash topics as %2F', async () => {

@@ -145,7 +145,7 @@ export interface TopicCount {
 export function localTopicCounts(registry: Pick<ConnectionRegistry, 'topics' | 'subscribers'>): TopicCount[] {
   return registry
     .topics()
-    .sort()
+    .toSorted()
     .slice(0, MAX_TOPIC_NAMES)
     .map((topic) => ({ topic, subscribers: registry.subscribers(topic)?.size ?? 0 }));
 }
@@ -161,7 +161,7 @@ export function mergeTopicCounts(lists: readonly unknown[]): TopicCount[] {
     }
   }
   return [...sums.keys()]
-    .sort()
+    .toSorted()
     .slice(0, MAX_TOPIC_NAMES)
     .map((topic) => ({ topic, subscribers: sums.get(topic) as number }));
 }
