@@ -374,11 +374,16 @@ describe('admin API on a running app with real clients', () => {
         '/ws/health',
         '/ws/send-message',
         '/ws/stats',
+        '/ws/topics',
+        '/ws/topics/{topic}/history',
       ].toSorted(),
     );
     const send = document.paths['/ws/send-message'].post!;
     expect(Object.keys(send.responses).toSorted()).toEqual(['202', '400', '401', '403', '404', '503']);
     expect(JSON.stringify(document.components?.schemas?.SendMessageDto)).toContain('"required":["type","content"]');
+    const history = document.paths['/ws/topics/{topic}/history'].get!;
+    expect(Object.keys(history.responses).toSorted()).toEqual(['200', '400', '401', '403', '404', '503']);
+    expect(history.parameters?.map((p) => ('name' in p ? p.name : '')).toSorted()).toEqual(['limit', 'since', 'topic']);
   });
 });
 

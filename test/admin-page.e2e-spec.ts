@@ -1,5 +1,5 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
-import { OnWsMessage, type WsInboundMessage } from '@websocket-tool/nestjs';
+import { BroadcastService, OnWsMessage, type WsInboundMessage } from '@websocket-tool/nestjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 /** The few DOM calls the in-page checks use (this build has no DOM types). */
 interface PageElement {
   textContent: string | null;
+  hidden?: boolean;
   children: ArrayLike<PageElement>;
   getAttribute(name: string): string | null;
 }
@@ -186,6 +187,59 @@ describe('admin dashboard page in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('page-info')?.textContent?.includes('of 1 matching'));
     await sleep(1200);
     expect(await page.evaluate(() => document.querySelectorAll('main img, main script').length)).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('lists topics with subscribers, offset and messages kept, and updates them as clients come and go', async () => {
+    const app = await start({ topics: [{ pattern: 'chat:*', history: { size: 3, ttlSeconds: 60 } }] });
+    const { page, problems } = await openDashboard(app);
+    const topicCell = (topic: string, col: number) =>
+      page.evaluate(([name, c]) => document.querySelector(`tr[data-topic="${name}"]`)?.children[c as number]?.textContent ?? null, [
+        topic,
+        col,
+      ] as const);
+    await page.waitForFunction(() => document.getElementById('topics-empty')?.hidden === false);
+    const a = await connect(app, '/ws/t-a');
+    const b = await connect(app, '/ws/t-b');
+    for (const c of [a, b]) await c.request({ type: 'system.subscribe', content: { topic: 'chat:room' } });
+    await a.request({ type: 'system.subscribe', content: { topic: 'plain/news' } });
+    const broadcast = app.app.get(BroadcastService);
+    for (let i = 0; i < 5; i++) broadcast.publish('chat:room', { type: 'msg', content: i });
+    await page.waitForFunction(() => document.querySelector('tr[data-topic="chat:room"]')?.children[2]?.textContent === '5', undefined, {
+      timeout: 3000,
+    });
+    expect(await topicCell('chat:room', 1)).toBe('2');
+    expect(await topicCell('chat:room', 3)).toBe('3');
+    expect(await topicCell('chat:room', 4)).toMatch(/^[0-9a-z]{8}$/);
+    expect(await topicCell('plain/news', 1)).toBe('1');
+    expect(await topicCell('plain/news', 2)).toBe('—');
+    expect(await topicCell('plain/news', 4)).toBe('no history');
+    expect(await page.textContent('#topics-sub')).toBe('2 with subscribers, 1 with history');
+    a.close();
+    await page.waitForSelector('tr[data-topic="plain/news"]', { state: 'detached', timeout: 3000 });
+    await page.waitForFunction(() => document.querySelector('tr[data-topic="chat:room"]')?.children[1]?.textContent === '1');
+    expect(problems).toEqual([]);
+  });
+
+  it('renders hostile topic names from the API as literal text', async () => {
+    const app = await start();
+    // Valid topic names cannot hold markup; the page must not trust the API for that, so the answer is forged here.
+    const forged = { topics: [{ topic: HOSTILE, subscribers: 1, history: { epoch: '<b>e</b>', offset: 1, size: 1 } }], total: 1 };
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = recordPageProblems(page);
+    await page.route('**/ws/topics', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(forged) }),
+    );
+    await page.goto(`${app.http}/ws-admin`);
+    await page.waitForFunction(() => document.querySelectorAll('#topics-body tr').length === 1, undefined, { timeout: 5000 });
+    await sleep(1200);
+    const row = await page.evaluate(() =>
+      [...(document.querySelectorAll('#topics-body td') as unknown as PageElement[])].map((td) => td.textContent),
+    );
+    expect(row).toEqual([HOSTILE, '1', '1', '1', '<b>e</b>']);
+    expect(await page.evaluate(() => document.querySelectorAll('main img, main script, #topics-body b').length)).toBe(0);
     expect(problems).toEqual([]);
   });
 

@@ -231,7 +231,7 @@ describe('Prometheus metrics', () => {
     const identities = ['alice', 'bob', 'carol', 'silent', 'flood', 'slow', '127.0.0.1', ...registry.list().map((c) => c.clientId)];
     for (const sample of ours(s)) {
       for (const [key, value] of Object.entries(sample.labels)) {
-        expect(['reason', 'type', 'le']).toContain(key);
+        expect(['reason', 'outcome', 'type', 'le']).toContain(key);
         expect(identities).not.toContain(value);
       }
     }

@@ -88,6 +88,13 @@ const CLUSTER_FIGURES: FigureDefinition[] = [
   { metric: 'redisCpuPct', label: 'Redis CPU during the burst (% of one core)', better: 'lower' },
   { metric: 'loadGenCpuPct', label: 'load generator CPU (% of one core)', better: 'lower' },
 ];
+const RECOVERY_FIGURES: FigureDefinition[] = [
+  { metric: 'recoveryP50Ms', label: 'reconnect to last missed message p50 (ms)', better: 'lower' },
+  { metric: 'recoveryP99Ms', label: 'reconnect to last missed message p99 (ms)', better: 'lower' },
+  { metric: 'historyDeliveriesPerSec', label: 'deliveries/s, topic with history', better: 'higher' },
+  { metric: 'plainDeliveriesPerSec', label: 'deliveries/s, topic without history', better: 'higher' },
+  { metric: 'historyToPlainRatio', label: 'publish throughput with history ÷ without', better: 'higher' },
+];
 const MEMORY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
@@ -104,6 +111,7 @@ interface Sizes {
   memory: [connections: number, idleMs: number];
   topics: [topics: number, subscribers: number, rounds: number];
   cluster: [clients: number, broadcasts: number, probes: number];
+  recovery: [missed: number, reconnects: number, subscribers: number, publishes: number, rounds: number];
   warmupMs: number;
   timeoutMs: number;
 }
@@ -119,6 +127,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
   const [idleConnections, idleMs] = z.memory;
   const [topics, subscribers, rounds] = z.topics;
   const [clusterClients, clusterCount, probes] = z.cluster;
+  const [missed, reconnects, recSubscribers, recPublishes, recRounds] = z.recovery;
   const t = z.timeoutMs;
   return [
     {
@@ -200,6 +209,15 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
       timeoutMs: t,
       baseline: 'cluster-1',
     },
+    {
+      id: 'recovery',
+      title: `Recovery: ${n(missed)} missed messages replayed after a reconnect (${reconnects} times); ${n(recPublishes)} publishes to ${recSubscribers} subscribers with and without history`,
+      targets: ['websocket-tool-history'],
+      config: { kind: 'recovery', missed, reconnects, subscribers: recSubscribers, publishes: recPublishes, rounds: recRounds },
+      figures: RECOVERY_FIGURES,
+      timeoutMs: t,
+      baseline: 'websocket-tool-history',
+    },
   ];
 }
 
@@ -213,6 +231,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: [10_000, 30_000],
     topics: [1000, 10, 10],
     cluster: [2000, 200, 200],
+    recovery: [1000, 100, 100, 2000, 3],
     warmupMs: 500,
     timeoutMs: 120_000,
   },
@@ -225,6 +244,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: [1000, 3000],
     topics: [200, 10, 3],
     cluster: [500, 50, 100],
+    recovery: [1000, 30, 50, 1000, 3],
     warmupMs: 300,
     timeoutMs: 45_000,
   },
@@ -237,6 +257,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: [100, 1000],
     topics: [50, 5, 2],
     cluster: [50, 10, 20],
+    recovery: [1000, 5, 10, 200, 1],
     warmupMs: 200,
     timeoutMs: 30_000,
   },

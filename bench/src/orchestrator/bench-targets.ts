@@ -1,7 +1,15 @@
 import type { WireProtocol } from '../shared/load-config.interface.js';
 
 export type TargetId =
-  'raw' | 'raw-corked' | 'websocket-tool' | 'websocket-tool-defaults' | 'nest-ws' | 'socket-io' | 'cluster-1' | 'cluster-2';
+  | 'raw'
+  | 'raw-corked'
+  | 'websocket-tool'
+  | 'websocket-tool-defaults'
+  | 'websocket-tool-history'
+  | 'nest-ws'
+  | 'socket-io'
+  | 'cluster-1'
+  | 'cluster-2';
 
 /** One server under test: its own process, started fresh for every run. */
 export interface TargetDefinition {
@@ -56,6 +64,15 @@ export const TARGETS: readonly TargetDefinition[] = [
     protocol: 'websocket-tool',
     description:
       'The same app with every queue setting as shipped (maxQueueSize 10,000 counting each broadcast once); only the load limits raised.',
+  },
+  {
+    id: 'websocket-tool-history',
+    label: 'WebSocketTool, topic history',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: ['--history'],
+    protocol: 'websocket-tool',
+    description:
+      'The WebSocketTool target with a history of 5,000 messages (ttl 300 s) on topics hist:*; other topics keep nothing (recovery scenario only).',
   },
   {
     id: 'nest-ws',

@@ -75,6 +75,8 @@ function peakConnections(s: ScenarioDefinition): number {
       return c.connections;
     case 'topics':
       return c.topics + 1;
+    case 'recovery':
+      return c.subscribers + 3;
   }
 }
 

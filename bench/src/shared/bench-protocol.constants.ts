@@ -18,5 +18,11 @@ export const BENCH_HOST = '127.0.0.1';
 /** Path of the WebSocket endpoint for every `ws`-based target. */
 export const WS_PATH = '/ws';
 
+/** Topics with this prefix keep a history in the `websocket-tool-history` target (see `HISTORY_SIZE`). */
+export const HISTORY_TOPIC_PREFIX = 'hist:';
+
+/** Messages a history topic of the `websocket-tool-history` target keeps (at least the recovery scenario's `missed`). */
+export const HISTORY_SIZE = 5000;
+
 /** Name of the i-th topic of the topic scenario. */
 export const topicName = (i: number): string => `t${i}`;

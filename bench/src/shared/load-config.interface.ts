@@ -59,7 +59,25 @@ export interface ClusterScenario {
   probes: number;
 }
 
-export type ScenarioConfig = FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario | ClusterScenario;
+/**
+ * Topic history (the `websocket-tool-history` target). Recovery: `reconnects`
+ * times, a subscriber leaves a topic with history, `missed` messages are
+ * published, and a new connection subscribes with `since`; the time from
+ * opening that connection to the last missed message. Publish throughput:
+ * `publishes` messages to a topic with history and to one without, each with
+ * `subscribers` subscribers, alternated `rounds` times.
+ */
+export interface RecoveryScenario {
+  kind: 'recovery';
+  missed: number;
+  reconnects: number;
+  subscribers: number;
+  publishes: number;
+  rounds: number;
+}
+
+export type ScenarioConfig =
+  FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario | ClusterScenario | RecoveryScenario;
 
 /** Another node of a clustered target. */
 export interface PeerNode {

@@ -87,6 +87,14 @@ export {
 export { SendMessageDto, SendMessageQueryDto, SendStatsDto, SendMessageResultDto } from './admin/dto/send-message.dto.js';
 export { ConfigEntryDto, ConfigResponseDto, HandlerInfoDto, HandlersResponseDto } from './admin/dto/info.dto.js';
 export { BroadcastQueryDto, BroadcastResultDto } from './admin/dto/broadcast.dto.js';
+export {
+  TopicHistoryStateDto,
+  TopicRowDto,
+  TopicsResponseDto,
+  TopicHistoryQueryDto,
+  TopicHistoryMessageDto,
+  TopicHistoryResponseDto,
+} from './admin/dto/topics.dto.js';
 
 export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';
 export { WsErrorCode } from './protocol/error-codes.js';

@@ -9,7 +9,8 @@ import { WebSocketToolBenchModule } from './websocket-tool-bench.module.js';
 async function main(): Promise<void> {
   guardTargetLifetime();
   const variant = process.argv.includes('--defaults') ? 'defaults' : 'tuned';
-  const app = await NestFactory.create(WebSocketToolBenchModule.register(variant), { logger: ['error', 'warn'] });
+  const history = process.argv.includes('--history');
+  const app = await NestFactory.create(WebSocketToolBenchModule.register(variant, history), { logger: ['error', 'warn'] });
   app.useWebSocketAdapter(new WebSocketToolAdapter(app));
   await app.listen(0, BENCH_HOST);
   announceReady((app.getHttpServer().address() as AddressInfo).port);

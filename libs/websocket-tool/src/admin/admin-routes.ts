@@ -6,12 +6,18 @@ import { AdminClientsController } from './admin-clients.controller.js';
 import { AdminInfoController } from './admin-info.controller.js';
 import { AdminPageController } from './admin-page.controller.js';
 import { AdminStatsController } from './admin-stats.controller.js';
+import { AdminTopicsController } from './admin-topics.controller.js';
 
 /** DI token of the admin route paths in force (`{ api, page }`). */
 export const ADMIN_ROUTE_PATHS = 'WEBSOCKET_TOOL:ADMIN_ROUTE_PATHS';
 
 /** The admin REST controllers, mounted under `adminPrefix`. */
-export const ADMIN_API_CONTROLLERS: readonly Type[] = [AdminStatsController, AdminClientsController, AdminInfoController];
+export const ADMIN_API_CONTROLLERS: readonly Type[] = [
+  AdminStatsController,
+  AdminClientsController,
+  AdminTopicsController,
+  AdminInfoController,
+];
 
 /** Where the admin routes are mounted. */
 export interface AdminRoutePaths {

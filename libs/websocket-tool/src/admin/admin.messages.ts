@@ -36,3 +36,9 @@ export const sendTargetConflictMessage = (): string =>
   'Give one target: client_id (query or body, the same in both) or topic, or neither to send to everyone.';
 
 export const invalidTopicMessage = (maxLength: number): string => `A topic is 1 to ${maxLength} characters of letters, digits and ._:@/-`;
+
+export const topicWithoutHistoryMessage = (topic: string): string =>
+  `Topic ${showValue(topic)} keeps no history: give it one with the topics option (e.g. { pattern: 'chat:*', history: { size, ttlSeconds } }).`;
+
+export const historyUnavailableMessage = (topic: string): string =>
+  `The history of topic ${showValue(topic)} could not be read now (in cluster mode: Redis did not answer). Retry later.`;

@@ -144,6 +144,14 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /** Messages kept in this node's histories now (expired ones not counted); read at metrics scrape time. */
+  keptMessages(): number {
+    const now = this.now();
+    let kept = 0;
+    for (const history of this.histories.values()) kept += history.length(now);
+    return kept;
+  }
+
   /** Forgets the histories of topics with nothing kept any more and the cached lookups (a new epoch if they come back). */
   sweep(): void {
     const now = this.now();

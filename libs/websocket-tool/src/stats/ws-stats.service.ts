@@ -24,6 +24,10 @@ export class WsStatsService {
   rateLimitedConnections = 0;
   rateLimitDisconnects = 0;
   rejectedHandshakes = 0;
+  /** Subscribes that asked to resume from a position (`since`), by outcome. */
+  readonly recoveries = { recovered: 0, not_recovered: 0 };
+  /** Missed messages sent again to subscribers that recovered. */
+  replayedMessages = 0;
   readonly disconnectionsByReason: Record<DisconnectReason, number> = Object.fromEntries(DISCONNECT_REASONS.map((r) => [r, 0])) as Record<
     DisconnectReason,
     number
@@ -36,6 +40,16 @@ export class WsStatsService {
   /** Clients and IPs with the most rate-limit rejections (bounded memory). */
   readonly topRateLimitedClients = new TopCounter(100);
   readonly topRateLimitedIps = new TopCounter(100);
+
+  /** Counts a subscribe answer's `recovered` / `replayed` fields (nothing when it did not ask to resume). */
+  recordResumption(fields: Readonly<Record<string, unknown>>): void {
+    if (fields.recovered === true) {
+      this.recoveries.recovered++;
+      if (typeof fields.replayed === 'number') this.replayedMessages += fields.replayed;
+    } else if (fields.recovered === false) {
+      this.recoveries.not_recovered++;
+    }
+  }
 
   recordDisconnect(reason: DisconnectReason): void {
     this.totalDisconnections++;

@@ -10,6 +10,13 @@ export interface ClusterClientPage {
   missing?: string[];
 }
 
+/** Topics with subscribers and how many (over every node that answered in cluster mode). @internal */
+export interface ClusterTopicCounts {
+  /** Topic name → subscribers, topics sorted by name. */
+  topics: Array<{ topic: string; subscribers: number }>;
+  missing?: string[];
+}
+
 /**
  * What the admin API asks of "the server": on a single node this node
  * answers; in cluster mode every node answers for its own clients and the
@@ -27,6 +34,8 @@ export abstract class ClusterAdminService {
   abstract client(clientId: string): ClientRowDto | undefined | Promise<ClientRowDto | undefined>;
   /** Closes a client wherever it is connected; false if no node has it. */
   abstract disconnect(clientId: string, reason: string): boolean | Promise<boolean>;
+  /** Topics with at least one subscriber, with their subscriber counts. */
+  abstract topics(): ClusterTopicCounts | Promise<ClusterTopicCounts>;
   /** Connected clients, or 1 when a node that did not answer may hold some (0 means nobody, for sure). */
   abstract activeConnections(): number | Promise<number>;
 }

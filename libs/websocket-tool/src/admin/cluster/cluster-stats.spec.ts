@@ -120,3 +120,31 @@ describe('cluster totals', () => {
     expect(ids(mergeClientPages(pages, { limit: 3, offset: 0, sort: 'node_id', order: 'desc' }))).toEqual(['c', 'a', 'd']);
   });
 });
+
+describe('topic counts', () => {
+  it('sums subscribers per topic over the nodes, sorted by name, ignoring malformed rows', async () => {
+    const { mergeTopicCounts, localTopicCounts } = await import('./cluster-stats.js');
+    expect(
+      mergeTopicCounts([
+        [
+          { topic: 'b', subscribers: 2 },
+          { topic: 'a', subscribers: 1 },
+        ],
+        [{ topic: 'b', subscribers: 3 }, { topic: 7, subscribers: 1 }, null],
+        'not a list',
+      ]),
+    ).toEqual([
+      { topic: 'a', subscribers: 1 },
+      { topic: 'b', subscribers: 5 },
+    ]);
+    const sets = new Map([
+      ['z', new Set([1, 2])],
+      ['m', new Set([1])],
+    ]);
+    const registry = { topics: () => [...sets.keys()], subscribers: (t: string) => sets.get(t) as never };
+    expect(localTopicCounts(registry)).toEqual([
+      { topic: 'm', subscribers: 1 },
+      { topic: 'z', subscribers: 2 },
+    ]);
+  });
+});

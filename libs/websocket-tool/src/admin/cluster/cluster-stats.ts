@@ -1,6 +1,8 @@
 import type { ClientQuery, ClientSortKey } from '../../observability/client-query.js';
 import type { ClientRowDto, ClientsSummaryDto } from '../dto/clients.dto.js';
 import type { WsStatsDto } from '../dto/stats.dto.js';
+import type { ConnectionRegistry } from '../../connection/connection-registry.js';
+import { isPlainObject } from '../../protocol/json-guards.js';
 
 /** Topic names a node sends with its stats, at most (the distinct count is exact below it). */
 export const MAX_TOPIC_NAMES = 10_000;
@@ -131,4 +133,35 @@ export function mergeClientPages(pages: readonly NodeClientPage[], query: Client
     });
   }
   return { total, clients: rows.slice(query.offset, query.offset + query.limit) };
+}
+
+/** A topic and its subscribers on one node (or summed over nodes). @internal */
+export interface TopicCount {
+  topic: string;
+  subscribers: number;
+}
+
+/** This node's topics with subscribers, at most `MAX_TOPIC_NAMES`, sorted by name. */
+export function localTopicCounts(registry: Pick<ConnectionRegistry, 'topics' | 'subscribers'>): TopicCount[] {
+  return registry
+    .topics()
+    .toSorted()
+    .slice(0, MAX_TOPIC_NAMES)
+    .map((topic) => ({ topic, subscribers: registry.subscribers(topic)?.size ?? 0 }));
+}
+
+/** The nodes' topic lists as one: subscribers summed per topic, sorted by name, at most `MAX_TOPIC_NAMES`. */
+export function mergeTopicCounts(lists: readonly unknown[]): TopicCount[] {
+  const sums = new Map<string, number>();
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const row of list as unknown[]) {
+      if (!isPlainObject(row) || typeof row.topic !== 'string' || typeof row.subscribers !== 'number') continue;
+      sums.set(row.topic, (sums.get(row.topic) ?? 0) + row.subscribers);
+    }
+  }
+  return [...sums.keys()]
+    .toSorted()
+    .slice(0, MAX_TOPIC_NAMES)
+    .map((topic) => ({ topic, subscribers: sums.get(topic) as number }));
 }

@@ -3,7 +3,8 @@ import type { ClientRowDto } from '../dto/clients.dto.js';
 import type { StatsResponseDto } from '../dto/stats.dto.js';
 import type { WsStatsSnapshotService } from '../../observability/ws-stats-snapshot.service.js';
 import type { ConnectionRegistry } from '../../connection/connection-registry.js';
-import { ClusterAdminService, type ClusterClientPage } from './cluster-admin.service.js';
+import { ClusterAdminService, type ClusterClientPage, type ClusterTopicCounts } from './cluster-admin.service.js';
+import { localTopicCounts } from './cluster-stats.js';
 
 /** A single node: the admin API reads this node's snapshots and registry, synchronously. @internal */
 export class LocalClusterAdmin extends ClusterAdminService {
@@ -29,6 +30,10 @@ export class LocalClusterAdmin extends ClusterAdminService {
 
   disconnect(clientId: string, reason: string): boolean {
     return this.registry.disconnect(clientId, reason);
+  }
+
+  topics(): ClusterTopicCounts {
+    return { topics: localTopicCounts(this.registry) };
   }
 
   activeConnections(): number {

@@ -5,9 +5,18 @@ import type { BackplaneStatusDto, ClusterNodeStatsDto, StatsResponseDto, WsStats
 import type { WsStatsSnapshotService } from '../../observability/ws-stats-snapshot.service.js';
 import type { ConnectionRegistry } from '../../connection/connection-registry.js';
 import type { Backplane } from '../../cluster/backplane.interface.js';
-import { ClusterAdminService, type ClusterClientPage } from './cluster-admin.service.js';
+import { ClusterAdminService, type ClusterClientPage, type ClusterTopicCounts } from './cluster-admin.service.js';
 import type { ClusterReply, ClusterRequests } from '../../cluster/requests/cluster-requests.js';
-import { MAX_TOPIC_NAMES, mergeClientPages, sumStats, sumSummaries, type NodeClientPage } from './cluster-stats.js';
+import {
+  MAX_TOPIC_NAMES,
+  localTopicCounts,
+  mergeClientPages,
+  mergeTopicCounts,
+  sumStats,
+  sumSummaries,
+  type NodeClientPage,
+  type TopicCount,
+} from './cluster-stats.js';
 import { isPlainObject } from '../../protocol/json-guards.js';
 
 /** What a node answers to `stats`. */
@@ -16,7 +25,7 @@ interface NodeStats extends ClusterNodeStatsDto {
 }
 
 /** Requests the nodes answer for the admin API. */
-const Op = { Stats: 'stats', Clients: 'clients', Client: 'client', Disconnect: 'disconnect' } as const;
+const Op = { Stats: 'stats', Clients: 'clients', Client: 'client', Disconnect: 'disconnect', Topics: 'topics' } as const;
 
 /** Largest `offset + limit` a node serves for one client-list request. */
 const MAX_CLIENT_WINDOW = 1_000_000;
@@ -60,6 +69,7 @@ export class MultiNodeClusterAdmin extends ClusterAdminService implements OnModu
     this.requests.handle(Op.Stats, () => this.localStats());
     this.requests.handle(Op.Clients, (args) => this.localClients(toQuery(args)));
     this.requests.handle(Op.Client, (args) => (typeof args === 'string' ? (this.localRow(args) ?? null) : null));
+    this.requests.handle(Op.Topics, () => localTopicCounts(this.registry));
     this.requests.handle(Op.Disconnect, (args) => {
       if (!isPlainObject(args) || typeof args.clientId !== 'string') return false;
       return this.registry.disconnect(args.clientId, typeof args.reason === 'string' ? args.reason : undefined);
@@ -111,6 +121,12 @@ export class MultiNodeClusterAdmin extends ClusterAdminService implements OnModu
     const holder = this.backplane.locate(clientId);
     const { replies } = await this.requests.request(Op.Disconnect, { clientId, reason }, holder);
     return replies.some((r) => r.ok && r.value === true);
+  }
+
+  /** Topics with subscribers on any node, subscriber counts summed over the nodes that answered. */
+  async topics(): Promise<ClusterTopicCounts> {
+    const { replies, missing } = await this.requests.request(Op.Topics, null);
+    return { topics: mergeTopicCounts(okValues<TopicCount[]>(replies).map((r) => r.value)), missing };
   }
 
   /** Clients here, else on every node (this node may have none). */

@@ -106,6 +106,11 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
     </table></div>
     <p id="clients-empty" class="muted" hidden>No client matches.</p>
   </section>
+  <section>
+    <h2>Topics <span id="topics-sub" class="muted small"></span></h2>
+    <div class="scroll"><table id="topics"><thead><tr><th>Topic</th><th class="num">Subscribers</th><th class="num">Offset</th><th class="num">Messages kept</th><th>Epoch</th></tr></thead><tbody id="topics-body"></tbody></table></div>
+    <p id="topics-empty" class="muted" hidden>No topic has subscribers.</p>
+  </section>
   <section class="half">
     <h2>Send a message</h2>
     <form id="send-form" class="send" autocomplete="off">

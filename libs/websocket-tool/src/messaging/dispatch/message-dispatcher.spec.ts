@@ -40,7 +40,7 @@ describe('MessageDispatcher', () => {
     const replies = new RecordingReplies();
     const registry = new ConnectionRegistry(settings, stats);
     const admission = new MessageAdmission(settings, stats);
-    const system = new SystemMessages(settings, {}, registry, replies, admission, new TopicHistoryStore(settings));
+    const system = new SystemMessages(settings, {}, registry, replies, admission, new TopicHistoryStore(settings), stats);
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);
     handlers.handlers.set(

@@ -7,6 +7,7 @@ import { WsErrorCode } from '../../protocol/error-codes.js';
 import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
 import type { TopicHistoryStore } from '../../history/topic-history-store.js';
+import type { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { isPlainObject } from '../../protocol/json-guards.js';
 import type { Correlation } from '../dispatch/envelope.js';
@@ -39,6 +40,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     private readonly replies: DispatchReplies,
     private readonly admission: MessageAdmission,
     private readonly topics: TopicHistoryStore,
+    private readonly stats: WsStatsService,
   ) {}
 
   handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation): void {
@@ -89,6 +91,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
       this.replies.error(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
     } else {
       const resumed = this.topics.resume(topic as string, since);
+      this.stats.recordResumption(resumed.fields);
       const content = { topic, ...resumed.fields };
       this.replies.send(connection, { type: SystemMessageType.Subscribed, content, meta: id !== undefined ? { id } : {} });
       for (const json of resumed.frames) this.replies.sendJson(connection, json);

@@ -22,6 +22,7 @@ function setUp(options: SubscriptionOptions = {}) {
     replies,
     new MessageAdmission(settings, new WsStatsService()),
     new TopicHistoryStore(settings),
+    new WsStatsService(),
   );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {

@@ -7,6 +7,7 @@ import { WsErrorCode } from '../../protocol/error-codes.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
+import { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import type { Correlation } from '../dispatch/envelope.js';
 import { DispatchReplies } from '../dispatch/replies.js';
@@ -37,10 +38,11 @@ export class SystemMessages {
     private readonly replies: DispatchReplies,
     admission: MessageAdmission,
     topics: TopicHistoryStore,
+    stats: WsStatsService,
   ) {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
-    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics));
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats));
   }
 
   private register(handler: SystemMessageHandler): void {

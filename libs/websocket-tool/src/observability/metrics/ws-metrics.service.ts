@@ -8,6 +8,7 @@ import type { FrameWrittenListener } from '../../outbound/frame-written.listener
 import { OutboundBudget } from '../../outbound/outbound-budget.js';
 import { DISCONNECT_REASONS } from '../../protocol/close-codes.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
+import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
 import { metricNameTakenMessage, metricsOffWithoutPromClientMessage, metricsPackageMissingMessage } from './metrics.messages.js';
 import { isPackageMissing } from '../../config/optional-peer.js';
@@ -54,6 +55,7 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
     private readonly connections: ConnectionRegistry,
     private readonly queue: OutboundBudget,
     private readonly handlers: WsHandlerRegistry,
+    private readonly topics: TopicHistoryStore,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -203,12 +205,28 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
       counter(m.rateLimitedConnectionsTotal, () => stats.rateLimitedConnections),
       counter(m.rateLimitDisconnectsTotal, () => stats.rateLimitDisconnects),
       counter(m.supervisorRestartsTotal, () => stats.supervisorRestarts),
+      entry(
+        m.recoveriesTotal,
+        new prom.Counter({
+          name: prefix + m.recoveriesTotal.name,
+          help: m.recoveriesTotal.help,
+          labelNames: m.recoveriesTotal.labels,
+          registers: [],
+          collect() {
+            this.reset();
+            this.inc({ outcome: 'recovered' }, stats.recoveries.recovered);
+            this.inc({ outcome: 'not_recovered' }, stats.recoveries.not_recovered);
+          },
+        }),
+      ),
+      counter(m.replayedMessagesTotal, () => stats.replayedMessages),
       gauge(m.activeConnections, () => this.connections.count()),
       gauge(m.activeNamedConnections, () => this.connections.countNamed()),
       gauge(m.activeAnonymousConnections, () => this.connections.countAnonymous()),
       gauge(m.queueSize, () => this.queue.size),
       gauge(m.queueBytes, () => this.queue.bytes),
       gauge(m.queueUtilization, () => this.queue.utilization, 'max'),
+      gauge(m.historyMessages, () => this.topics.keptMessages()),
       gauge(m.handlersRegistered, () => this.handlers.handlers.size, 'first'),
       gauge(m.receivedPerSec, () => stats.receivedWindow.perSecond(Date.now())),
       gauge(m.sentPerSec, () => stats.sentWindow.perSecond(Date.now())),

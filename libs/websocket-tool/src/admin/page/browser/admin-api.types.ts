@@ -110,3 +110,10 @@ export interface SendAnswer {
   queued: number;
   dropped: number;
 }
+
+/** `GET /ws/topics` */
+export interface TopicsAnswer {
+  topics: Array<{ topic: string; subscribers: number; history: { epoch: string; offset: number; size: number } | null }>;
+  total: number;
+  missing_nodes?: string[];
+}

@@ -1,9 +1,10 @@
-import type { ClientsAnswer, StatsAnswer } from './admin-api.types.js';
+import type { ClientsAnswer, StatsAnswer, TopicsAnswer } from './admin-api.types.js';
 import { ApiError, request, setConnection } from './api-client.js';
 import { clientsPath } from './client-query.js';
 import { renderClients } from './clients-table.js';
 import { notice, setText } from './dom.js';
 import { renderStats } from './stats-view.js';
+import { renderTopics } from './topics-table.js';
 
 const POLL_MS = 1000;
 /** Slower while the API does not answer. */
@@ -26,7 +27,7 @@ function showFailure(err: unknown): void {
 }
 
 /**
- * Fetches the stats and the current page of clients and renders both, then
+ * Fetches the stats, the current page of clients and the topics and renders them, then
  * schedules the next poll. A call while one is in flight runs once more right
  * after it, so a click is never lost and polls never overlap.
  */
@@ -37,10 +38,11 @@ export function tick(): void {
   }
   busy = true;
   clearTimeout(timer);
-  Promise.all([request<StatsAnswer>('/ws/stats'), request<ClientsAnswer>(clientsPath())])
-    .then(([stats, clients]) => {
+  Promise.all([request<StatsAnswer>('/ws/stats'), request<ClientsAnswer>(clientsPath()), request<TopicsAnswer>('/ws/topics')])
+    .then(([stats, clients, topics]) => {
       renderStats(stats);
       renderClients(clients);
+      renderTopics(topics);
       failures = 0;
       setConnection('live');
       setText('updated', 'updated ' + new Date().toLocaleTimeString());

@@ -1,0 +1,64 @@
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { BroadcastService } from '@websocket-tool/nestjs';
+import { register } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { scrape } from './utils/prometheus-text.js';
+import { WsTestClient } from './utils/ws-test-client.js';
+
+const PREFIX = 'fp_websocket_tool_';
+
+describe('metrics of topic history and recovery', () => {
+  let t: TestApp | undefined;
+  const clients: WsTestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await t?.close();
+    t = undefined;
+    register.clear();
+  });
+
+  it('recoveries by outcome, replayed messages, and the messages kept', async () => {
+    t = await createTestApp(
+      {
+        rateLimitConnectionsPerWindow: 1000,
+        topics: [
+          { pattern: 'chat:*', history: { size: 10, ttlSeconds: 60 } },
+          { pattern: 'other:*', history: { size: 3, ttlSeconds: 60 } },
+        ],
+      },
+      { imports: [PrometheusModule.register()] },
+    );
+    const broadcast = t.app.get(BroadcastService);
+    let s = await scrape(t.http);
+    expect(s.types.get(`${PREFIX}recoveries_total`)).toBe('counter');
+    expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'recovered' })).toBe(0);
+    expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'not_recovered' })).toBe(0);
+    expect(s.value(`${PREFIX}replayed_messages_total`)).toBe(0);
+    expect(s.value(`${PREFIX}history_messages`)).toBe(0);
+
+    const c = await WsTestClient.connect(`${t.ws}/ws/m-1`);
+    clients.push(c);
+    const answer = await c.request({ type: 'system.subscribe', content: { topic: 'chat:a' } });
+    const epoch = (answer.content as { epoch: string }).epoch;
+    for (let i = 0; i < 7; i++) broadcast.publish('chat:a', { type: 'msg', content: i });
+    for (let i = 0; i < 5; i++) broadcast.publish('other:b', { type: 'msg', content: i });
+    broadcast.publish('plain', { type: 'msg', content: 'not kept' });
+
+    // Recovered twice (4 + 7 replayed), not recovered twice (wrong epoch; a topic without history); a plain subscribe counts nothing.
+    const resume = (topic: string, since: unknown) => c.request({ type: 'system.subscribe', content: { topic, since } });
+    await c.request({ type: 'system.unsubscribe', content: { topic: 'chat:a' } });
+    expect((await resume('chat:a', { offset: 3, epoch })).content).toMatchObject({ recovered: true, replayed: 4 });
+    await c.request({ type: 'system.unsubscribe', content: { topic: 'chat:a' } });
+    expect((await resume('chat:a', { offset: 0, epoch })).content).toMatchObject({ recovered: true, replayed: 7 });
+    expect((await resume('other:b', { offset: 0, epoch: 'zzzzzzzz' })).content).toMatchObject({ recovered: false });
+    expect((await resume('plain', { offset: 0, epoch })).content).toMatchObject({ recovered: false });
+    await c.request({ type: 'system.subscribe', content: { topic: 'chat:z' } });
+
+    s = await scrape(t.http);
+    expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'recovered' })).toBe(2);
+    expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'not_recovered' })).toBe(2);
+    expect(s.value(`${PREFIX}replayed_messages_total`)).toBe(11);
+    expect(s.value(`${PREFIX}history_messages`)).toBe(7 + 3);
+  });
+});
