@@ -17,10 +17,14 @@ const BROWSER_TESTS = [
 
 /**
  * Tests that load both cores on purpose (10,000 clients, streams of large
- * broadcasts). They run after the others, one file at a time: beside them, the
+ * broadcasts, 1,000 clients recovering at once). They run after the others, one file at a time: beside them, the
  * latency bars of the other reliability tests would measure this load.
  */
-const LOAD_TESTS = ['test/reliability/default-bursts.e2e-spec.ts', 'test/reliability/slow-consumers.e2e-spec.ts'];
+const LOAD_TESTS = [
+  'test/reliability/default-bursts.e2e-spec.ts',
+  'test/reliability/slow-consumers.e2e-spec.ts',
+  'test/reliability/mass-recovery.e2e-spec.ts',
+];
 
 export default defineConfig({
   resolve: {

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { WsTestClient, type Envelope } from '../utils/ws-test-client.js';
+import { expectProbeServed, useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
+import { forwardedFor } from './support/forwarded-for.js';
+import { waitFor } from './support/wait-for.js';
+
+const CLIENTS = 1000;
+const BEFORE = 10;
+const MISSED = 20;
+
+/** Calls of the application's message handlers so far, by type, from the server's /metrics. */
+async function handlerCalls(http: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/^fp_websocket_tool_handler_duration_seconds_count\{type="([^"]+)"\} (\d+)/gm)) {
+    calls[match[1]] = Number(match[2]);
+  }
+  return calls;
+}
+
+async function recoveries(http: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const match of text.matchAll(/^fp_websocket_tool_recoveries_total\{outcome="([^"]+)"\} (\d+)/gm)) out[match[1]] = Number(match[2]);
+  return out;
+}
+
+/** The room's chat messages a client got, as the numbers they carry. */
+const roomNumbers = (client: WsTestClient, room: string): number[] =>
+  client.messages
+    .filter((m: Envelope) => m.type === 'chat.message' && m.meta.topic === room)
+    .map((m) => Number((m.content as { text: string }).text));
+
+/** Handler calls other than the probe's own `echo` requests, which go on throughout. */
+const withoutProbe = ({ echo: _echo, ...calls }: Record<string, number>): Record<string, number> => calls;
+
+// Timing on a shared machine: a test may run twice if another process got in the way (every attempt uses fresh clients).
+describe('1,000 clients recovering at once (the sample app in its own process)', { retry: 2 }, () => {
+  let target: AbuseTarget;
+  useAbuseTarget((started) => (target = started));
+
+  it('every client gets every missed message once, in order; no application handler runs for it; the probe is served', async () => {
+    const { server, probe } = target;
+    const url = `${server.ws}/ws`;
+    // The sample app keeps history on its chat rooms (`room:*`, 200 messages, 5 minutes); a fresh room per attempt.
+    const ROOM = `room:mass-recovery-${Date.now()}`;
+    const numbers = (client: WsTestClient) => roomNumbers(client, ROOM);
+    const publisher = await WsTestClient.connect(`${url}/mass-publisher`, { headers: forwardedFor() });
+    let sent = 0;
+    const publish = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const reply = await publisher.request({ type: 'chat.message', content: { text: String(++sent) }, meta: { topic: ROOM } });
+        expect(reply.type).toBe('chat.sent');
+      }
+    };
+
+    const clients: WsTestClient[] = [];
+    const positions = new Map<WsTestClient, { offset: number; epoch: string }>();
+    try {
+      for (let i = 0; i < CLIENTS; i += 100) {
+        clients.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(100, CLIENTS - i) }, (_, j) =>
+              WsTestClient.connect(`${url}/mass-${i + j}`, { headers: forwardedFor() }),
+            ),
+          )),
+        );
+      }
+      await Promise.all(clients.map((c) => c.request({ type: 'system.subscribe', content: { topic: ROOM } })));
+      await publish(BEFORE);
+      await waitFor(() => clients.every((c) => numbers(c).length === BEFORE), 'every client got the first messages', 10_000);
+      for (const c of clients) {
+        const last = c.messages.findLast((m) => m.type === 'chat.message' && m.meta.topic === ROOM)!;
+        positions.set(c, { offset: last.meta.offset as number, epoch: last.meta.epoch as string });
+      }
+
+      // Everyone drops; messages go on meanwhile.
+      clients.forEach((c) => c.close());
+      await Promise.all(clients.map((c) => c.closed));
+      await publish(MISSED);
+      const callsBefore = withoutProbe(await handlerCalls(server.http));
+      const recoveredBefore = (await recoveries(server.http)).recovered ?? 0;
+
+      // Everyone comes back at once and resubscribes from its position.
+      const mark = probe.mark();
+      const back = await Promise.all(
+        clients.map(async (old, i) => {
+          const client = await WsTestClient.connect(`${url}/mass-${i}`, { headers: forwardedFor() });
+          const answer = await client.request({ type: 'system.subscribe', content: { topic: ROOM, since: positions.get(old) } });
+          return { client, answer };
+        }),
+      );
+      await waitFor(() => back.every(({ client }) => numbers(client).length === MISSED), 'every client got the missed messages', 20_000);
+      const attackEnd = probe.mark();
+
+      for (const { client, answer } of back) {
+        expect(answer.content).toMatchObject({ topic: ROOM, recovered: true, replayed: MISSED, offset: BEFORE + MISSED });
+        expect(numbers(client)).toEqual(Array.from({ length: MISSED }, (_, k) => BEFORE + k + 1));
+      }
+      // The recovery is the library's: no application handler ran (the call counts of every type but the probe's are unchanged).
+      expect(withoutProbe(await handlerCalls(server.http))).toEqual(callsBefore);
+      expect(((await recoveries(server.http)).recovered ?? 0) - recoveredBefore).toBe(CLIENTS);
+      back.forEach(({ client }) => client.close());
+      await expectProbeServed(probe, mark, attackEnd);
+    } finally {
+      clients.forEach((c) => c.close());
+      publisher.close();
+    }
+  }, 90_000);
+});
