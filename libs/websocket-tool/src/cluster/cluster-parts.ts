@@ -6,6 +6,9 @@ import type { ClusterBroker } from './broker/cluster-broker.js';
 import { InMemoryClusterBroker } from './broker/in-memory-cluster-broker.js';
 import { RedisClusterBroker } from './broker/redis-cluster-broker.js';
 import type { ClusterSettings as ClusterConfig } from '../config/cluster-settings.interface.js';
+import type { ClusterHistory } from './history/cluster-history.js';
+import { InMemoryClusterHistory } from './history/in-memory-cluster-history.js';
+import { HISTORY_READ_MIN_TIMEOUT_MS, RedisClusterHistory } from './history/redis-cluster-history.js';
 import { InMemoryBackplane } from './in-memory.backplane.js';
 import type { ClusterPresence } from './presence/cluster-presence.js';
 import { InMemoryClusterPresence } from './presence/in-memory-cluster-presence.js';
@@ -29,6 +32,7 @@ export interface ClusterParts {
   presence: ClusterPresence;
   requests: ClusterRequests;
   admission: ClusterAdmission;
+  history: ClusterHistory;
   link: RedisLink | null;
   nodes: RedisNodeSet | null;
 }
@@ -41,6 +45,7 @@ export function createInMemoryCluster(): ClusterParts {
     presence: new InMemoryClusterPresence(),
     requests: new InMemoryClusterRequests(),
     admission: new InMemoryClusterAdmission(),
+    history: new InMemoryClusterHistory(),
     link: null,
     nodes: null,
   };
@@ -63,6 +68,7 @@ export function createRedisCluster(config: ClusterConfig): ClusterParts & { link
     presence,
     requests: new RedisClusterRequests(link, nodes, config.requestTimeoutMs),
     admission: new RedisClusterAdmission(link),
+    history: new RedisClusterHistory(link, Math.max(config.requestTimeoutMs, HISTORY_READ_MIN_TIMEOUT_MS)),
     link,
     nodes,
   };

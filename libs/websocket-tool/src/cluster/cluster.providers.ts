@@ -7,6 +7,7 @@ import { Backplane } from './backplane.interface.js';
 import { ClusterBroker } from './broker/cluster-broker.js';
 import { createInMemoryCluster, createRedisCluster, type ClusterParts } from './cluster-parts.js';
 import { clusterWithoutRedisMessage } from './cluster.messages.js';
+import { ClusterHistory } from './history/cluster-history.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
 import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { RedisLink } from './redis/redis-link.js';
@@ -50,6 +51,7 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterPresence, 'presence'),
   part(ClusterRequests, 'requests'),
   part(ClusterAdmission, 'admission'),
+  part(ClusterHistory, 'history'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,

@@ -6,7 +6,14 @@ import { addListener, type Unsubscribe } from '../cluster-listener.js';
 import { redisBackMessage, redisLostMessage, redisUnreachableAtBootMessage } from '../cluster.messages.js';
 import { redactRedisUrl } from '../../config/redis-url.js';
 import { ClusterOutbox } from './cluster-outbox.js';
-import { IP_ADMIT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './cluster-scripts.js';
+import {
+  HISTORY_PUBLISH_SCRIPT,
+  HISTORY_READ_SCRIPT,
+  IP_ADMIT_SCRIPT,
+  JOIN_SCRIPT,
+  LEAVE_SCRIPT,
+  REFRESH_SCRIPT,
+} from './cluster-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
 import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
@@ -272,6 +279,8 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstRefresh: { lua: REFRESH_SCRIPT, numberOfKeys: 2 },
         wstJoin: { lua: JOIN_SCRIPT, numberOfKeys: 1 },
         wstLeave: { lua: LEAVE_SCRIPT, numberOfKeys: 1 },
+        wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 2 },
+        wstHistoryRead: { lua: HISTORY_READ_SCRIPT, numberOfKeys: 2 },
       },
     }) as ScriptedRedis;
     const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });

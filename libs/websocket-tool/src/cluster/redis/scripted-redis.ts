@@ -6,4 +6,27 @@ export type ScriptedRedis = Redis & {
   wstRefresh(nodesKey: string, clientsKey: string, nodeId: string, ttlMs: number): Promise<string[]>;
   wstJoin(clientsKey: string, clientId: string, entry: string, ttlMs: number, channel: string, message: string): Promise<unknown>;
   wstLeave(clientsKey: string, clientId: string, channel: string, message: string): Promise<unknown>;
+  wstHistoryPublish(
+    metaKey: string,
+    streamKey: string,
+    freshEpoch: string,
+    ttlMs: number,
+    size: number,
+    channel: string,
+    head: string,
+    mid: string,
+    tail: string,
+    wireHead: string,
+  ): Promise<number>;
+  wstHistoryRead(
+    metaKey: string,
+    streamKey: string,
+    freshEpoch: string,
+    ttlMs: number,
+    size: number,
+    mode: 'r' | 'a',
+    since: string,
+    sinceEpoch: string,
+    latest: '0' | '1',
+  ): Promise<[string, number, number, ...string[]]>;
 };

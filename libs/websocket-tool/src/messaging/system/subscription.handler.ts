@@ -6,6 +6,7 @@ import { isValidTopic } from '../../connection/topic-name.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
 import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
+import type { TopicSettings } from '../../config/topic-options.interface.js';
 import type { TopicHistoryStore } from '../../history/topic-history-store.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { isPlainObject } from '../../protocol/json-guards.js';
@@ -87,6 +88,8 @@ export class SubscriptionHandler implements SystemMessageHandler {
     } else if (outcome === 'too_many_topics') {
       const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
       this.replies.error(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
+    } else if (this.topics.shared && this.topics.rule(topic as string) !== null) {
+      this.resumeShared(connection, topic as string, id, since);
     } else {
       const resumed = this.topics.resume(topic as string, since);
       const content = { topic, ...resumed.fields };
@@ -94,6 +97,33 @@ export class SubscriptionHandler implements SystemMessageHandler {
       for (const json of resumed.frames) this.replies.sendJson(connection, json);
       this.admission.succeeded(connection);
     }
+  }
+
+  /**
+   * Cluster mode, a topic with history: subscribed already, the live messages
+   * are held back while the history is read from Redis; then, in one
+   * synchronous step, the answer, the replay, and the held messages the replay
+   * does not cover (merged by offset: no duplicate, no gap).
+   */
+  private resumeShared(connection: ClientConnection, topic: string, id: Correlation, since: unknown): void {
+    const hold = this.topics.hold(topic, connection.clientId);
+    const rule = this.topics.rule(topic) as TopicSettings;
+    void this.topics.resumeShared(topic, since, rule).then((resumed) => {
+      const held = this.topics.release(hold);
+      if (connection.closing) return;
+      this.replies.send(connection, {
+        type: SystemMessageType.Subscribed,
+        content: { topic, ...resumed.fields },
+        meta: id !== undefined ? { id } : {},
+      });
+      for (const json of resumed.frames) this.replies.sendJson(connection, json);
+      if (connection.topics.has(topic)) {
+        for (const message of held) {
+          if (message.epoch !== resumed.epoch || message.offset > resumed.offset) this.replies.sendJson(connection, message.json);
+        }
+      }
+      this.admission.succeeded(connection);
+    });
   }
 
   private refuseTopic(connection: ClientConnection, type: string, id: Correlation): void {
