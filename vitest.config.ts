@@ -20,7 +20,11 @@ const BROWSER_TESTS = [
  * broadcasts). They run after the others, one file at a time: beside them, the
  * latency bars of the other reliability tests would measure this load.
  */
-const LOAD_TESTS = ['test/reliability/default-bursts.e2e-spec.ts', 'test/reliability/slow-consumers.e2e-spec.ts'];
+const LOAD_TESTS = [
+  'test/reliability/default-bursts.e2e-spec.ts',
+  'test/reliability/slow-consumers.e2e-spec.ts',
+  'test/cluster-recovery.e2e-spec.ts',
+];
 
 export default defineConfig({
   resolve: {
