@@ -76,7 +76,7 @@ describe('RedisClusterHistory (real Redis at 127.0.0.1:6379)', () => {
     }
     // Each node's own messages come in its publishing order.
     const fromA = onA.got.map((g) => contentOf(g.json)).filter((n) => n % 2 === 0);
-    expect(fromA).toEqual([...fromA].sort((x, y) => x - y));
+    expect(fromA).toEqual(fromA.toSorted((x, y) => x - y));
   });
 
   it('resumes exactly after since, answers recovered false for another epoch, a future offset or a gap larger than the history', async () => {
