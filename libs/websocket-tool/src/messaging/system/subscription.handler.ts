@@ -25,9 +25,12 @@ import type { SystemMessageHandler } from './system-message-handler.interface.js
  * `epoch`; with `content.since: { offset, epoch }` it also says whether the
  * missed messages could be recovered, and those follow the answer in order.
  * A latest-value topic's last message follows the answer unless a recovery
- * covered it. The subscription, the answer and the replay happen in one
- * synchronous step after `canSubscribe`, so nothing published can fall in
- * between (no duplicate, no gap) and a refused subscribe replays nothing.
+ * covered it. On one node the subscription, the answer and the replay happen
+ * in one synchronous step after `canSubscribe`, so nothing published can fall
+ * in between (no duplicate, no gap) and a refused subscribe replays nothing.
+ * In cluster mode the history is read from Redis meanwhile the topic's live
+ * messages are held back for the subscriber, then merged by offset behind the
+ * replay (`resumeShared`).
  */
 export class SubscriptionHandler implements SystemMessageHandler {
   readonly types = [SystemMessageType.Subscribe, SystemMessageType.Unsubscribe];
