@@ -17,6 +17,8 @@ import { sleep, WsTestClient, type Envelope } from './utils/ws-test-client.js';
 const TOPICS: WebSocketToolModuleOptions['topics'] = [
   { pattern: 'small:*', history: { size: 10, ttlSeconds: 60 } },
   { pattern: 'feed:*', history: { size: 1000, ttlSeconds: 60 } },
+  { pattern: 'prices', latest: true },
+  { pattern: 'game:*', history: { size: 100, ttlSeconds: 60 }, latest: true },
 ];
 
 type Subscribed = { topic: string; offset?: number; epoch?: string; recovered?: boolean; replayed?: number };
@@ -79,6 +81,29 @@ describe('cluster mode: lost history and faults give recovered: false, never a s
     publish(nodes[0], 'small:1', 31, 31);
     await waitFor(() => feed(back, 'small:1').length === 1, 'the live message');
     expect(feed(back, 'small:1').map(positionOf)).toEqual([{ offset: 31, epoch: since.epoch }]);
+  });
+
+  it('latest values are shared: a new subscriber on another node gets the last message right after the answer', async () => {
+    if (!(await redisAnswers())) throw new Error('Redis is not reachable at 127.0.0.1:6379: the cluster recovery tests need it.');
+    const prefix = uniquePrefix('latest');
+    prefixes.push(prefix);
+    nodes = await startCluster(SHARED_REDIS_URL, prefix, 3, { topics: TOPICS });
+    // One publisher: its SETs reach Redis in order (two nodes' writes have no order between them).
+    nodes[1].broadcast.publish('prices', { type: 'feed', content: 1 });
+    nodes[1].broadcast.publish('prices', { type: 'feed', content: 2 });
+    publish(nodes[0], 'game:1', 1, 3);
+    await waitFor(async () => (await nodes[2].broadcast.history('game:1'))?.offset === 3, 'the game messages to be kept');
+    await sleep(100); // node 2's SETs, sent on its own connection
+    const late = await connect(nodes[2]);
+    expect(answerOf(await subscribeTo(late, 'prices'))).toEqual({ topic: 'prices' });
+    const game = answerOf(await subscribeTo(late, 'game:1'));
+    expect(game).toMatchObject({ topic: 'game:1', offset: 3 });
+    await late.request({ type: 'system.ping' });
+    expect(late.ofType('feed').map((m) => m.content)).toEqual([2, 3]);
+    expect(late.ofType('feed')[1].meta).toMatchObject({ topic: 'game:1', offset: 3, epoch: game.epoch });
+    nodes[1].broadcast.publish('prices', { type: 'feed', content: 4 });
+    await waitFor(() => late.ofType('feed').length === 3, 'the live price');
+    expect(late.ofType('feed')[2].content).toBe(4);
   });
 
   it('FLUSHALL: recovered false with a new epoch, and the topic starts again from offset 1 in it', async () => {

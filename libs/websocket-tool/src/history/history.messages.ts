@@ -1,5 +1,5 @@
 /** Texts of topic history. */
 
-export const latestSingleNodeMessage = (): string =>
-  'Latest-value topics without history are single-node for now: in cluster mode their last message is not kept. ' +
-  'Give them a history (history: { size: 1, ttlSeconds }) to share it across the cluster. See docs/recovery.md.';
+export const historyNotSharedMessage = (): string =>
+  'The "topics" option (history, latest values) needs a shared history in cluster mode and none is configured: ' +
+  'no history is kept, messages carry no positions and every resubscribe with "since" is answered recovered: false.';

@@ -117,7 +117,7 @@ describe('TopicHistoryStore', () => {
     const { store, publish } = storeOf({ topics: TOPICS, cluster: { redis: { url: 'redis://127.0.0.1:6379' } } });
     expect(store.enabled).toBe(false);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0][0])).toMatch(/single-node/);
+    expect(String(warn.mock.calls[0][0])).toMatch(/no history is kept/);
     expect(publish('chat:1', 'a')).toBeNull(); // no rule applies: BroadcastService serializes it as any topic
     expect(store.resume('chat:1', { offset: 0, epoch: 'x' })).toEqual({ fields: { recovered: false }, frames: [] });
     expect(store.resume('chat:1', undefined)).toEqual({ fields: {}, frames: [] });
@@ -152,6 +152,13 @@ describe('TopicHistoryStore', () => {
       read(): Promise<ClusterHistoryRead> {
         return this.resume();
       }
+      kept: Array<{ topic: string; json: string }> = [];
+      keepLatest(topic: string, json: string): void {
+        this.kept.push({ topic, json });
+      }
+      latest(): Promise<string | null> {
+        return this.answer instanceof Error ? Promise.reject(this.answer) : Promise.resolve(this.kept.at(-1)?.json ?? null);
+      }
       subscribe(): () => void {
         return () => undefined;
       }
@@ -161,15 +168,24 @@ describe('TopicHistoryStore', () => {
       return { seam, store: new TopicHistoryStore(resolveSettings(CLUSTER, {}), Date.now, seam) };
     };
 
-    it('matches history topics only; a latest-only entry keeps nothing and is warned about once', () => {
+    it('keeps the last value of a latest-value topic without history in the shared seam, and answers it to a subscriber', async () => {
       const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      const { store } = sharedStore(new Error('unused'));
+      const { seam, store } = sharedStore({ epoch: 'e', offset: 0, recovered: false, frames: [] });
       expect(store.shared).toBe(true);
-      expect(store.rule('chat:1')?.history).toEqual({ size: 3, ttlMs: 1000 });
-      expect(store.rule('prices')).toBeNull();
+      expect(warn).not.toHaveBeenCalled();
+      const rule = store.rule('prices') as NonNullable<ReturnType<typeof store.rule>>;
+      expect(rule).toMatchObject({ latest: true, history: null });
+      const json = store.record('prices', { type: 'price', content: 42 }, rule) as string;
+      expect(seam.kept).toEqual([{ topic: 'prices', json }]);
+      expect(await store.resumeShared('prices', undefined, rule)).toEqual({
+        fields: {},
+        frames: [json],
+        epoch: null,
+        offset: -1,
+        latest: true,
+      });
+      expect((await store.resumeShared('prices', { offset: 1, epoch: 'x' }, rule)).fields).toEqual({ recovered: false });
       expect(store.rule('plain')).toBeNull();
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0][0])).toMatch(/Latest-value topics without history/);
     });
 
     it('answers a recovery from the read, recovered false for a malformed since, and without a position when the read fails', async () => {

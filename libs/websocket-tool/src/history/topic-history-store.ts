@@ -8,7 +8,7 @@ import type { TopicSettings } from '../config/topic-options.interface.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { isPlainObject } from '../protocol/json-guards.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { latestSingleNodeMessage } from './history.messages.js';
+import { historyNotSharedMessage } from './history.messages.js';
 import { RecoveryHolds, type RecoveryHold, type HeldMessage } from './recovery-holds.js';
 import { stampableFrame } from './stamp-frame.js';
 import { TopicHistory } from './topic-history.js';
@@ -31,16 +31,18 @@ export interface SharedResumption extends TopicResumption {
   /** The epoch read, or null when the read failed (then every held message follows). */
   readonly epoch: string | null;
   readonly offset: number;
+  /** True when `frames` is a latest value, superseded by any live message held meanwhile. */
+  readonly latest?: boolean;
 }
 
 /**
  * The topics' histories and latest values (the `topics` option).
  * `BroadcastService.publish` records through it; `system.subscribe` resumes
  * through it. On a single node they live in this process (rings). In cluster
- * mode (`shared`) topics with history are kept in Redis through the
- * `ClusterHistory` seam: publish stamps in Redis, recovery reads Redis while
- * the live messages are held back (`hold`/`capture`/`release`). Latest-value
- * topics without history keep nothing in cluster mode (one warning at boot).
+ * mode (`shared`) they are kept in Redis through the `ClusterHistory` seam:
+ * publish stamps in Redis, recovery reads Redis while the live messages are
+ * held back (`hold`/`capture`/`release`); a latest-value topic without history
+ * keeps its last value in Redis.
  *
  * @internal
  */
@@ -64,12 +66,9 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
   ) {
     this.enabled = settings.cluster === null;
     this.shared = !this.enabled && cluster.shared;
-    // In cluster mode only history is shared: a latest-only entry keeps nothing (but still stops later entries matching).
-    this.rules = new TopicRules(
-      this.enabled ? settings.topics : this.shared ? settings.topics.map((t) => (t.history ? t : { ...t, latest: false })) : [],
-    );
-    if (!this.enabled && settings.topics.some((t) => (this.shared ? t.history === null && t.latest : t.history !== null || t.latest))) {
-      new Logger('WebSocketTool').warn(latestSingleNodeMessage());
+    this.rules = new TopicRules(this.enabled || this.shared ? settings.topics : []);
+    if (!this.enabled && !this.shared && settings.topics.some((t) => t.history !== null || t.latest)) {
+      new Logger('WebSocketTool').warn(historyNotSharedMessage());
     }
   }
 
@@ -107,6 +106,7 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
       return null;
     }
     if (history) history.append(json, now);
+    else if (this.shared) this.cluster.keepLatest(topic, json);
     else this.latestValues.set(topic, json);
     return json;
   }
@@ -215,7 +215,8 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
       isPlainObject(since) && typeof since.epoch === 'string' && typeof since.offset === 'number' && Number.isInteger(since.offset)
         ? { offset: since.offset, epoch: since.epoch }
         : null;
-    const limits = rule.history as NonNullable<TopicSettings['history']>;
+    if (rule.history === null) return this.latestShared(topic, asked);
+    const limits = rule.history;
     try {
       const read = await this.cluster.resume(topic, limits, valid, rule.latest);
       const fields: Record<string, unknown> = { offset: read.offset, epoch: read.epoch };
@@ -227,6 +228,18 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
     } catch {
       return { fields: asked ? { recovered: false, replayed: 0 } : {}, frames: [], epoch: null, offset: -1 };
     }
+  }
+
+  /** Cluster mode, a latest-value topic without history: its last value from Redis (none when the read fails). */
+  private async latestShared(topic: string, asked: boolean): Promise<SharedResumption> {
+    const fields = asked ? NOT_RECOVERED.fields : NOTHING.fields;
+    let latest: string | null = null;
+    try {
+      latest = await this.cluster.latest(topic);
+    } catch {
+      latest = null;
+    }
+    return { fields, frames: latest === null ? [] : [latest], epoch: null, offset: -1, latest: true };
   }
 
   /** Cluster mode: `BroadcastService.history`, read from Redis (rejects when Redis fails). */

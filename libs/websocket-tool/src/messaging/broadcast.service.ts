@@ -105,13 +105,15 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    */
   publish(topic: string, message: WsOutboundMessage): SendResult {
     const rule = this.topics.rule(topic);
-    if (rule !== null && this.topics.shared) return this.publishShared(topic, message, rule);
+    if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
     const json = rule === null ? this.serialize(message) : this.topics.record(topic, message, rule);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     this.broker.publishTopic(topic, json);
     const members = this.registry.subscribers(topic);
     if (!members) return { ok: true, queued: 0, dropped: 0 };
-    return this.fanOut(members, this.sender.frame(json), null);
+    // A latest-value topic in cluster mode: subscribers reading its last value get this after it.
+    const held = rule !== null && this.topics.shared ? this.topics.capture(topic, 0, '', json) : null;
+    return this.fanOut(members, this.sender.frame(json), held);
   }
 
   /**
@@ -172,7 +174,8 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
 
   private deliverTopic(topic: string, json: string): void {
     const members = this.registry.subscribers(topic);
-    if (members) this.fanOut(members, this.sender.frame(json), null);
+    // Subscribers reading a latest value in cluster mode get this after it (no lookup unless one is).
+    if (members) this.fanOut(members, this.sender.frame(json), this.topics.capture(topic, 0, '', json));
   }
 
   private deliverToClient(clientId: string, json: string): void {

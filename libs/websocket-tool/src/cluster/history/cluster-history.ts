@@ -75,6 +75,10 @@ export abstract class ClusterHistory {
   ): Promise<ClusterHistoryRead>;
   /** The kept frames after `since` (all kept when undefined), oldest first; `recovered` is true. */
   abstract read(topic: string, limits: HistoryLimits, since: number | undefined): Promise<ClusterHistoryRead>;
+  /** Keeps `json` as the last value of a latest-value topic without history (the previous one is replaced). */
+  abstract keepLatest(topic: string, json: string): void;
+  /** The last value kept for a latest-value topic without history, or null. Rejects like `resume`. */
+  abstract latest(topic: string): Promise<string | null>;
   /** Registers the receiver of stamped messages. */
   abstract subscribe(listener: ClusterHistoryListener): Unsubscribe;
 }

@@ -1,7 +1,7 @@
 import { NO_SUBSCRIPTION, type Unsubscribe } from '../cluster-listener.js';
 import { ClusterHistory, type ClusterHistoryRead } from './cluster-history.js';
 
-const NOT_SHARED = (): Promise<ClusterHistoryRead> =>
+const NOT_SHARED = <T = ClusterHistoryRead>(): Promise<T> =>
   Promise.reject(new Error('Topic history is kept in memory on a single node, not through the cluster seam.'));
 
 /** A single node: history stays in the node's memory (`TopicHistoryStore`); nothing is shared. @internal */
@@ -17,6 +17,12 @@ export class InMemoryClusterHistory extends ClusterHistory {
   }
 
   read(): Promise<ClusterHistoryRead> {
+    return NOT_SHARED();
+  }
+
+  keepLatest(): void {}
+
+  latest(): Promise<string | null> {
     return NOT_SHARED();
   }
 

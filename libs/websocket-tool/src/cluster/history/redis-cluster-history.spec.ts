@@ -154,6 +154,15 @@ describe('RedisClusterHistory (real Redis at 127.0.0.1:6379)', () => {
     expect(gone.epoch).not.toBe(brief.epoch);
   });
 
+  it('keeps the last value of a latest-value topic for every node, the newest replacing the older', async () => {
+    await startTwo();
+    expect(await b.history.latest('prices')).toBeNull();
+    a.history.keepLatest('prices', '{"p":1}');
+    b.history.keepLatest('prices', '{"p":2}');
+    await eventually(async () => (await a.history.latest('prices')) === '{"p":2}', 'the newest value on node a');
+    expect(await b.history.latest('prices')).toBe('{"p":2}');
+  });
+
   it('Redis unreachable: publish refuses at once and a read rejects', async () => {
     a = await startSeamNode(prefix, 'a');
     await a.crash();

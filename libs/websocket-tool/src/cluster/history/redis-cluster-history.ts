@@ -14,6 +14,9 @@ import { newEpoch } from './epoch.js';
 /** The shortest time a history read waits for Redis (a replay of a large history takes more than a request). @internal */
 export const HISTORY_READ_MIN_TIMEOUT_MS = 1000;
 
+/** How long the last value of a latest-value topic without history stays in Redis after its last publish. */
+export const LATEST_TTL_MS = 24 * 60 * 60 * 1000;
+
 type ReadReply = [string, number | string, number | string, ...string[]];
 
 /**
@@ -74,6 +77,18 @@ export class RedisClusterHistory extends ClusterHistory {
     return true;
   }
 
+  keepLatest(topic: string, json: string): void {
+    const pub = this.link.openPub();
+    if (pub === null) return;
+    pub.set(this.link.keys.latest(topic), json, 'PX', LATEST_TTL_MS).catch(this.onFailed);
+  }
+
+  latest(topic: string): Promise<string | null> {
+    const pub = this.link.openPub();
+    if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
+    return this.bounded(pub.get(this.link.keys.latest(topic)));
+  }
+
   resume(
     topic: string,
     limits: HistoryLimits,
@@ -109,15 +124,25 @@ export class RedisClusterHistory extends ClusterHistory {
       sinceEpoch,
       latest ? '1' : '0',
     ) as Promise<ReadReply>;
+    return this.bounded(reply).then(([epoch, offset, recovered, ...frames]) => ({
+      epoch,
+      offset: Number(offset),
+      recovered: Number(recovered) === 1,
+      frames,
+    }));
+  }
+
+  /** `reply`, or a rejection once the read timeout has passed. */
+  private bounded<T>(reply: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
       timer.unref();
     });
     return Promise.race([reply, timeout]).then(
-      ([epoch, offset, recovered, ...frames]) => {
+      (value) => {
         clearTimeout(timer);
-        return { epoch, offset: Number(offset), recovered: Number(recovered) === 1, frames };
+        return value;
       },
       (err: unknown) => {
         clearTimeout(timer);

@@ -35,6 +35,11 @@ export class RedisKeys {
     return `${this.prefix}:hist:${topic}`;
   }
 
+  /** The last value of a latest-value topic without history. */
+  latest(topic: string): string {
+    return `${this.prefix}:latest:${topic}`;
+  }
+
   /** The stream of one topic's kept messages (entry id `<offset>-0`). */
   historyStream(topic: string): string {
     return `${this.prefix}:hist-log:${topic}`;

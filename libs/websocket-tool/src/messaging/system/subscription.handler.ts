@@ -119,7 +119,8 @@ export class SubscriptionHandler implements SystemMessageHandler {
         content: { topic, ...resumed.fields },
         meta: id !== undefined ? { id } : {},
       });
-      for (const json of resumed.frames) this.replies.sendJson(connection, json);
+      // A live message held meanwhile is newer than a latest value read.
+      if (!(resumed.latest && held.length > 0)) for (const json of resumed.frames) this.replies.sendJson(connection, json);
       if (connection.topics.has(topic)) {
         for (const message of held) {
           if (message.epoch !== resumed.epoch || message.offset > resumed.offset) this.replies.sendJson(connection, message.json);
