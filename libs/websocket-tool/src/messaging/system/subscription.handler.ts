@@ -119,9 +119,10 @@ export class SubscriptionHandler implements SystemMessageHandler {
         content: { topic, ...resumed.fields },
         meta: id !== undefined ? { id } : {},
       });
-      // A live message held meanwhile is newer than a latest value read.
-      if (!(resumed.latest && held.length > 0)) for (const json of resumed.frames) this.replies.sendJson(connection, json);
+      // Unsubscribed while the read ran: the answer only.
       if (connection.topics.has(topic)) {
+        // A live message held meanwhile is newer than a latest value read.
+        if (!(resumed.latest && held.length > 0)) for (const json of resumed.frames) this.replies.sendJson(connection, json);
         for (const message of held) {
           if (message.epoch !== resumed.epoch || message.offset > resumed.offset) this.replies.sendJson(connection, message.json);
         }
