@@ -159,7 +159,7 @@ describe('topic history and recovery (one node)', () => {
 
   it('canSubscribe refusing: forbidden, and nothing replayed', async () => {
     publish('chat:denied', 3);
-    const page = broadcast.history('chat:denied');
+    const page = await broadcast.history('chat:denied');
     expect(page?.offset).toBe(3);
     const c = await connect();
     const answer = await subscribe(c, 'chat:denied', { offset: 0, epoch: page?.epoch as string });
@@ -169,16 +169,16 @@ describe('topic history and recovery (one node)', () => {
     await closed(c);
   });
 
-  it('BroadcastService.history: the messages as sent, oldest first, since and limit; null without history', () => {
+  it('BroadcastService.history: the messages as sent, oldest first, since and limit; null without history', async () => {
     publish('chat:hist', 5);
-    const page = broadcast.history('chat:hist');
+    const page = await broadcast.history('chat:hist');
     expect(page?.offset).toBe(5);
     expect(page?.messages.map((m) => m.meta.offset)).toEqual([1, 2, 3, 4, 5]);
     expect(page?.messages[0]).toMatchObject({ type: 'msg', content: 1, meta: { topic: 'chat:hist', epoch: page?.epoch } });
-    expect(broadcast.history('chat:hist', { since: 3 })?.messages.map((m) => m.content)).toEqual([4, 5]);
-    expect(broadcast.history('chat:hist', { limit: 2 })?.messages.map((m) => m.content)).toEqual([4, 5]);
-    expect(broadcast.history('plain')).toBeNull();
-    expect(broadcast.history('prices')).toBeNull();
+    expect((await broadcast.history('chat:hist', { since: 3 }))?.messages.map((m) => m.content)).toEqual([4, 5]);
+    expect((await broadcast.history('chat:hist', { limit: 2 }))?.messages.map((m) => m.content)).toEqual([4, 5]);
+    expect(await broadcast.history('plain')).toBeNull();
+    expect(await broadcast.history('prices')).toBeNull();
   });
 });
 

@@ -6,6 +6,9 @@ import type { ClusterBroker } from './broker/cluster-broker.js';
 import { InMemoryClusterBroker } from './broker/in-memory-cluster-broker.js';
 import { RedisClusterBroker } from './broker/redis-cluster-broker.js';
 import type { ClusterSettings as ClusterConfig } from '../config/cluster-settings.interface.js';
+import type { ClusterHistory } from './history/cluster-history.js';
+import { InMemoryClusterHistory } from './history/in-memory-cluster-history.js';
+import { HISTORY_READ_MIN_TIMEOUT_MS, RedisClusterHistory } from './history/redis-cluster-history.js';
 import { InMemoryBackplane } from './in-memory.backplane.js';
 import type { MailboxSettings } from '../config/mailbox-options.interface.js';
 import type { ClusterMailbox } from './mailbox/cluster-mailbox.js';
@@ -34,6 +37,7 @@ export interface ClusterParts {
   requests: ClusterRequests;
   admission: ClusterAdmission;
   mailbox: ClusterMailbox;
+  history: ClusterHistory;
   link: RedisLink | null;
   nodes: RedisNodeSet | null;
 }
@@ -47,6 +51,7 @@ export function createInMemoryCluster(mailbox: MailboxSettings | null = null): C
     requests: new InMemoryClusterRequests(),
     admission: new InMemoryClusterAdmission(),
     mailbox: new InMemoryClusterMailbox(mailbox),
+    history: new InMemoryClusterHistory(),
     link: null,
     nodes: null,
   };
@@ -73,6 +78,7 @@ export function createRedisCluster(
     requests: new RedisClusterRequests(link, nodes, config.requestTimeoutMs),
     admission: new RedisClusterAdmission(link),
     mailbox: new RedisClusterMailbox(link, mailbox),
+    history: new RedisClusterHistory(link, Math.max(config.requestTimeoutMs, HISTORY_READ_MIN_TIMEOUT_MS)),
     link,
     nodes,
   };

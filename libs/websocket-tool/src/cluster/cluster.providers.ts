@@ -8,6 +8,7 @@ import { ClusterBroker } from './broker/cluster-broker.js';
 import { createInMemoryCluster, createRedisCluster, type ClusterParts } from './cluster-parts.js';
 import { clusterWithoutRedisMessage } from './cluster.messages.js';
 import { ClusterMailbox } from './mailbox/cluster-mailbox.js';
+import { ClusterHistory } from './history/cluster-history.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
 import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { RedisLink } from './redis/redis-link.js';
@@ -52,6 +53,7 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterRequests, 'requests'),
   part(ClusterAdmission, 'admission'),
   part(ClusterMailbox, 'mailbox'),
+  part(ClusterHistory, 'history'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveSettings } from '../config/resolve-settings.js';
 import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
+import { ClusterHistory, type ClusterHistoryRead, type StampableFrame } from '../cluster/history/cluster-history.js';
 import { TopicHistoryStore } from './topic-history-store.js';
 
 const TOPICS: WebSocketToolConfigOptions['topics'] = [
@@ -111,12 +112,12 @@ describe('TopicHistoryStore', () => {
     expect(store.resume('chat:1', { offset: 1, epoch }).fields).toMatchObject({ offset: 0, recovered: false });
   });
 
-  it('in cluster mode keeps nothing: one warning, no positions, since never recovered', () => {
+  it('cluster settings without a shared history seam keep nothing: one warning, no positions, since never recovered', () => {
     const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { store, publish } = storeOf({ topics: TOPICS, cluster: { redis: { url: 'redis://127.0.0.1:6379' } } });
     expect(store.enabled).toBe(false);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0][0])).toMatch(/single-node/);
+    expect(String(warn.mock.calls[0][0])).toMatch(/no history is kept/);
     expect(publish('chat:1', 'a')).toBeNull(); // no rule applies: BroadcastService serializes it as any topic
     expect(store.resume('chat:1', { offset: 0, epoch: 'x' })).toEqual({ fields: { recovered: false }, frames: [] });
     expect(store.resume('chat:1', undefined)).toEqual({ fields: {}, frames: [] });
@@ -129,5 +130,98 @@ describe('TopicHistoryStore', () => {
     expect(store.enabled).toBe(true);
     expect(store.rule('chat:1')).toBeNull();
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  describe('in cluster mode (a shared history seam)', () => {
+    const CLUSTER = { topics: TOPICS, cluster: { redis: { url: 'redis://127.0.0.1:6379' } } };
+
+    /** A shared seam whose reads answer `read` (or fail when it is an Error) and which records publishes. */
+    class FakeShared extends ClusterHistory {
+      readonly shared = true;
+      published: Array<{ topic: string; json: string }> = [];
+      constructor(private readonly answer: ClusterHistoryRead | Error) {
+        super();
+      }
+      publish(topic: string, frame: StampableFrame): boolean {
+        this.published.push({ topic, json: `${frame.head}1${frame.mid}e${frame.tail}` });
+        return true;
+      }
+      resume(): Promise<ClusterHistoryRead> {
+        return this.answer instanceof Error ? Promise.reject(this.answer) : Promise.resolve(this.answer);
+      }
+      read(): Promise<ClusterHistoryRead> {
+        return this.resume();
+      }
+      kept: Array<{ topic: string; json: string }> = [];
+      keepLatest(topic: string, json: string): void {
+        this.kept.push({ topic, json });
+      }
+      latest(): Promise<string | null> {
+        return this.answer instanceof Error ? Promise.reject(this.answer) : Promise.resolve(this.kept.at(-1)?.json ?? null);
+      }
+      subscribe(): () => void {
+        return () => undefined;
+      }
+    }
+    const sharedStore = (answer: ClusterHistoryRead | Error) => {
+      const seam = new FakeShared(answer);
+      return { seam, store: new TopicHistoryStore(resolveSettings(CLUSTER, {}), Date.now, seam) };
+    };
+
+    it('keeps the last value of a latest-value topic without history in the shared seam, and answers it to a subscriber', async () => {
+      const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const { seam, store } = sharedStore({ epoch: 'e', offset: 0, recovered: false, frames: [] });
+      expect(store.shared).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+      const rule = store.rule('prices') as NonNullable<ReturnType<typeof store.rule>>;
+      expect(rule).toMatchObject({ latest: true, history: null });
+      const json = store.record('prices', { type: 'price', content: 42 }, rule) as string;
+      expect(seam.kept).toEqual([{ topic: 'prices', json }]);
+      expect(await store.resumeShared('prices', undefined, rule)).toEqual({
+        fields: {},
+        frames: [json],
+        epoch: null,
+        offset: -1,
+        latest: true,
+      });
+      expect((await store.resumeShared('prices', { offset: 1, epoch: 'x' }, rule)).fields).toEqual({ recovered: false });
+      expect(store.rule('plain')).toBeNull();
+    });
+
+    it('answers a recovery from the read, recovered false for a malformed since, and without a position when the read fails', async () => {
+      vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const read: ClusterHistoryRead = { epoch: 'abcdefgh', offset: 7, recovered: true, frames: ['f6', 'f7'] };
+      const { store } = sharedStore(read);
+      const rule = store.rule('game:1') as NonNullable<ReturnType<typeof store.rule>>;
+      expect(await store.resumeShared('game:1', { offset: 5, epoch: 'abcdefgh' }, rule)).toEqual({
+        fields: { offset: 7, epoch: 'abcdefgh', recovered: true, replayed: 2 },
+        frames: ['f6', 'f7'],
+        epoch: 'abcdefgh',
+        offset: 7,
+      });
+      expect((await store.resumeShared('game:1', { offset: 'x', epoch: 'abcdefgh' }, rule)).fields).toMatchObject({
+        recovered: false,
+        replayed: 0,
+      });
+      expect((await store.resumeShared('game:1', undefined, rule)).fields).toEqual({ offset: 7, epoch: 'abcdefgh' });
+      const failing = sharedStore(new Error('Redis is not reachable')).store;
+      expect(await failing.resumeShared('game:1', { offset: 5, epoch: 'abcdefgh' }, rule)).toEqual({
+        fields: { recovered: false, replayed: 0 },
+        frames: [],
+        epoch: null,
+        offset: -1,
+      });
+      expect(await failing.resumeShared('game:1', undefined, rule)).toMatchObject({ fields: {}, frames: [] });
+      await expect(failing.sharedHistory('game:1')).rejects.toThrow(/not reachable/);
+    });
+
+    it('history() pages the frames read: since keeps the first `limit`, without since the last `limit`', async () => {
+      vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const frames = [1, 2, 3].map((n) => JSON.stringify({ type: 'm', content: n, meta: { topic: 'chat:1', offset: n, epoch: 'e' } }));
+      const { store } = sharedStore({ epoch: 'e', offset: 3, recovered: true, frames });
+      expect((await store.sharedHistory('chat:1', { limit: 2 }))?.messages.map((m) => m.content)).toEqual([2, 3]);
+      expect((await store.sharedHistory('chat:1', { since: 0, limit: 2 }))?.messages.map((m) => m.content)).toEqual([1, 2]);
+      expect(await store.sharedHistory('plain')).toBeNull();
+    });
   });
 });

@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ClusterHistory, type ClusterHistoryListener, type StampableFrame } from '../cluster/history/cluster-history.js';
+import { InMemoryClusterHistory } from '../cluster/history/in-memory-cluster-history.js';
+import type { Unsubscribe } from '../cluster/cluster-listener.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import type { TopicSettings } from '../config/topic-options.interface.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { isPlainObject } from '../protocol/json-guards.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
-import { historySingleNodeMessage } from './history.messages.js';
+import { historyNotSharedMessage } from './history.messages.js';
+import { RecoveryHolds, type RecoveryHold, type HeldMessage } from './recovery-holds.js';
+import { stampableFrame } from './stamp-frame.js';
 import { TopicHistory } from './topic-history.js';
 import type { TopicHistoryMessage, TopicHistoryPage, TopicHistoryQuery, TopicResumption } from './topic-history.interface.js';
 import { TopicRules } from './topic-rules.js';
@@ -21,19 +26,33 @@ const NOT_RECOVERED: TopicResumption = Object.freeze({
   frames: Object.freeze([]) as readonly string[],
 });
 
+/** What a cluster-mode recovery answers: the resumption, and the position it covers (held live messages above it follow). */
+export interface SharedResumption extends TopicResumption {
+  /** The epoch read, or null when the read failed (then every held message follows). */
+  readonly epoch: string | null;
+  readonly offset: number;
+  /** True when `frames` is a latest value, superseded by any live message held meanwhile. */
+  readonly latest?: boolean;
+}
+
 /**
- * The topics' histories and latest values on this node (the `topics` option).
+ * The topics' histories and latest values (the `topics` option).
  * `BroadcastService.publish` records through it; `system.subscribe` resumes
- * through it. In cluster mode it keeps nothing (a history of one node would
- * give other nodes' subscribers silent gaps): one warning at boot, no
- * positions, and every `since` is answered `recovered: false`.
+ * through it. On a single node they live in this process (rings). In cluster
+ * mode (`shared`) they are kept in Redis through the `ClusterHistory` seam:
+ * publish stamps in Redis, recovery reads Redis while the live messages are
+ * held back (`hold`/`capture`/`release`); a latest-value topic without history
+ * keeps its last value in Redis.
  *
  * @internal
  */
 @Injectable()
 export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
-  /** False in cluster mode: nothing is kept. */
+  /** False in cluster mode: nothing is kept in this process. */
   readonly enabled: boolean;
+  /** True in cluster mode: topics with history are kept for the whole cluster, through `ClusterHistory`. */
+  readonly shared: boolean;
+  private readonly holds = new RecoveryHolds();
   private readonly rules: TopicRules;
   private readonly histories = new Map<string, TopicHistory>();
   /** Last message of latest-value topics without history. */
@@ -43,11 +62,13 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
     @Optional() @Inject(HISTORY_CLOCK) private readonly now: () => number = Date.now,
+    @Optional() private readonly cluster: ClusterHistory = new InMemoryClusterHistory(),
   ) {
     this.enabled = settings.cluster === null;
-    this.rules = new TopicRules(this.enabled ? settings.topics : []);
-    if (!this.enabled && settings.topics.some((t) => t.history !== null || t.latest)) {
-      new Logger('WebSocketTool').warn(historySingleNodeMessage());
+    this.shared = !this.enabled && cluster.shared;
+    this.rules = new TopicRules(this.enabled || this.shared ? settings.topics : []);
+    if (!this.enabled && !this.shared && settings.topics.some((t) => t.history !== null || t.latest)) {
+      new Logger('WebSocketTool').warn(historyNotSharedMessage());
     }
   }
 
@@ -85,6 +106,7 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
       return null;
     }
     if (history) history.append(json, now);
+    else if (this.shared) this.cluster.keepLatest(topic, json);
     else this.latestValues.set(topic, json);
     return json;
   }
@@ -158,6 +180,86 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
     for (const [topic, history] of this.histories) {
       if (history.length(now) === 0) this.histories.delete(topic);
     }
+  }
+
+  /** Cluster mode: the stamped messages of every node, to deliver to this node's subscribers. */
+  listen(listener: ClusterHistoryListener): Unsubscribe {
+    return this.cluster.subscribe(listener);
+  }
+
+  /** Cluster mode: the frame of a message to `topic`, to be stamped in Redis; null when not serializable. */
+  stamp(topic: string, message: WsOutboundMessage): StampableFrame | null {
+    return stampableFrame(topic, message);
+  }
+
+  /** Cluster mode: stamps, keeps and sends to every node; false when Redis is unreachable (nothing sent). */
+  publishShared(topic: string, frame: StampableFrame, rule: TopicSettings): boolean {
+    return this.cluster.publish(topic, frame, rule.history as NonNullable<TopicSettings['history']>);
+  }
+
+  /** Cluster mode: holds back `topic`'s live messages for a subscriber whose recovery is being read. */
+  hold(topic: string, clientId: string): RecoveryHold {
+    return this.holds.hold(topic, clientId);
+  }
+
+  /** Cluster mode: ends a hold; returns the live messages held, in order. */
+  release(hold: RecoveryHold): HeldMessage[] {
+    return this.holds.release(hold);
+  }
+
+  /** Cluster mode: a live message; returns the ids of the subscribers that hold it back (to skip in the fan-out), or null. */
+  capture(topic: string, offset: number, epoch: string, json: string): ReadonlySet<string> | null {
+    return this.holds.capture(topic, offset, epoch, json);
+  }
+
+  /**
+   * Cluster mode: what a subscriber of a topic with history gets (as `resume`),
+   * read from Redis. Never rejects: a failed or late read answers
+   * `recovered: false` (when `since` was given) without a position.
+   */
+  async resumeShared(topic: string, since: unknown, rule: TopicSettings): Promise<SharedResumption> {
+    const asked = since !== undefined;
+    const valid =
+      isPlainObject(since) && typeof since.epoch === 'string' && typeof since.offset === 'number' && Number.isInteger(since.offset)
+        ? { offset: since.offset, epoch: since.epoch }
+        : null;
+    if (rule.history === null) return this.latestShared(topic, asked);
+    const limits = rule.history;
+    try {
+      const read = await this.cluster.resume(topic, limits, valid, rule.latest);
+      const fields: Record<string, unknown> = { offset: read.offset, epoch: read.epoch };
+      if (asked) {
+        fields.recovered = valid !== null && read.recovered;
+        fields.replayed = fields.recovered ? read.frames.length : 0;
+      }
+      return { fields, frames: read.frames, epoch: read.epoch, offset: read.offset };
+    } catch {
+      return { fields: asked ? { recovered: false, replayed: 0 } : {}, frames: [], epoch: null, offset: -1 };
+    }
+  }
+
+  /** Cluster mode, a latest-value topic without history: its last value from Redis (none when the read fails). */
+  private async latestShared(topic: string, asked: boolean): Promise<SharedResumption> {
+    const fields = asked ? NOT_RECOVERED.fields : NOTHING.fields;
+    let latest: string | null = null;
+    try {
+      latest = await this.cluster.latest(topic);
+    } catch {
+      latest = null;
+    }
+    return { fields, frames: latest === null ? [] : [latest], epoch: null, offset: -1, latest: true };
+  }
+
+  /** Cluster mode: `BroadcastService.history`, read from Redis (rejects when Redis fails). */
+  async sharedHistory(topic: string, query: TopicHistoryQuery = {}): Promise<TopicHistoryPage | null> {
+    const rule = this.rules.match(topic);
+    if (rule === null || rule.history === null) return null;
+    const read = await this.cluster.read(topic, rule.history, query.since);
+    const limit = query.limit === undefined ? Infinity : Math.max(0, Math.floor(query.limit));
+    let frames = read.frames;
+    if (query.since !== undefined) frames = frames.slice(0, limit);
+    else if (frames.length > limit) frames = frames.slice(frames.length - limit);
+    return { epoch: read.epoch, offset: read.offset, messages: frames.map((json) => JSON.parse(json) as TopicHistoryMessage) };
   }
 
   private historyOf(topic: string, rule: TopicSettings): TopicHistory {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newEpoch } from '../cluster/history/epoch.js';
 
 /** One kept message: its position and its frame JSON exactly as first sent. */
 export interface HistoryEntry {
@@ -8,13 +8,7 @@ export interface HistoryEntry {
   readonly expiresAt: number;
 }
 
-/** A new epoch: 8 random base36 characters, naming one history. */
-export function newEpoch(): string {
-  const bytes = randomBytes(8);
-  let text = '';
-  for (const byte of bytes) text += (byte % 36).toString(36);
-  return text;
-}
+export { newEpoch };
 
 /**
  * One topic's history on this node: the last `size` messages, each kept for

@@ -6,6 +6,7 @@ import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { TopicHistoryStore } from '../history/topic-history-store.js';
 import type { TopicHistoryPage, TopicHistoryQuery } from '../history/topic-history.interface.js';
+import type { TopicSettings } from '../config/topic-options.interface.js';
 import type { OutboundFrame } from '../outbound/outbound-frame.js';
 import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
@@ -41,6 +42,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     deliverToClient: (clientId, json) => this.deliverToClient(clientId, json),
   };
   private unsubscribe: Unsubscribe | null = null;
+  private unlisten: Unsubscribe | null = null;
 
   /**
    * `broker` carries messages to and from the other nodes, `presence` knows
@@ -58,11 +60,18 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.broker.subscribe(this.delivery);
+    if (this.topics.shared) {
+      this.unlisten = this.topics.listen({
+        deliverStamped: (topic, offset, epoch, json) => this.deliverStamped(topic, offset, epoch, json),
+      });
+    }
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unlisten?.();
+    this.unlisten = null;
   }
 
   /** Sends to every connected client (but those in `except`). */
@@ -92,25 +101,37 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * Sends to every client subscribed to `topic`. A topic with history (the
    * `topics` option) keeps the message and stamps its `meta` with `topic`,
    * `offset` and `epoch`; a latest-value topic keeps it as its last value.
+   *
+   * In cluster mode a topic with history is stamped in Redis, which sends it
+   * to every node in one order; this node's subscribers get it when it comes
+   * back (one round trip), like everyone else's. The result then counts this
+   * node's subscribers at call time as `queued`; when Redis is unreachable
+   * nothing is kept nor sent: `ok: false`, `reason: 'history_unavailable'`,
+   * those subscribers counted as `dropped`.
    */
   publish(topic: string, message: WsOutboundMessage): SendResult {
     const rule = this.topics.rule(topic);
+    if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
     const json = rule === null ? this.serialize(message) : this.topics.record(topic, message, rule);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     this.broker.publishTopic(topic, json);
     const members = this.registry.subscribers(topic);
     if (!members) return { ok: true, queued: 0, dropped: 0 };
-    return this.fanOut(members, this.sender.frame(json), null);
+    // A latest-value topic in cluster mode: subscribers reading its last value get this after it.
+    const held = rule !== null && this.topics.shared ? this.topics.capture(topic, 0, '', json) : null;
+    return this.fanOut(members, this.sender.frame(json), held);
   }
 
   /**
    * The messages a topic with history keeps on this node, oldest first, as
    * they were sent: those after `since` (an offset), at most `limit`; without
-   * `since`, the last `limit`. Null for a topic without history (and for
-   * every topic in cluster mode, where history is not kept yet).
+   * `since`, the last `limit`. Null for a topic without history. In cluster
+   * mode it reads Redis (the history every node shares) and rejects when
+   * Redis fails or does not answer in time.
    */
-  history(topic: string, query: TopicHistoryQuery = {}): TopicHistoryPage | null {
-    return this.topics.history(topic, query);
+  history(topic: string, query: TopicHistoryQuery = {}): Promise<TopicHistoryPage | null> {
+    if (this.topics.shared) return this.topics.sharedHistory(topic, query);
+    return Promise.resolve(this.topics.history(topic, query));
   }
 
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */
@@ -161,9 +182,26 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     this.fanOut(this.registry.values(), this.sender.frame(json), except ? new Set(except) : null);
   }
 
+  private publishShared(topic: string, message: WsOutboundMessage, rule: TopicSettings): SendResult {
+    const frame = this.topics.stamp(topic, message);
+    if (frame === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
+    const local = this.registry.subscribers(topic)?.size ?? 0;
+    if (!this.topics.publishShared(topic, frame, rule)) return { ok: false, queued: 0, dropped: local, reason: 'history_unavailable' };
+    return { ok: true, queued: local, dropped: 0 };
+  }
+
+  /** A stamped message of a topic with history (any node's, this one's included), for this node's subscribers. */
+  private deliverStamped(topic: string, offset: number, epoch: string, json: string): void {
+    const members = this.registry.subscribers(topic);
+    if (!members) return;
+    // Subscribers whose recovery is being read get it after their replay instead.
+    this.fanOut(members, this.sender.frame(json), this.topics.capture(topic, offset, epoch, json));
+  }
+
   private deliverTopic(topic: string, json: string): void {
     const members = this.registry.subscribers(topic);
-    if (members) this.fanOut(members, this.sender.frame(json), null);
+    // Subscribers reading a latest value in cluster mode get this after it (no lookup unless one is).
+    if (members) this.fanOut(members, this.sender.frame(json), this.topics.capture(topic, 0, '', json));
   }
 
   /** A message another node sent to a client of this node: one that left meanwhile gets it in its mailbox. */
@@ -175,7 +213,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** This node's recipients, through the one sender. */
-  private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: Set<string> | null): SendResult {
+  private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: ReadonlySet<string> | null): SendResult {
     // Made with its final shape; `reason` stays undefined unless something was dropped.
     const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };
     this.sender.deliver(targets, frame, except, result);

@@ -5,10 +5,12 @@
  * - `queue_full`: the outbound queue was full; the message was dropped and
  *   counted as a queue overflow.
  * - `not_serializable`: the message could not be turned into JSON.
+ * - `history_unavailable`: cluster mode, a topic with history, and Redis
+ *   unreachable: the message was neither kept nor sent to anyone.
  *
  * @publicApi
  */
-export type SendFailureReason = 'unknown_client' | 'queue_full' | 'not_serializable';
+export type SendFailureReason = 'unknown_client' | 'queue_full' | 'not_serializable' | 'history_unavailable';
 
 /**
  * What a `BroadcastService` call did: how many recipients got the message

@@ -90,3 +90,107 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `;
+
+/**
+ * The start of every topic-history script: Redis's clock in `now`, and the
+ * topic's epoch, created (with offset 0 and an empty stream) when the hash is
+ * missing: first use, every message expired, FLUSHALL, a Redis restart
+ * without persistence. KEYS[1] the topic's hash (`e` epoch, `o` last offset),
+ * KEYS[2] its stream; ARGV[1] a fresh epoch, ARGV[2] ttlMs.
+ */
+const HISTORY_PROLOGUE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local epoch = redis.call('HGET', KEYS[1], 'e')
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('DEL', KEYS[2])
+  redis.call('HSET', KEYS[1], 'e', epoch, 'o', 0)
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+`;
+
+/**
+ * A publish to a topic with history, atomically: the next offset, the stamped
+ * frame kept in the stream (entry id `<offset>-0`, field `j` the frame, `x`
+ * when it expires; MAXLEN ~ size), both keys' TTL renewed, and the frame
+ * published on the cluster channel with a header naming topic, offset and
+ * epoch. Redis runs one script at a time, so the stream and the channel
+ * carry every topic's messages in one order.
+ *
+ * ARGV[3] size, ARGV[4] channel, ARGV[5..7] frame head, mid, tail (frame =
+ * head .. offset .. mid .. epoch .. tail), ARGV[8] the wire header up to the
+ * offset. Returns the offset.
+ */
+export const HISTORY_PUBLISH_SCRIPT =
+  HISTORY_PROLOGUE +
+  `
+local offset = redis.call('HINCRBY', KEYS[1], 'o', 1)
+local frame = ARGV[5] .. offset .. ARGV[6] .. epoch .. ARGV[7]
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], offset .. '-0', 'j', frame, 'x', string.format('%d', now + tonumber(ARGV[2])))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[4], ARGV[8] .. offset .. ',"e":"' .. epoch .. '"}\\n' .. frame)
+return offset
+`;
+
+/**
+ * A read of a topic's history. ARGV[3] size, ARGV[4] mode: 'r' resume
+ * (ARGV[5] since offset or '' for none, ARGV[6] since epoch, ARGV[7] '1' for
+ * the latest value when not recovered) or 'a' all kept after ARGV[5] ('' for
+ * all). Returns `{epoch, offset, recovered 0/1, frame...}`.
+ */
+export const HISTORY_READ_SCRIPT =
+  HISTORY_PROLOGUE +
+  `
+local offset = tonumber(redis.call('HGET', KEYS[1], 'o'))
+local size = tonumber(ARGV[3])
+local out = {epoch, offset, 0}
+local function kept(entries, from)
+  for i = from, #entries do
+    local f = entries[i][2]
+    local j, x = nil, 0
+    for k = 1, #f, 2 do
+      if f[k] == 'j' then j = f[k + 1] elseif f[k] == 'x' then x = tonumber(f[k + 1]) end
+    end
+    if j == nil or x <= now then return false end
+    table.insert(out, j)
+  end
+  return true
+end
+if ARGV[4] == 'a' then
+  local first = offset - size + 1
+  local since = tonumber(ARGV[5])
+  if since ~= nil and since + 1 > first then first = since + 1 end
+  if first < 1 then first = 1 end
+  local entries = redis.call('XRANGE', KEYS[2], first .. '-0', '+')
+  for i = 1, #entries do
+    local f = entries[i][2]
+    local j, x = nil, 0
+    for k = 1, #f, 2 do
+      if f[k] == 'j' then j = f[k + 1] elseif f[k] == 'x' then x = tonumber(f[k + 1]) end
+    end
+    if j ~= nil and x > now then table.insert(out, j) end
+  end
+  out[3] = 1
+  return out
+end
+local since = tonumber(ARGV[5])
+if since ~= nil and ARGV[6] == epoch and since >= 0 and since <= offset and since >= offset - size and math.floor(since) == since then
+  if since == offset then
+    out[3] = 1
+    return out
+  end
+  local entries = redis.call('XRANGE', KEYS[2], (since + 1) .. '-0', '+')
+  if #entries == offset - since and kept(entries, 1) then
+    out[3] = 1
+    return out
+  end
+  out = {epoch, offset, 0}
+end
+if ARGV[7] == '1' then
+  local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+  if #last == 1 then kept(last, 1) end
+end
+return out
+`;

@@ -4,7 +4,8 @@
  * serialized once by the publishing node, so every node sends the same bytes
  * and nothing is parsed or serialized again on the way.
  *
- * Header kinds: `b` broadcast, `t` topic, `c` one client, `j`/`l` a client
+ * Header kinds: `b` broadcast, `t` topic, `h` a topic message stamped
+ * with its offset `n` and epoch `e` (sent by Redis itself, see `HISTORY_PUBLISH_SCRIPT`), `c` one client, `j`/`l` a client
  * joined/left a node, `s` a node rewrote its presence (reload it), `y` a node
  * left the cluster, `q`/`r` a request to the nodes and its reply, `m` a message was kept in the offline
  * mailbox of a client (published by the keeping script).
@@ -14,6 +15,7 @@
 export type WireHeader =
   | { k: 'b'; o: string; x?: string[] }
   | { k: 't'; o: string; t: string }
+  | { k: 'h'; o: string; t: string; n: number; e: string }
   | { k: 'c'; o: string; c: string }
   | { k: 'j'; o: string; c: string; s: number; at: number; n: boolean }
   | { k: 'l'; o: string; c: string }
@@ -59,6 +61,8 @@ function isValidHeader(h: unknown): h is WireHeader {
       return r.x === undefined || (Array.isArray(r.x) && r.x.every(isString));
     case 't':
       return isString(r.t);
+    case 'h':
+      return isString(r.t) && typeof r.n === 'number' && isString(r.e);
     case 'c':
     case 'l':
     case 'm':

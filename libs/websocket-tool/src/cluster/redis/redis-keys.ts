@@ -39,4 +39,19 @@ export class RedisKeys {
   ipBucket(ip: string): string {
     return `${this.prefix}:ip:${ip}`;
   }
+
+  /** The hash of one topic's history: `e` its epoch, `o` its last offset. */
+  historyMeta(topic: string): string {
+    return `${this.prefix}:hist:${topic}`;
+  }
+
+  /** The last value of a latest-value topic without history. */
+  latest(topic: string): string {
+    return `${this.prefix}:latest:${topic}`;
+  }
+
+  /** The stream of one topic's kept messages (entry id `<offset>-0`). */
+  historyStream(topic: string): string {
+    return `${this.prefix}:hist-log:${topic}`;
+  }
 }

@@ -6,7 +6,14 @@ import { addListener, type Unsubscribe } from '../cluster-listener.js';
 import { redisBackMessage, redisLostMessage, redisUnreachableAtBootMessage } from '../cluster.messages.js';
 import { redactRedisUrl } from '../../config/redis-url.js';
 import { ClusterOutbox } from './cluster-outbox.js';
-import { IP_ADMIT_SCRIPT, JOIN_SCRIPT, LEAVE_SCRIPT, REFRESH_SCRIPT } from './cluster-scripts.js';
+import {
+  HISTORY_PUBLISH_SCRIPT,
+  HISTORY_READ_SCRIPT,
+  IP_ADMIT_SCRIPT,
+  JOIN_SCRIPT,
+  LEAVE_SCRIPT,
+  REFRESH_SCRIPT,
+} from './cluster-scripts.js';
 import { MAILBOX_KEEP_SCRIPT, MAILBOX_TAKE_SCRIPT } from '../mailbox/mailbox-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
 import { RedisKeys } from './redis-keys.js';
@@ -275,6 +282,8 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstLeave: { lua: LEAVE_SCRIPT, numberOfKeys: 1 },
         wstMailboxKeep: { lua: MAILBOX_KEEP_SCRIPT, numberOfKeys: 2 },
         wstMailboxTake: { lua: MAILBOX_TAKE_SCRIPT, numberOfKeys: 2 },
+        wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 2 },
+        wstHistoryRead: { lua: HISTORY_READ_SCRIPT, numberOfKeys: 2 },
       },
     }) as ScriptedRedis;
     const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });

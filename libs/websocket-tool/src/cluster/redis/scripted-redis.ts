@@ -16,4 +16,27 @@ export type ScriptedRedis = Redis & {
     notice: string,
   ): Promise<number>;
   wstMailboxTake(listKey: string, droppedKey: string): Promise<Array<string | number>>;
+  wstHistoryPublish(
+    metaKey: string,
+    streamKey: string,
+    freshEpoch: string,
+    ttlMs: number,
+    size: number,
+    channel: string,
+    head: string,
+    mid: string,
+    tail: string,
+    wireHead: string,
+  ): Promise<number>;
+  wstHistoryRead(
+    metaKey: string,
+    streamKey: string,
+    freshEpoch: string,
+    ttlMs: number,
+    size: number,
+    mode: 'r' | 'a',
+    since: string,
+    sinceEpoch: string,
+    latest: '0' | '1',
+  ): Promise<[string, number, number, ...string[]]>;
 };

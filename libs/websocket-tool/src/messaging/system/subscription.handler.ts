@@ -6,6 +6,7 @@ import { isValidTopic } from '../../connection/topic-name.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
 import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
+import type { TopicSettings } from '../../config/topic-options.interface.js';
 import type { TopicHistoryStore } from '../../history/topic-history-store.js';
 import type { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
@@ -25,9 +26,12 @@ import type { SystemMessageHandler } from './system-message-handler.interface.js
  * `epoch`; with `content.since: { offset, epoch }` it also says whether the
  * missed messages could be recovered, and those follow the answer in order.
  * A latest-value topic's last message follows the answer unless a recovery
- * covered it. The subscription, the answer and the replay happen in one
- * synchronous step after `canSubscribe`, so nothing published can fall in
- * between (no duplicate, no gap) and a refused subscribe replays nothing.
+ * covered it. On one node the subscription, the answer and the replay happen
+ * in one synchronous step after `canSubscribe`, so nothing published can fall
+ * in between (no duplicate, no gap) and a refused subscribe replays nothing.
+ * In cluster mode the history is read from Redis meanwhile the topic's live
+ * messages are held back for the subscriber, then merged by offset behind the
+ * replay (`resumeShared`).
  */
 export class SubscriptionHandler implements SystemMessageHandler {
   readonly types = [SystemMessageType.Subscribe, SystemMessageType.Unsubscribe];
@@ -89,6 +93,8 @@ export class SubscriptionHandler implements SystemMessageHandler {
     } else if (outcome === 'too_many_topics') {
       const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
       this.replies.error(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
+    } else if (this.topics.shared && this.topics.rule(topic as string) !== null) {
+      this.resumeShared(connection, topic as string, id, since);
     } else {
       const resumed = this.topics.resume(topic as string, since);
       this.stats.recordResumption(resumed.fields);
@@ -97,6 +103,36 @@ export class SubscriptionHandler implements SystemMessageHandler {
       for (const json of resumed.frames) this.replies.sendJson(connection, json);
       this.admission.succeeded(connection);
     }
+  }
+
+  /**
+   * Cluster mode, a topic with history: subscribed already, the live messages
+   * are held back while the history is read from Redis; then, in one
+   * synchronous step, the answer, the replay, and the held messages the replay
+   * does not cover (merged by offset: no duplicate, no gap).
+   */
+  private resumeShared(connection: ClientConnection, topic: string, id: Correlation, since: unknown): void {
+    const hold = this.topics.hold(topic, connection.clientId);
+    const rule = this.topics.rule(topic) as TopicSettings;
+    void this.topics.resumeShared(topic, since, rule).then((resumed) => {
+      const held = this.topics.release(hold);
+      if (connection.closing) return;
+      this.stats.recordResumption(resumed.fields);
+      this.replies.send(connection, {
+        type: SystemMessageType.Subscribed,
+        content: { topic, ...resumed.fields },
+        meta: id !== undefined ? { id } : {},
+      });
+      // Unsubscribed while the read ran: the answer only.
+      if (connection.topics.has(topic)) {
+        // A live message held meanwhile is newer than a latest value read.
+        if (!(resumed.latest && held.length > 0)) for (const json of resumed.frames) this.replies.sendJson(connection, json);
+        for (const message of held) {
+          if (message.epoch !== resumed.epoch || message.offset > resumed.offset) this.replies.sendJson(connection, message.json);
+        }
+      }
+      this.admission.succeeded(connection);
+    });
   }
 
   private refuseTopic(connection: ClientConnection, type: string, id: Correlation): void {

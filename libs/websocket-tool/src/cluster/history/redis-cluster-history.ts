@@ -1,0 +1,166 @@
+import { Logger } from '@nestjs/common';
+import { addListener, type Unsubscribe } from '../cluster-listener.js';
+import type { WireHeader } from '../redis/cluster-wire.js';
+import type { RedisLink } from '../redis/redis-link.js';
+import {
+  ClusterHistory,
+  type ClusterHistoryListener,
+  type ClusterHistoryRead,
+  type HistoryLimits,
+  type StampableFrame,
+} from './cluster-history.js';
+import { newEpoch } from './epoch.js';
+
+/** The shortest time a history read waits for Redis (a replay of a large history takes more than a request). @internal */
+export const HISTORY_READ_MIN_TIMEOUT_MS = 1000;
+
+/** How long the last value of a latest-value topic without history stays in Redis after its last publish. */
+export const LATEST_TTL_MS = 24 * 60 * 60 * 1000;
+
+type ReadReply = [string, number | string, number | string, ...string[]];
+
+/**
+ * Topic history in Redis: per topic a hash (epoch, last offset) and a stream
+ * of the stamped frames, written by one Lua script per publish that also
+ * PUBLISHes the stamped frame on the cluster channel (`HISTORY_PUBLISH_SCRIPT`).
+ * Every node, the publishing one included, delivers the frame when it comes
+ * back from Redis: one order for all.
+ *
+ * Reads are bounded by the cluster's request timeout, so a subscriber waiting
+ * for its recovery is answered within one round trip even when Redis is gone.
+ *
+ * @internal
+ */
+export class RedisClusterHistory extends ClusterHistory {
+  readonly shared = true;
+  private readonly logger = new Logger('WebSocketTool');
+  private readonly listeners: ClusterHistoryListener[] = [];
+  /** Publishes Redis refused since start (the message was neither kept nor sent). */
+  failed = 0;
+  private readonly onFailed = (err: unknown): void => {
+    if (this.failed++ === 0) {
+      this.logger.error(`A publish to a topic with history failed in Redis: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+    link.subscribe({ receive: (header, body) => this.receive(header, body) });
+  }
+
+  subscribe(listener: ClusterHistoryListener): Unsubscribe {
+    return addListener(this.listeners, listener);
+  }
+
+  publish(topic: string, frame: StampableFrame, limits: HistoryLimits): boolean {
+    const pub = this.link.openPub();
+    if (pub === null) return false;
+    const keys = this.link.keys;
+    const wireHead = `{"k":"h","o":${JSON.stringify(this.link.nodeId)},"t":${JSON.stringify(topic)},"n":`;
+    pub
+      .wstHistoryPublish(
+        keys.historyMeta(topic),
+        keys.historyStream(topic),
+        newEpoch(),
+        limits.ttlMs,
+        limits.size,
+        keys.channelAll,
+        frame.head,
+        frame.mid,
+        frame.tail,
+        wireHead,
+      )
+      .catch(this.onFailed);
+    return true;
+  }
+
+  keepLatest(topic: string, json: string): void {
+    const pub = this.link.openPub();
+    if (pub === null) return;
+    pub.set(this.link.keys.latest(topic), json, 'PX', LATEST_TTL_MS).catch(this.onFailed);
+  }
+
+  latest(topic: string): Promise<string | null> {
+    const pub = this.link.openPub();
+    if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
+    return this.bounded(pub.get(this.link.keys.latest(topic)));
+  }
+
+  resume(
+    topic: string,
+    limits: HistoryLimits,
+    since: { offset: number; epoch: string } | null,
+    latest: boolean,
+  ): Promise<ClusterHistoryRead> {
+    return this.call(topic, limits, 'r', since ? String(since.offset) : '', since ? since.epoch : '', latest);
+  }
+
+  read(topic: string, limits: HistoryLimits, since: number | undefined): Promise<ClusterHistoryRead> {
+    return this.call(topic, limits, 'a', since === undefined ? '' : String(since), '', false);
+  }
+
+  private call(
+    topic: string,
+    limits: HistoryLimits,
+    mode: 'r' | 'a',
+    since: string,
+    sinceEpoch: string,
+    latest: boolean,
+  ): Promise<ClusterHistoryRead> {
+    const pub = this.link.openPub();
+    if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
+    const keys = this.link.keys;
+    const reply = pub.wstHistoryRead(
+      keys.historyMeta(topic),
+      keys.historyStream(topic),
+      newEpoch(),
+      limits.ttlMs,
+      limits.size,
+      mode,
+      since,
+      sinceEpoch,
+      latest ? '1' : '0',
+    ) as Promise<ReadReply>;
+    return this.bounded(reply).then(([epoch, offset, recovered, ...frames]) => ({
+      epoch,
+      offset: Number(offset),
+      recovered: Number(recovered) === 1,
+      frames,
+    }));
+  }
+
+  /** `reply`, or a rejection once the read timeout has passed. */
+  private bounded<T>(reply: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([reply, timeout]).then(
+      (value) => {
+        clearTimeout(timer);
+        return value;
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reply.catch(() => undefined);
+        throw err;
+      },
+    );
+  }
+
+  private receive(h: WireHeader, body: string): void {
+    if (h.k !== 'h') return;
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].deliverStamped(h.t, h.n, h.e, body);
+      } catch (err) {
+        this.logger.error(`Delivering a topic message failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
