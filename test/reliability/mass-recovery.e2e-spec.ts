@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WsTestClient, type Envelope } from '../utils/ws-test-client.js';
-import { useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
+import { expectProbeServed, useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
 import { forwardedFor } from './support/forwarded-for.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -39,8 +39,8 @@ describe('1,000 clients recovering at once (the sample app in its own process)',
   let target: AbuseTarget;
   useAbuseTarget((started) => (target = started));
 
-  it('every client gets every missed message once, in order, and no application handler runs for it', async () => {
-    const { server } = target;
+  it('every client gets every missed message once, in order; no application handler runs for it; the probe is served', async () => {
+    const { server, probe } = target;
     const url = `${server.ws}/ws`;
     // The sample app keeps history on its chat rooms (`room:*`, 200 messages, 5 minutes); a fresh room per attempt.
     const ROOM = `room:mass-recovery-${Date.now()}`;
@@ -82,6 +82,7 @@ describe('1,000 clients recovering at once (the sample app in its own process)',
       const recoveredBefore = (await recoveries(server.http)).recovered ?? 0;
 
       // Everyone comes back at once and resubscribes from its position.
+      const mark = probe.mark();
       const back = await Promise.all(
         clients.map(async (old, i) => {
           const client = await WsTestClient.connect(`${url}/mass-${i}`, { headers: forwardedFor() });
@@ -90,6 +91,7 @@ describe('1,000 clients recovering at once (the sample app in its own process)',
         }),
       );
       await waitFor(() => back.every(({ client }) => numbers(client).length === MISSED), 'every client got the missed messages', 20_000);
+      const attackEnd = probe.mark();
 
       for (const { client, answer } of back) {
         expect(answer.content).toMatchObject({ topic: ROOM, recovered: true, replayed: MISSED, offset: BEFORE + MISSED });
@@ -99,6 +101,7 @@ describe('1,000 clients recovering at once (the sample app in its own process)',
       expect(withoutProbe(await handlerCalls(server.http))).toEqual(callsBefore);
       expect(((await recoveries(server.http)).recovered ?? 0) - recoveredBefore).toBe(CLIENTS);
       back.forEach(({ client }) => client.close());
+      await expectProbeServed(probe, mark, attackEnd);
     } finally {
       clients.forEach((c) => c.close());
       publisher.close();

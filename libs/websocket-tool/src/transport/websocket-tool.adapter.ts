@@ -13,6 +13,7 @@ import { ConnectionSocket } from '../connection/connection-socket.js';
 import { HandshakeService, type HandshakeDecision } from './handshake.service.js';
 import { HttpConnectionGuard } from './http-connection-guard.js';
 import { rejectUpgrade } from './reject-upgrade.js';
+import { UpgradePacer } from './upgrade-pacer.js';
 
 /** Gateway option that marks the WebSocketTool gateway for the adapter. */
 export const WEBSOCKET_TOOL_GATEWAY_OPTION = 'websocketTool';
@@ -42,7 +43,9 @@ const partLimit = (maxPayloadBytes: number, wsDefault: number): number =>
  *   before accepting, answering refusals with a plain HTTP status;
  * - applies `maxPayloadBytes` and `perMessageDeflate` from the settings, and
  *   caps fragments and buffered reads per message to match the payload limit;
- * - answers upgrades to unknown paths with 404 instead of dropping the socket.
+ * - answers upgrades to unknown paths with 404 instead of dropping the socket;
+ * - spreads a burst of upgrades over event-loop turns (`UpgradePacer`), so
+ *   a thousand clients reconnecting at once do not stall the connected ones.
  *
  * Other gateways in the app keep working as with the stock adapter.
  *
@@ -62,6 +65,9 @@ export class WebSocketToolAdapter extends WsAdapter {
   private lifecycle: ConnectionLifecycle | null = null;
   /** Slowloris guard and per-address cap on the HTTP servers the endpoint shares. */
   private connectionGuard: HttpConnectionGuard | null = null;
+  /** Spreads bursts of upgrades over event-loop turns. */
+  private readonly pacer = new UpgradePacer();
+  private disposed = false;
 
   constructor(private readonly appContext: INestApplicationContext) {
     super(appContext);
@@ -126,6 +132,14 @@ export class WebSocketToolAdapter extends WsAdapter {
     // A reset during the handshake must never become an uncaught error.
     socket.on('error', noop);
     this.connectionGuard?.upgraded(socket);
+    this.pacer.admit(() => {
+      if (socket.destroyed) return;
+      if (this.disposed) rejectUpgrade(socket, 503, 'Server shutting down');
+      else this.handleUpgrade(port, request, socket, head);
+    });
+  }
+
+  private handleUpgrade(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
       const servers = (this.wsServersRegistry.get(port) ?? []) as RegisteredServer[];
       const url = request.url ?? '/';
@@ -227,6 +241,8 @@ export class WebSocketToolAdapter extends WsAdapter {
   }
 
   override async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const handshake of this.pacer.takeWaiting()) handshake();
     this.connectionGuard?.dispose();
     this.connectionGuard = null;
     for (const { server, listener } of this.ownListeners.values()) server.off('upgrade', listener);

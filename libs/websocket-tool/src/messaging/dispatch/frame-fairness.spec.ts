@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeConnection } from '../../../../../test/utils/dispatch-fakes.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
-import { BYTES_AFTER_CLOSE, BYTES_PER_TURN, FRAMES_PER_TURN, FrameFairness } from './frame-fairness.js';
+import { BYTES_AFTER_CLOSE, BYTES_PER_TURN, FRAMES_PER_TURN, FrameFairness, TURN_BUDGET_MS } from './frame-fairness.js';
 import type { InboundData } from './inbound-data.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -24,9 +24,12 @@ describe('FrameFairness', () => {
     await nextTurn();
   });
 
+  /** A clock that moves only when a test says so. */
+  const clock = { at: 0, now: () => clock.at };
   const setUp = () => {
     recorder = new Recorder();
-    fairness = new FrameFairness(recorder);
+    clock.at = 0;
+    fairness = new FrameFairness(recorder, clock);
   };
 
   it(`handles ${FRAMES_PER_TURN} frames of a connection in a row, then pauses it and drains the rest in order on later turns`, async () => {
@@ -80,6 +83,44 @@ describe('FrameFairness', () => {
     for (let i = 0; i < FRAMES_PER_TURN; i++) fairness.handle(a, Buffer.from('y'), false);
     expect(recorder.of('a')).toHaveLength(FRAMES_PER_TURN * 2);
     expect(a.socket.pauses).toBe(0);
+  });
+
+  it(`past ${TURN_BUDGET_MS} ms of frames in a turn, the next connection's frame waits for the next turn, in order`, async () => {
+    setUp();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => fakeConnection(id));
+    fairness.handle(a, Buffer.from('a0'), false);
+    clock.at += TURN_BUDGET_MS + 1;
+    fairness.handle(b, Buffer.from('b0'), false);
+    fairness.handle(b, Buffer.from('b1'), false);
+    fairness.handle(c, Buffer.from('c0'), false);
+    expect(recorder.frames.map((f) => f.text)).toEqual(['a0']);
+    expect([b.socket.paused, c.socket.paused]).toEqual([true, true]);
+    await nextTurn();
+    expect(recorder.frames.map((f) => f.text)).toEqual(['a0', 'b0', 'b1', 'c0']);
+    expect([b.socket.paused, c.socket.paused]).toEqual([false, false]);
+  });
+
+  it('drains backlogs within a budget of their own, so a frame arriving meanwhile is handled at once', async () => {
+    setUp();
+    const waiting = ['w1', 'w2', 'w3'].map((id) => fakeConnection(id));
+    const probe = fakeConnection('probe');
+    fairness.handle(fakeConnection('first'), Buffer.from('first'), false);
+    clock.at += TURN_BUDGET_MS + 1;
+    for (const w of waiting) fairness.handle(w, Buffer.from(w.clientId), false);
+    // Each drained frame costs a whole budget: one backlog per turn.
+    const slowRecorder = recorder.process.bind(recorder);
+    recorder.process = (connection, data) => {
+      slowRecorder(connection, data);
+      clock.at += TURN_BUDGET_MS + 1;
+    };
+    await nextTurn();
+    expect(recorder.frames.map((f) => f.text)).toEqual(['first', 'w1']);
+    // The probe's frame arrives while w2 and w3 still wait: it does not queue behind them.
+    fairness.handle(probe, Buffer.from('probe'), false);
+    expect(recorder.frames.at(-1)?.text).toBe('probe');
+    await nextTurn();
+    await nextTurn();
+    expect(recorder.frames.map((f) => f.text)).toEqual(['first', 'w1', 'probe', 'w2', 'w3']);
   });
 
   it(`stops reading a closed peer once ${BYTES_AFTER_CLOSE} bytes arrived after the close`, () => {

@@ -20,6 +20,20 @@ export const BYTES_PER_TURN = 128 * 1024;
  * had a few small frames in flight) completes the close handshake at once.
  */
 export const BYTES_AFTER_CLOSE = 1024 * 1024;
+/**
+ * Milliseconds of frame handling, across all connections, in one event-loop
+ * turn. Turns alone are not enough when many connections each send one
+ * costly frame at once: 1,000 clients reconnecting together each ask for a
+ * replay of what they missed, and the frames of one TCP poll held the loop
+ * for over 50 ms. Past this budget a frame waits for the next turn, so the
+ * loop reaches everyone else's sockets in between.
+ */
+export const TURN_BUDGET_MS = 5;
+
+/** Where the time of a turn is read; `performance` unless a test supplies its own. */
+export interface TurnClock {
+  now(): number;
+}
 
 /** What handles the frames fairness lets through. */
 export interface FrameProcessor {
@@ -44,13 +58,28 @@ export class FrameFairness {
   private runLength = 0;
   private runBytes = 0;
   private runResetScheduled = false;
+  /** When this turn's first frame was handled as it arrived; `-1` before it. */
+  private turnStart = -1;
   private readonly endRun = () => {
     this.runResetScheduled = false;
     this.runConnection = null;
+    this.turnStart = -1;
+  };
+  /**
+   * When this turn's first backlog was drained; `-1` before it. Backlogs have
+   * a budget of their own, so that frames arriving in the next turn are not
+   * kept waiting by the backlogs drained before them.
+   */
+  private drainStart = -1;
+  private readonly endDrainTurn = () => {
+    this.drainStart = -1;
   };
   private readonly backlogs = new Map<ClientConnection, Backlog>();
 
-  constructor(private readonly processor: FrameProcessor) {}
+  constructor(
+    private readonly processor: FrameProcessor,
+    private readonly clock: TurnClock = performance,
+  ) {}
 
   /** Hands a frame to the processor now, or queues it behind the connection's backlog. */
   handle(connection: ClientConnection, data: InboundData, isBinary: boolean): void {
@@ -62,19 +91,19 @@ export class FrameFairness {
     const size = frameSize(data);
     if (connection === this.runConnection) {
       if (++this.runLength > FRAMES_PER_TURN || (this.runBytes += size) > BYTES_PER_TURN) {
-        this.backlogs.set(connection, { frames: [{ data, isBinary }], head: 0 });
-        connection.socket.pause();
-        setImmediate(() => this.drainBacklog(connection));
+        this.defer(connection, data, isBinary);
         return;
       }
     } else {
+      // The clock is read when another connection's run starts, not per frame: a run is bounded by the counts above.
+      if (this.turnStart >= 0 && this.clock.now() - this.turnStart > TURN_BUDGET_MS) {
+        this.defer(connection, data, isBinary);
+        return;
+      }
       this.runConnection = connection;
       this.runLength = 1;
       this.runBytes = size;
-      if (!this.runResetScheduled) {
-        this.runResetScheduled = true;
-        setImmediate(this.endRun);
-      }
+      this.startTurn();
     }
     this.processor.process(connection, data, isBinary);
   }
@@ -91,8 +120,29 @@ export class FrameFairness {
     if (before < BYTES_AFTER_CLOSE && connection.bytesAfterClose >= BYTES_AFTER_CLOSE) connection.socket.pause();
   }
 
+  /** Opens the connection's backlog with this frame and stops reading it until the next turn. */
+  private defer(connection: ClientConnection, data: InboundData, isBinary: boolean): void {
+    this.backlogs.set(connection, { frames: [{ data, isBinary }], head: 0 });
+    connection.socket.pause();
+    setImmediate(() => this.drainBacklog(connection));
+  }
+
+  private startTurn(): void {
+    if (this.runResetScheduled) return;
+    this.runResetScheduled = true;
+    this.turnStart = this.clock.now();
+    setImmediate(this.endRun);
+  }
+
   private drainBacklog(connection: ClientConnection): void {
     const backlog = this.backlogs.get(connection) as Backlog;
+    if (this.drainStart < 0) {
+      this.drainStart = this.clock.now();
+      setImmediate(this.endDrainTurn);
+    } else if (this.clock.now() - this.drainStart > TURN_BUDGET_MS) {
+      setImmediate(() => this.drainBacklog(connection));
+      return;
+    }
     const end = Math.min(backlog.frames.length, backlog.head + FRAMES_PER_TURN);
     let bytes = 0;
     while (backlog.head < end && bytes < BYTES_PER_TURN) {
