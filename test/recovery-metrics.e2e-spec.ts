@@ -1,7 +1,8 @@
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { BroadcastService } from '@websocket-tool/nestjs';
+import { Backplane, BroadcastService } from '@websocket-tool/nestjs';
 import { register } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deleteKeys, NODE_DEFAULTS, SHARED_REDIS_URL, startNode, uniquePrefix, type ClusterNode } from './fixtures/cluster.fixture.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { scrape } from './utils/prometheus-text.js';
 import { WsTestClient } from './utils/ws-test-client.js';
@@ -60,5 +61,40 @@ describe('metrics of topic history and recovery', () => {
     expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'not_recovered' })).toBe(2);
     expect(s.value(`${PREFIX}replayed_messages_total`)).toBe(11);
     expect(s.value(`${PREFIX}history_messages`)).toBe(7 + 3);
+  });
+
+  describe('in cluster mode', () => {
+    const TOPICS = [
+      { pattern: 'chat:*', history: { size: 10, ttlSeconds: 60 } },
+      { pattern: 'other:*', history: { size: 5, ttlSeconds: 60 } },
+    ];
+    let nodes: ClusterNode[] = [];
+    let prefix = '';
+    afterEach(async () => {
+      await Promise.all(nodes.map((n) => n.close()));
+      nodes = [];
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    });
+
+    it('history_messages counts what the cluster keeps in Redis, published through any node', async () => {
+      prefix = uniquePrefix('history-gauge');
+      // Only the first node registers its metrics: prom-client's default registry is one per process.
+      const cluster = (nodeId: string) => ({ redis: { url: SHARED_REDIS_URL }, nodeId, keyPrefix: prefix });
+      t = await createTestApp(
+        { ...NODE_DEFAULTS, enableMetrics: true, topics: TOPICS, cluster: cluster(`${prefix}-n1`) },
+        { imports: [PrometheusModule.register()] },
+      );
+      const n1 = { http: t.http, broadcast: t.app.get(BroadcastService) };
+      await expect.poll(() => t?.app.get(Backplane).connected, { timeout: 10_000 }).toBe(true);
+      nodes.push(await startNode(SHARED_REDIS_URL, `${prefix}-n2`, prefix, { topics: TOPICS }));
+      const [n2] = nodes;
+      const gauge = async () => (await scrape(n1.http)).value(`${PREFIX}history_messages`);
+      expect(await gauge()).toBe(0);
+      for (let i = 0; i < 7; i++) n2.broadcast.publish('chat:a', { type: 'msg', content: i });
+      for (let i = 0; i < 3; i++) n2.broadcast.publish('other:b', { type: 'msg', content: i });
+      n1.broadcast.publish('chat:c', { type: 'msg', content: 'from n1' });
+      n1.broadcast.publish('plain', { type: 'msg', content: 'not kept' });
+      await expect.poll(gauge, { timeout: 5000 }).toBe(7 + 3 + 1);
+    });
   });
 });

@@ -159,6 +159,9 @@ describe('TopicHistoryStore', () => {
       latest(): Promise<string | null> {
         return this.answer instanceof Error ? Promise.reject(this.answer) : Promise.resolve(this.kept.at(-1)?.json ?? null);
       }
+      keptMessages(): Promise<number> {
+        return Promise.resolve(this.published.length);
+      }
       subscribe(): () => void {
         return () => undefined;
       }

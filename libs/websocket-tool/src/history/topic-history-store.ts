@@ -166,8 +166,13 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Messages kept in this node's histories now (expired ones not counted); read at metrics scrape time. */
-  keptMessages(): number {
+  /**
+   * Messages kept in the histories, read at metrics scrape time: on one node,
+   * those of this process (expired ones not counted); in cluster mode, those
+   * the cluster holds in Redis (the same figure on every node).
+   */
+  keptMessages(): number | Promise<number> {
+    if (this.shared) return this.cluster.keptMessages();
     const now = this.now();
     let kept = 0;
     for (const history of this.histories.values()) kept += history.length(now);

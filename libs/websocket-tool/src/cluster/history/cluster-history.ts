@@ -79,6 +79,12 @@ export abstract class ClusterHistory {
   abstract keepLatest(topic: string, json: string): void;
   /** The last value kept for a latest-value topic without history, or null. Rejects like `resume`. */
   abstract latest(topic: string): Promise<string | null>;
+  /**
+   * The messages the cluster's histories hold in Redis (expired ones the
+   * streams still hold included, as they take memory until trimmed). Rejects
+   * like `resume`.
+   */
+  abstract keptMessages(): Promise<number>;
   /** Registers the receiver of stamped messages. */
   abstract subscribe(listener: ClusterHistoryListener): Unsubscribe;
 }

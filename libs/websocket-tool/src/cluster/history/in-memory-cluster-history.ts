@@ -26,6 +26,10 @@ export class InMemoryClusterHistory extends ClusterHistory {
     return NOT_SHARED();
   }
 
+  keptMessages(): Promise<number> {
+    return NOT_SHARED();
+  }
+
   subscribe(): Unsubscribe {
     return NO_SUBSCRIPTION;
   }

@@ -14,6 +14,9 @@ import { newEpoch } from './epoch.js';
 /** The shortest time a history read waits for Redis (a replay of a large history takes more than a request). @internal */
 export const HISTORY_READ_MIN_TIMEOUT_MS = 1000;
 
+/** The history streams the size gauge adds up at most, so that a scrape stays one short script. */
+export const COUNTED_STREAMS_MAX = 10_000;
+
 /** How long the last value of a latest-value topic without history stays in Redis after its last publish. */
 export const LATEST_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -64,6 +67,7 @@ export class RedisClusterHistory extends ClusterHistory {
       .wstHistoryPublish(
         keys.historyMeta(topic),
         keys.historyStream(topic),
+        keys.historyIndex,
         newEpoch(),
         limits.ttlMs,
         limits.size,
@@ -87,6 +91,12 @@ export class RedisClusterHistory extends ClusterHistory {
     const pub = this.link.openPub();
     if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
     return this.bounded(pub.get(this.link.keys.latest(topic)));
+  }
+
+  keptMessages(): Promise<number> {
+    const pub = this.link.openPub();
+    if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
+    return this.bounded(pub.wstHistoryCount(this.link.keys.historyIndex, COUNTED_STREAMS_MAX)).then(([messages]) => Number(messages));
   }
 
   resume(

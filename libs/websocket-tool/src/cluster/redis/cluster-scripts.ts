@@ -120,7 +120,8 @@ end
  *
  * ARGV[3] size, ARGV[4] channel, ARGV[5..7] frame head, mid, tail (frame =
  * head .. offset .. mid .. epoch .. tail), ARGV[8] the wire header up to the
- * offset. Returns the offset.
+ * offset. KEYS[3] is the index of history streams, scored with when each
+ * expires. Returns the offset.
  */
 export const HISTORY_PUBLISH_SCRIPT =
   HISTORY_PROLOGUE +
@@ -130,6 +131,7 @@ local frame = ARGV[5] .. offset .. ARGV[6] .. epoch .. ARGV[7]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], offset .. '-0', 'j', frame, 'x', string.format('%d', now + tonumber(ARGV[2])))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), KEYS[2])
 redis.call('PUBLISH', ARGV[4], ARGV[8] .. offset .. ',"e":"' .. epoch .. '"}\\n' .. frame)
 return offset
 `;
@@ -193,4 +195,21 @@ if ARGV[7] == '1' then
   if #last == 1 then kept(last, 1) end
 end
 return out
+`;
+
+/**
+ * The messages the history streams hold: forgets the index entries of
+ * streams that expired, then adds up the length of at most ARGV[1] streams.
+ * Returns `{messages, streams}`.
+ */
+export const HISTORY_COUNT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local streams = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+local messages = 0
+for i = 1, #streams do
+  messages = messages + redis.call('XLEN', streams[i])
+end
+return {messages, #streams}
 `;

@@ -50,6 +50,11 @@ export class RedisKeys {
     return `${this.prefix}:latest:${topic}`;
   }
 
+  /** The sorted set of the history streams, scored with the time each expires: what the history size gauge counts. */
+  get historyIndex(): string {
+    return `${this.prefix}:hist-index`;
+  }
+
   /** The stream of one topic's kept messages (entry id `<offset>-0`). */
   historyStream(topic: string): string {
     return `${this.prefix}:hist-log:${topic}`;

@@ -7,6 +7,7 @@ import { redisBackMessage, redisLostMessage, redisUnreachableAtBootMessage } fro
 import { redactRedisUrl } from '../../config/redis-url.js';
 import { ClusterOutbox } from './cluster-outbox.js';
 import {
+  HISTORY_COUNT_SCRIPT,
   HISTORY_PUBLISH_SCRIPT,
   HISTORY_READ_SCRIPT,
   IP_ADMIT_SCRIPT,
@@ -282,7 +283,8 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstLeave: { lua: LEAVE_SCRIPT, numberOfKeys: 1 },
         wstMailboxKeep: { lua: MAILBOX_KEEP_SCRIPT, numberOfKeys: 2 },
         wstMailboxTake: { lua: MAILBOX_TAKE_SCRIPT, numberOfKeys: 2 },
-        wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 2 },
+        wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 3 },
+        wstHistoryCount: { lua: HISTORY_COUNT_SCRIPT, numberOfKeys: 1 },
         wstHistoryRead: { lua: HISTORY_READ_SCRIPT, numberOfKeys: 2 },
       },
     }) as ScriptedRedis;

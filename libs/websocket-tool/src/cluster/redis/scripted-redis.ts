@@ -19,6 +19,7 @@ export type ScriptedRedis = Redis & {
   wstHistoryPublish(
     metaKey: string,
     streamKey: string,
+    indexKey: string,
     freshEpoch: string,
     ttlMs: number,
     size: number,
@@ -28,6 +29,7 @@ export type ScriptedRedis = Redis & {
     tail: string,
     wireHead: string,
   ): Promise<number>;
+  wstHistoryCount(indexKey: string, maxStreams: number): Promise<[number, number]>;
   wstHistoryRead(
     metaKey: string,
     streamKey: string,

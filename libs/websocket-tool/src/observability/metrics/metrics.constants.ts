@@ -76,7 +76,7 @@ export const WS_METRICS = {
   historyMessages: define(
     'history_messages',
     'gauge',
-    "Messages kept in this node's topic histories (the topics option), expired ones not counted.",
+    'Messages kept in the topic histories (the topics option): on one node, those of this process, expired ones not counted; in cluster mode, those the cluster holds in Redis, the same figure on every node (expired ones not yet trimmed counted, as they take memory).',
   ),
   handlersRegistered: define('handlers_registered', 'gauge', 'Registered @OnWsMessage handlers.'),
   receivedPerSec: define('received_per_sec', 'gauge', 'Frames received per second, averaged over the last 60 seconds.'),

@@ -177,6 +177,24 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
           },
         }),
       );
+    // Read from Redis in cluster mode: a failed read keeps the last figure rather than failing the whole scrape.
+    const remoteGauge = (def: WsMetricDefinition, read: () => number | Promise<number>, aggregator: 'sum' | 'max') =>
+      entry(
+        def,
+        new prom.Gauge({
+          name: prefix + def.name,
+          help: def.help,
+          registers: [],
+          aggregator,
+          async collect() {
+            try {
+              this.set(await read());
+            } catch {
+              // The last figure stays.
+            }
+          },
+        }),
+      );
     // Not a prom-client class: see ScrapedHistogram for why and what the registry needs of it.
     const histogram = (def: WsMetricDefinition, series: () => Iterable<HistogramSeries>) =>
       entry(def, new ScrapedHistogram(prefix + def.name, def.help, series));
@@ -226,7 +244,7 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
       gauge(m.queueSize, () => this.queue.size),
       gauge(m.queueBytes, () => this.queue.bytes),
       gauge(m.queueUtilization, () => this.queue.utilization, 'max'),
-      gauge(m.historyMessages, () => this.topics.keptMessages()),
+      remoteGauge(m.historyMessages, () => this.topics.keptMessages(), this.topics.shared ? 'max' : 'sum'),
       gauge(m.handlersRegistered, () => this.handlers.handlers.size, 'first'),
       gauge(m.receivedPerSec, () => stats.receivedWindow.perSecond(Date.now())),
       gauge(m.sentPerSec, () => stats.sentWindow.perSecond(Date.now())),
