@@ -143,6 +143,11 @@ export class ConnectionRegistry {
     return this.connections.has(clientId);
   }
 
+  /** True while `connection` is registered (not closed, not replaced by a newer one with its id). */
+  isCurrent(connection: ClientConnection): boolean {
+    return this.connections.get(connection.clientId) === connection;
+  }
+
   /** The live connection objects (internal use: fan-out, heartbeat, admin). */
   values(): IterableIterator<ClientConnection> {
     return this.connections.values();
