@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Redis } from 'ioredis';
 import type { ClusterSettings as ClusterConfig } from '../../libs/websocket-tool/src/config/cluster-settings.interface.js';
 import type { MailboxSettings } from '../../libs/websocket-tool/src/config/mailbox-options.interface.js';
@@ -98,4 +99,41 @@ export async function deleteSeamKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** The nodes of one spec file: started under the file's own prefix, stopped and their keys deleted after each test. */
+export interface SeamNodes {
+  readonly prefix: string;
+  /** Starts a node (see `startSeamNode`) that is stopped after the test. */
+  start(nodeId: string, over?: Partial<ClusterConfig>, mailbox?: MailboxSettings | null): Promise<SeamNode>;
+  /** Stops looking after a node the test ends itself (`crash`, `stop`). */
+  forget(node: SeamNode): void;
+}
+
+/**
+ * For a `describe` block of Redis seam specs: fails it when the shared Redis
+ * does not answer, and after each test stops the nodes it started and deletes
+ * its keys.
+ */
+export function useSeamNodes(name: string): SeamNodes {
+  const prefix = seamPrefix(name);
+  const started: SeamNode[] = [];
+  beforeAll(requireRedis);
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((n) => n.stop()));
+    await deleteSeamKeys(prefix);
+  });
+  afterAll(() => deleteSeamKeys(prefix));
+  return {
+    prefix,
+    start: async (nodeId, over = {}, mailbox = null) => {
+      const node = await startSeamNode(prefix, nodeId, over, mailbox);
+      started.push(node);
+      return node;
+    },
+    forget: (node) => {
+      const at = started.indexOf(node);
+      if (at >= 0) started.splice(at, 1);
+    },
+  };
 }

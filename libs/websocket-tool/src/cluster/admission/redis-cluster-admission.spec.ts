@@ -1,28 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteSeamKeys, requireRedis, seamPrefix, startSeamNode, type SeamNode } from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 
 describe('RedisClusterAdmission (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('admission');
-  const started: SeamNode[] = [];
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
+  const seams = useSeamNodes('admission');
 
   it('shares one bucket per IP between the nodes', async () => {
-    const a = await startSeamNode(prefix, 'a');
-    started.push(a);
-    const b = await startSeamNode(prefix, 'b');
-    started.push(b);
+    const a = await seams.start('a');
+    const b = await seams.start('b');
     // 4 handshakes at most, then one more every 10 s.
     const capacity = 4;
     const ratePerMs = 1 / 10_000;
@@ -41,7 +25,7 @@ describe('RedisClusterAdmission (real Redis at 127.0.0.1:6379)', () => {
   });
 
   it('answers null at once while the link is down, so the caller uses its own bucket', async () => {
-    const a = await startSeamNode(prefix, 'a');
+    const a = await seams.start('a');
     await a.stop();
     expect(a.admission.admit('10.0.0.1', 4, 1)).toBeNull();
   });

@@ -1,12 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type SeamNode, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 import type { ClusterDeliveryListener } from './cluster-broker.js';
 
 /** Every delivery a node's listener got, as one line each. */
@@ -21,29 +14,13 @@ function recorder(): ClusterDeliveryListener & { got: string[] } {
 }
 
 describe('RedisClusterBroker (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('broker');
-  const started: SeamNode[] = [];
+  const seams = useSeamNodes('broker');
   let a: SeamNode;
   let b: SeamNode;
 
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
-
   const startTwo = async (): Promise<void> => {
-    a = await startSeamNode(prefix, 'a');
-    started.push(a);
-    b = await startSeamNode(prefix, 'b');
-    started.push(b);
+    a = await seams.start('a');
+    b = await seams.start('b');
   };
 
   it('fans out to the other node in the order sent, and never back to the sender', async () => {

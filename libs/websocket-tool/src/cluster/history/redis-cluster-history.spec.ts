@@ -1,14 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  SEAM_REDIS_URL,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, SEAM_REDIS_URL, type SeamNode, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 import type { ClusterHistoryListener, HistoryLimits, StampableFrame } from './cluster-history.js';
 
 /** A frame whose content is `n`, stamped by Redis. */
@@ -34,29 +26,13 @@ const contentOf = (json: string): number => (JSON.parse(json) as { content: numb
 const LIMITS: HistoryLimits = { size: 100, ttlMs: 60_000 };
 
 describe('RedisClusterHistory (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('history');
-  const started: SeamNode[] = [];
+  const seams = useSeamNodes('history');
   let a: SeamNode;
   let b: SeamNode;
 
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
-
   const startTwo = async (): Promise<void> => {
-    a = await startSeamNode(prefix, 'a');
-    started.push(a);
-    b = await startSeamNode(prefix, 'b');
-    started.push(b);
+    a = await seams.start('a');
+    b = await seams.start('b');
   };
 
   it('stamps in Redis: two nodes publishing on one topic, every node (the publisher too) sees the same order, offsets 1..n', async () => {
@@ -164,7 +140,7 @@ describe('RedisClusterHistory (real Redis at 127.0.0.1:6379)', () => {
   });
 
   it('Redis unreachable: publish refuses at once and a read rejects', async () => {
-    a = await startSeamNode(prefix, 'a');
+    a = await seams.start('a');
     await a.crash();
     expect(a.history.publish('room', frameOf(1), LIMITS)).toBe(false);
     await expect(a.history.resume('room', LIMITS, null, false)).rejects.toThrow(/not reachable/);

@@ -1,36 +1,13 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  SEAM_REDIS_URL,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, SEAM_REDIS_URL, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 
 describe('RedisClusterMailbox (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('mailbox');
-  const started: SeamNode[] = [];
+  const seams = useSeamNodes('mailbox');
   const start = async (node: string, size = 5, ttlMs = 60_000) => {
-    const n = await startSeamNode(prefix, node, {}, { size, ttlMs });
-    started.push(n);
+    const n = await seams.start(node, {}, { size, ttlMs });
     return n;
   };
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
 
   it('keeps on one node, takes on another, in order, once; every node is told of each keep', async () => {
     const a = await start('a');
@@ -51,9 +28,9 @@ describe('RedisClusterMailbox (real Redis at 127.0.0.1:6379)', () => {
     a.mailbox.keep('carol', 'x');
     const redis = new Redis(SEAM_REDIS_URL);
     try {
-      await eventually(async () => (await redis.pttl(`${prefix}:mailbox:carol`)) > 0, 'the TTL on the list');
-      expect(await redis.pttl(`${prefix}:mailbox:carol`)).toBeLessThanOrEqual(400);
-      await eventually(async () => (await redis.exists(`${prefix}:mailbox:carol`)) === 0, 'the list to expire', 2000);
+      await eventually(async () => (await redis.pttl(`${seams.prefix}:mailbox:carol`)) > 0, 'the TTL on the list');
+      expect(await redis.pttl(`${seams.prefix}:mailbox:carol`)).toBeLessThanOrEqual(400);
+      await eventually(async () => (await redis.exists(`${seams.prefix}:mailbox:carol`)) === 0, 'the list to expire', 2000);
     } finally {
       redis.disconnect();
     }
@@ -73,7 +50,7 @@ describe('RedisClusterMailbox (real Redis at 127.0.0.1:6379)', () => {
   it('keeps nothing while the link is down, and takes nothing (null) at once', async () => {
     const a = await start('a');
     await a.stop();
-    started.splice(started.indexOf(a), 1);
+    seams.forget(a);
     expect(a.mailbox.keep('erin', 'x')).toBe(false);
     expect(a.mailbox.take('erin')).toBeNull();
   });

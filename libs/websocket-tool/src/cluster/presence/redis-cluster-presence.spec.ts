@@ -1,12 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type SeamNode, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 import type { WireHeader } from '../redis/cluster-wire.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import type { RedisLink, RedisLinkListener } from '../redis/redis-link.js';
@@ -77,27 +70,12 @@ describe('RedisClusterPresence: reloading another node’s clients', () => {
 });
 
 describe('RedisClusterPresence (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('presence');
-  const started: SeamNode[] = [];
+  const seams = useSeamNodes('presence');
 
   const start = async (nodeId: string, presenceTtlMs = 3000): Promise<SeamNode> => {
-    const node = await startSeamNode(prefix, nodeId, { presenceTtlMs });
-    started.push(node);
+    const node = await seams.start(nodeId, { presenceTtlMs });
     return node;
   };
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
 
   it('takes a named id over: the node that held it first is told to close its connection', async () => {
     const a = await start('a');
@@ -130,9 +108,9 @@ describe('RedisClusterPresence (real Redis at 127.0.0.1:6379)', () => {
     leaves.presence.clientAdded('finn', true, Date.now());
     await eventually(() => stays.presence.locate('erin') === 'dies', 'the staying node to see erin');
     await eventually(() => stays.presence.locate('finn') === 'leaves', 'the staying node to see finn');
-    started.splice(started.indexOf(dies), 1);
+    seams.forget(dies);
     await dies.crash();
-    started.splice(started.indexOf(leaves), 1);
+    seams.forget(leaves);
     const left = Date.now();
     await leaves.stop();
     await eventually(() => stays.presence.locate('finn') === undefined, 'finn to be forgotten', 500);

@@ -1,39 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type SeamNode, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 
 describe('RedisClusterRequests (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('requests');
-  const started: SeamNode[] = [];
+  const seams = useSeamNodes('requests');
 
   const start = async (nodeId: string): Promise<SeamNode> => {
-    const node = await startSeamNode(prefix, nodeId, { requestTimeoutMs: 300, presenceTtlMs: 5000 });
-    started.push(node);
+    const node = await seams.start(nodeId, { requestTimeoutMs: 300, presenceTtlMs: 5000 });
     node.requests.handle('whoami', () => ({ node: nodeId }));
     node.requests.handle('fails', () => {
       throw new Error(`no luck on ${nodeId}`);
     });
     return node;
   };
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
 
   it('gathers the answers of every live node, this one first, and of one node when targeted', async () => {
     const a = await start('a');
@@ -58,7 +36,7 @@ describe('RedisClusterRequests (real Redis at 127.0.0.1:6379)', () => {
     const dead = await start('dead');
     await eventually(async () => (await a.nodes.refresh()).length === 2, 'both nodes to be live');
     // It dies without leaving: it stays in the node set until its presence expires.
-    started.splice(started.indexOf(dead), 1);
+    seams.forget(dead);
     await dead.crash();
     const began = Date.now();
     const all = await a.requests.request('whoami', null);
