@@ -134,6 +134,8 @@ describe('RedisClusterHistory (real Redis at 127.0.0.1:6379)', () => {
     await startTwo();
     expect(await b.history.latest('prices')).toBeNull();
     a.history.keepLatest('prices', '{"p":1}');
+    // Each node writes on its own connection: the second value is written once the first is in Redis.
+    await eventually(async () => (await b.history.latest('prices')) === '{"p":1}', 'the first value on node b');
     b.history.keepLatest('prices', '{"p":2}');
     await eventually(async () => (await a.history.latest('prices')) === '{"p":2}', 'the newest value on node a');
     expect(await b.history.latest('prices')).toBe('{"p":2}');
