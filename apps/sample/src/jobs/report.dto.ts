@@ -1,4 +1,4 @@
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 /** Content of a `report.generate` message. */
 export class GenerateReportDto {
@@ -11,4 +11,17 @@ export class GenerateReportDto {
   @IsOptional()
   @IsBoolean()
   fail?: boolean;
+}
+
+/** The answer to `report.generate`: the task to follow on its topic. */
+export class ReportStartedDto {
+  @IsUUID()
+  task_id!: string;
+
+  /** `task:<task_id>`, to subscribe to for the task's events. */
+  @IsString()
+  topic!: string;
+
+  @IsIn(['in-process', 'bullmq'])
+  mode!: string;
 }
