@@ -33,3 +33,13 @@ export class ChatSentDto {
   @Min(0)
   dropped!: number;
 }
+
+/** The `meta` of a chat line: who sent it and, for a room, its topic. */
+export class ChatBroadcastMetaDto {
+  @IsString()
+  from!: string;
+
+  @IsOptional()
+  @IsString()
+  topic?: string;
+}

@@ -9,7 +9,7 @@ import {
   type WsInboundMessage,
   type WsMessageContext,
 } from '@websocket-tool/nestjs';
-import { ChatBroadcastDto, ChatMessageDto, ChatSentDto } from './chat.dto.js';
+import { ChatBroadcastDto, ChatBroadcastMetaDto, ChatMessageDto, ChatSentDto } from './chat.dto.js';
 
 /**
  * The sample's message handlers: `echo` answers the sender, `chat.message`
@@ -31,7 +31,7 @@ export class ChatHandlers {
     description: 'Sends a chat line to everyone, or with meta.topic to that room.',
     example: { text: 'hello' },
     reply: { type: 'chat.sent', dto: ChatSentDto },
-    emits: [{ type: 'chat.message', dto: ChatBroadcastDto, description: 'A chat line; meta.from names the sender, meta.topic the room.' }],
+    emits: [{ type: 'chat.message', dto: ChatBroadcastDto, meta: ChatBroadcastMetaDto, description: 'A chat line to everyone or a room.' }],
   })
   chat(message: WsInboundMessage<ChatMessageDto>, context: WsMessageContext) {
     const topic = typeof message.meta.topic === 'string' ? message.meta.topic : null;

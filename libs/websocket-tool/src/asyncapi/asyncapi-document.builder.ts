@@ -54,6 +54,7 @@ export function appMessages(sources: Pick<ProtocolSources, 'handlers' | 'emits'>
       type: declaration.type,
       direction: 'toClient',
       content: content(declaration.dto),
+      ...(declaration.meta ? { meta: schemas.ref(declaration.meta) } : {}),
       ...docs(declaration),
       source: where,
     });

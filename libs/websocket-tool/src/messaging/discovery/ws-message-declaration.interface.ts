@@ -13,6 +13,8 @@ export interface WsMessageDeclaration {
   type: string;
   /** The DTO of its `content`; without one the content is any JSON. */
   dto?: WsDtoClass;
+  /** A DTO of the fields its `meta` carries, when they matter to clients. */
+  meta?: WsDtoClass;
   /** What the message means, for the protocol document (plain text). */
   description?: string;
   /** An example `content`. */
