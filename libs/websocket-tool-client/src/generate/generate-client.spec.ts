@@ -5,13 +5,15 @@ import { schemaToTs } from './schema-to-ts.js';
 
 const HOSTILE = 'Ends a comment */ alert(1) /* and <img src=x onerror=alert(1)>';
 
+/** A message component with its envelope. */
+const envelope = (type: string, content: unknown, required = ['type', 'content']) => ({
+  name: type,
+  description: HOSTILE,
+  payload: { type: 'object', required, properties: { type: { type: 'string', const: type }, content, meta: { type: 'object' } } },
+});
+
 /** A small AsyncAPI 3 document as a WebSocketTool server writes it. */
 function document(noteProperties: Record<string, unknown> = { title: { type: 'string' }, pages: { type: 'integer' } }) {
-  const envelope = (type: string, content: unknown, required = ['type', 'content']) => ({
-    name: type,
-    description: HOSTILE,
-    payload: { type: 'object', required, properties: { type: { type: 'string', const: type }, content, meta: { type: 'object' } } },
-  });
   return {
     asyncapi: '3.0.0',
     info: { title: 't', version: '1' },
