@@ -1,5 +1,6 @@
 import type { HandlerEntry, EmitEntry } from '../messaging/discovery/ws-handler-registry.js';
 import type { WsMessageDeclaration } from '../messaging/discovery/ws-message-declaration.interface.js';
+import { conflictingDeclarationMessage } from './asyncapi.messages.js';
 import { DtoSchemas } from './dto-schemas.js';
 import type { JsonSchema, ProtocolMessage } from './protocol-message.interface.js';
 import { closeCodeList, ERROR_CODE_DOCS, SYSTEM_MESSAGES, TASK_MESSAGES } from './system-message-docs.js';
@@ -18,6 +19,8 @@ export interface ProtocolSources {
 export interface ProtocolDocument {
   document: Record<string, unknown>;
   messages: ProtocolMessage[];
+  /** Declarations of one message that disagree (the first is in the document). */
+  conflicts: string[];
 }
 
 const CHANNEL = 'websocket';
@@ -64,10 +67,20 @@ export function appMessages(sources: Pick<ProtocolSources, 'handlers' | 'emits'>
 
 const docs = (d: { description?: string; example?: unknown }) => ({ description: d.description, example: d.example });
 
-/** One message per type and direction: the first declaration wins, as in the order above. */
-function unique(messages: ProtocolMessage[]): ProtocolMessage[] {
+/** What two declarations of one message must agree on. */
+const shape = (m: ProtocolMessage): string => JSON.stringify([m.content, m.meta ?? null]);
+
+/**
+ * One message per type and direction: the first declaration wins, as in the
+ * order above. A later one with another content or meta is reported.
+ */
+function unique(messages: ProtocolMessage[], conflicts: string[]): ProtocolMessage[] {
   const byKey = new Map<string, ProtocolMessage>();
-  for (const m of messages) if (!byKey.has(messageKey(m))) byKey.set(messageKey(m), m);
+  for (const m of messages) {
+    const first = byKey.get(messageKey(m));
+    if (!first) byKey.set(messageKey(m), m);
+    else if (shape(first) !== shape(m)) conflicts.push(conflictingDeclarationMessage(m.type, first.source, m.source));
+  }
   return [...byKey.values()];
 }
 
@@ -115,7 +128,8 @@ const codesText = (): string =>
 /** Builds the AsyncAPI 3.0 document of the protocol from the handlers, the declared messages and the library's own. */
 export function buildProtocolDocument(sources: ProtocolSources): ProtocolDocument {
   const schemas = new DtoSchemas();
-  const messages = unique([...appMessages(sources, schemas), ...SYSTEM_MESSAGES, ...TASK_MESSAGES]);
+  const conflicts: string[] = [];
+  const messages = unique([...appMessages(sources, schemas), ...SYSTEM_MESSAGES, ...TASK_MESSAGES], conflicts);
   const ref = (m: ProtocolMessage) => ({ $ref: `#/channels/${CHANNEL}/messages/${messageKey(m)}` });
   const keyed = new Map(messages.map((m) => [messageKey(m), m]));
   const replyOf = (m: ProtocolMessage) =>
@@ -158,5 +172,5 @@ export function buildProtocolDocument(sources: ProtocolSources): ProtocolDocumen
       schemas: schemas.used,
     },
   };
-  return { document, messages };
+  return { document, messages, conflicts };
 }

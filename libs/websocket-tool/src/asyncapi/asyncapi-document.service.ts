@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
@@ -14,6 +14,7 @@ import { toYaml } from './to-yaml.js';
  */
 @Injectable()
 export class AsyncApiDocumentService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('WebSocketTool');
   private built: (ProtocolDocument & { json: string; yaml: string }) | null = null;
 
   constructor(
@@ -29,6 +30,7 @@ export class AsyncApiDocumentService implements OnApplicationBootstrap {
       handlers: this.registry.handlers.values(),
       emits: this.registry.emits,
     });
+    for (const conflict of built.conflicts) this.logger.warn(conflict);
     this.built = { ...built, json: JSON.stringify(built.document, null, 2), yaml: toYaml(built.document) };
   }
 

@@ -7,6 +7,7 @@ import { WebSocketToolModule } from '../websocket-tool.module.js';
 import { OnWsMessage, WsEmits } from '../messaging/discovery/on-ws-message.decorator.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { SystemMessageType } from '../protocol/message-types.js';
+import { buildProtocolDocument } from './asyncapi-document.builder.js';
 import { AsyncApiDocumentService } from './asyncapi-document.service.js';
 import { toYaml } from './to-yaml.js';
 import { WebSocketToolAdapter } from '../transport/websocket-tool.adapter.js';
@@ -99,6 +100,24 @@ describe('the AsyncAPI document', () => {
         expect(doc.channels.websocket.messages, key).toHaveProperty([ref.$ref.split('/').pop()!]);
       }
     }
+  });
+});
+
+describe('buildProtocolDocument', () => {
+  it('keeps the first of two declarations of one message that disagree, and says which', () => {
+    const built = buildProtocolDocument({
+      path: '/ws',
+      title: 't',
+      version: '1',
+      handlers: [],
+      emits: [
+        { where: 'ShapeFeed', declaration: { type: 'shape.changed', dto: ShapeDto } },
+        { where: 'AreaFeed', declaration: { type: 'shape.changed', dto: AreaDto } },
+        { where: 'Again', declaration: { type: 'shape.changed', dto: ShapeDto } },
+      ],
+    });
+    expect(built.conflicts).toEqual([expect.stringContaining('"shape.changed" as ShapeFeed declares it; AreaFeed declares it')]);
+    expect(built.messages.filter((m) => m.type === 'shape.changed').map((m) => m.source)).toEqual(['ShapeFeed']);
   });
 });
 
