@@ -79,6 +79,10 @@ describe('the AsyncAPI document of the sample app (built, as its own process)', 
     const schemas = (doc.components as unknown as { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> })
       .schemas;
     expect(schemas.ChatMessageDto).toMatchObject({ properties: { text: { type: 'string', maxLength: 2000 } }, required: ['text'] });
+    expect(schemas.ReportStartedDto!.properties.topic).toEqual({
+      type: 'string',
+      description: "task:<task_id>: subscribe to it for the task's events",
+    });
   });
 
   it('lists every type the app sends: replies, broadcasts, task events and system messages seen in a real session', async () => {

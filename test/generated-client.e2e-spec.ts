@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from './utils/create-test-app.js';
 import { freePort } from './utils/free-port.js';
 import { startSample } from './utils/sample-process.js';
 
@@ -139,6 +140,9 @@ describe('the typed client generated from the sample app’s AsyncAPI document',
       expect(reply.type).toBe('chat.sent');
       expect(reply.content.delivered_to).toBeGreaterThanOrEqual(2);
       expect(await heard).toEqual({ text: 'typed hello', from: 'alice' });
+      const plain = new Promise<string>((resolve) => b.on.chatMessage((m) => resolve(m.content.text)));
+      expect(a.send.chatMessage({ text: 'plain send', name: 'Alice' })).toBe('sent');
+      expect(await plain).toBe('plain send');
       const echo = await a.request.echo({ any: ['json'] });
       expect(echo.content).toEqual({ any: ['json'] });
       const report = await a.request.reportGenerate({ title: 'Typed' });
@@ -147,4 +151,20 @@ describe('the typed client generated from the sample app’s AsyncAPI document',
       await Promise.all([alice.close(), bob.close()]);
     }
   }, 30_000);
+
+  it('reads a document behind an admin token with --token (or FP_WST_ADMIN_TOKEN), and says what to do without it', async () => {
+    const token = 'generate-test-token-0123456789abcdef';
+    const app = await createTestApp({ adminToken: token });
+    try {
+      const out = join(dir, 'token-api.ts');
+      const refused = await cli('generate', `${app.http}/ws/asyncapi.json`, '-o', out);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('answered 401 (give the admin token with --token)');
+      const allowed = await cli('generate', `${app.http}/ws/asyncapi.json`, '-o', out, '--token', token);
+      expect(allowed.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('export function createWsApi');
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 
 /** Content of a `report.generate` message. */
 export class GenerateReportDto {
@@ -18,7 +19,8 @@ export class ReportStartedDto {
   @IsUUID()
   task_id!: string;
 
-  /** `task:<task_id>`, to subscribe to for the task's events. */
+  // A field's description in the protocol document (and in the generated client) comes from @JSONSchema.
+  @JSONSchema({ description: "task:<task_id>: subscribe to it for the task's events" })
   @IsString()
   topic!: string;
 

@@ -29,6 +29,7 @@ export interface GenerateReportDto {
 
 export interface ReportStartedDto {
   task_id: string;
+  /** task:<task_id>: subscribe to it for the task's events */
   topic: string;
   mode: "in-process" | "bullmq";
 }
@@ -1024,7 +1025,8 @@ export type WsApi = ReturnType<typeof createWsApi>;
      "type": "string"
     },
     "topic": {
-     "type": "string"
+     "type": "string",
+     "description": "task:<task_id>: subscribe to it for the task's events"
     },
     "mode": {
      "type": "string",
