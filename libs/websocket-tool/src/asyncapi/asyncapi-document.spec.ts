@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { WebSocketToolModule } from '../websocket-tool.module.js';
 import { OnWsMessage, WsEmits } from '../messaging/discovery/on-ws-message.decorator.js';
@@ -24,6 +24,16 @@ class ShapeDto {
   @ValidateNested()
   @Type(() => PointDto)
   origin!: PointDto;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PointDto)
+  corners!: PointDto[];
+
+  /** Without `@Type`, what the array holds is not known. */
+  @IsArray()
+  @ValidateNested({ each: true })
+  tags!: object[];
 }
 
 class AreaDto {
@@ -79,10 +89,16 @@ describe('the AsyncAPI document', () => {
     expect(doc.operations['client.shape.draw']!.reply!.messages).toEqual([{ $ref: '#/channels/websocket/messages/server.shape.drawn' }]);
     expect(doc.operations['server.shape.changed']).toMatchObject({ action: 'send', description: 'A shape moved' });
     expect(doc.operations['server.shape.seen']).toMatchObject({ action: 'send' });
+    expect(Object.keys(doc.components.schemas).toSorted()).toEqual(['AreaDto', 'PointDto', 'ShapeDto']);
     expect(doc.components.schemas).toMatchObject({
       ShapeDto: {
-        properties: { name: { type: 'string' }, origin: { $ref: '#/components/schemas/PointDto' } },
-        required: ['name', 'origin'],
+        properties: {
+          name: { type: 'string' },
+          origin: { $ref: '#/components/schemas/PointDto' },
+          corners: { type: 'array', items: { $ref: '#/components/schemas/PointDto' } },
+          tags: { type: 'array', items: {} },
+        },
+        required: ['name', 'origin', 'corners', 'tags'],
       },
       PointDto: { properties: { x: { type: 'integer' } } },
       AreaDto: { properties: { area: { type: 'integer', minimum: 0 } } },
