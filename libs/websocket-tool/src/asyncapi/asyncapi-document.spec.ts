@@ -42,7 +42,7 @@ class AreaDto {
   area!: number;
 }
 
-@WsEmits('shape.changed', ShapeDto, { description: 'A shape moved' })
+@WsEmits('shape.changed', ShapeDto, { meta: PointDto, description: 'A shape moved' })
 @Injectable()
 class ShapeHandlers {
   @OnWsMessage('shape.measure', { dto: ShapeDto, description: 'Measures a shape' })
@@ -88,6 +88,7 @@ describe('the AsyncAPI document', () => {
     expect(doc.components.messages['server.shape.measure']!.payload.properties.content).toEqual({ $ref: '#/components/schemas/AreaDto' });
     expect(doc.operations['client.shape.draw']!.reply!.messages).toEqual([{ $ref: '#/channels/websocket/messages/server.shape.drawn' }]);
     expect(doc.operations['server.shape.changed']).toMatchObject({ action: 'send', description: 'A shape moved' });
+    expect(doc.components.messages['server.shape.changed']!.payload.properties.meta).toEqual({ $ref: '#/components/schemas/PointDto' });
     expect(doc.operations['server.shape.seen']).toMatchObject({ action: 'send' });
     expect(Object.keys(doc.components.schemas).toSorted()).toEqual(['AreaDto', 'PointDto', 'ShapeDto']);
     expect(doc.components.schemas).toMatchObject({

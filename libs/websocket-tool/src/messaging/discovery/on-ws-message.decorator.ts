@@ -76,7 +76,7 @@ export function OnWsMessage(type: string, options: OnWsMessageOptions = {}): Met
 export function WsEmits(
   type: string,
   dto?: WsDtoClass,
-  options: Pick<WsMessageDeclaration, 'description' | 'example'> = {},
+  options: Pick<WsMessageDeclaration, 'meta' | 'description' | 'example'> = {},
 ): ClassDecorator {
   return (target) => {
     const existing: WsMessageDeclaration[] = Reflect.getOwnMetadata(WS_EMITS_METADATA, target) ?? [];
