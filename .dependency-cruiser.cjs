@@ -16,7 +16,7 @@ const LAYERS = [
   ['heartbeat', 'task-monitor'],
   ['supervisor'],
   ['observability'],
-  ['client-bundle'],
+  ['client-bundle', 'asyncapi'],
   ['admin'],
 ];
 

@@ -3,7 +3,8 @@
 // builds the app of docs/getting-started.md from the guide's own marked blocks (so a guide that drifts fails
 // here), installs the tarballs plus the guide's install line from the npm registry, starts the app, gets the
 // welcome and an echo over a WebSocket, stops it with SIGTERM, and checks that asking for metrics without
-// prom-client stops the start with a clear error. Run after `npm run build`.
+// prom-client stops the start with a clear error, and that the client's bin writes a typed client from the
+// app's protocol document. Run after `npm run build`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -99,9 +100,9 @@ async function pack({ dir, generated }, destination) {
   for (const needed of ['package.json', 'README.md']) if (!files.includes(needed)) problems.push(`${needed} is missing`);
   const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
   const targets = (node) => (typeof node === 'string' ? [node] : Object.values(node ?? {}).flatMap(targets));
-  for (const target of [...targets(manifest.exports), manifest.main, manifest.types].filter(Boolean)) {
+  for (const target of [...targets(manifest.exports), ...targets(manifest.bin), manifest.main, manifest.types].filter(Boolean)) {
     const path = target.replace(/^\.\//, '');
-    if (!path.includes('*') && !files.includes(path)) problems.push(`${target} (exports, main or types) is not in the tarball`);
+    if (!path.includes('*') && !files.includes(path)) problems.push(`${target} (exports, bin, main or types) is not in the tarball`);
   }
   if (problems.length) fail(`${info.name} tarball: ${problems.join('; ')}`);
   say(`packed ${info.name}@${info.version}: ${files.length} files`);
@@ -214,6 +215,14 @@ async function main() {
       fail(`GET /ws/stats answered ${stats.status}: ${JSON.stringify(body)}`);
     }
     say(`admin API without @nestjs/swagger: GET /ws/stats answered 200 (1 active connection)`);
+
+    // The client package's bin writes a typed client from the app's own protocol document.
+    await run(`npx --no websocket-tool-client generate http://127.0.0.1:${port}/ws/asyncapi.json -o src/ws-api.ts`, app);
+    const generated = readFileSync(join(app, 'src/ws-api.ts'), 'utf8');
+    if (!generated.includes('export function createWsApi') || !generated.includes('echo:')) {
+      fail(`npx websocket-tool-client generate wrote no facade with the echo handler:\n${generated.slice(0, 2000)}`);
+    }
+    say('npx websocket-tool-client generate: wrote src/ws-api.ts from GET /ws/asyncapi.json');
 
     const closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
     running.child.kill('SIGTERM');

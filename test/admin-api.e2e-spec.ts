@@ -366,6 +366,8 @@ describe('admin API on a running app with real clients', () => {
         '/info/handlers',
         '/info/health',
         '/info/stats',
+        '/ws/asyncapi.json',
+        '/ws/asyncapi.yaml',
         '/ws/clients',
         '/ws/clients/{clientId}',
         '/ws/clients/{clientId}/disconnect',

@@ -1,5 +1,6 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
-import { BroadcastService, OnWsMessage, type WsInboundMessage } from '@websocket-tool/nestjs';
+import { BroadcastService, OnWsMessage, WsEmits, type WsInboundMessage } from '@websocket-tool/nestjs';
+import { IsString, MaxLength } from 'class-validator';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,37 @@ class DemoHandlers {
     return { type: 'chat.ack', content: message.content };
   }
 }
+
+class NoteDto {
+  @IsString()
+  @MaxLength(20)
+  title!: string;
+}
+
+/** Handlers whose protocol descriptions and examples are markup, to show they stay text. */
+@WsEmits('note.seen', NoteDto, { description: HOSTILE })
+@Injectable()
+class HostileDocs {
+  @OnWsMessage('note.add', {
+    dto: NoteDto,
+    description: HOSTILE,
+    example: { title: HOSTILE },
+    reply: { type: 'note.added', description: HOSTILE },
+  })
+  add(message: WsInboundMessage<NoteDto>) {
+    return { type: 'note.added', content: message.content };
+  }
+}
+
+/** The texts of the cells of the Protocol view's row for a type and direction (`in`: clients send it). */
+const protocolRow = (page: Page, type: string, direction: 'in' | 'out') =>
+  page.evaluate(
+    ([t, d]) =>
+      Array.from(document.querySelectorAll(`#protocol-body tr[data-type="${t}"][data-direction="${d}"]`)).map((tr) =>
+        Array.from(tr.children).map((td) => td.textContent),
+      ),
+    [type, direction] as const,
+  );
 
 describe('admin dashboard page in Chromium', () => {
   let browser: Browser;
@@ -175,6 +207,28 @@ describe('admin dashboard page in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('send-result')?.textContent === '404 Client "nobody" is not connected.');
     // The browser itself logs the 404 answer; nothing else may appear.
     expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 404 (Not Found)']);
+  });
+
+  it('Protocol view: every message type with its direction, schema and example, hostile descriptions shown as text', async () => {
+    t = await createTestApp({ rateLimitConnectionsPerWindow: 1000 }, { providers: [DemoHandlers, HostileDocs] });
+    const { page, problems } = await openDashboard(t);
+    await page.waitForSelector('#protocol-body tr[data-type="note.add"]');
+    const [asked] = await protocolRow(page, 'note.add', 'in');
+    expect(asked!.slice(0, 3)).toEqual(['note.add', 'client → server', HOSTILE]);
+    expect(JSON.parse(asked![3]!)).toEqual({
+      content: { type: 'object', properties: { title: { type: 'string', maxLength: 20 } }, required: ['title'] },
+    });
+    expect(JSON.parse(asked![4]!)).toEqual({ type: 'note.add', content: { title: HOSTILE } });
+    expect((await protocolRow(page, 'note.added', 'out'))[0]!.slice(1, 3)).toEqual(['server → client, reply to note.add', HOSTILE]);
+    expect((await protocolRow(page, 'note.seen', 'out'))[0]!.slice(1, 3)).toEqual(['server → client', HOSTILE]);
+    for (const type of ['echo', 'chat.message', 'system.subscribe']) expect(await protocolRow(page, type, 'in')).toHaveLength(1);
+    for (const type of ['system.error', 'system.client_connected', 'tasks_worker.logs'])
+      expect(await protocolRow(page, type, 'out')).toHaveLength(1);
+    const link = await page.getAttribute('#protocol-json', 'href');
+    expect(link).toBe('/ws/asyncapi.json');
+    expect((await page.request.get(`${t.http}${link}`)).status()).toBe(200);
+    expect(await page.evaluate(() => document.querySelectorAll('main img, main script').length)).toBe(0);
+    expect(problems).toEqual([]);
   });
 
   it('renders a hostile user agent as literal text: no element is created and no script runs', async () => {

@@ -33,7 +33,8 @@ export type { SendResult, SendFailureReason } from './messaging/send-result.inte
 export type { TopicOptions, TopicHistoryOptions, TopicSettings } from './config/topic-options.interface.js';
 export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';
 export type { TopicHistoryQuery, TopicHistoryPage, TopicHistoryMessage, TopicPosition } from './history/topic-history.interface.js';
-export { OnWsMessage, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';
+export { OnWsMessage, WsEmits, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';
+export type { WsDtoClass, WsMessageDeclaration, WsReplyDeclaration } from './messaging/discovery/ws-message-declaration.interface.js';
 export { OnWsConnect, OnWsDisconnect, OnWsMessageReceived, OnWsMessageFailed } from './messaging/discovery/ws-hook.decorators.js';
 export type { WsMessageContext } from './messaging/dispatch/ws-message-context.js';
 export type { WsHookEvent, WsMessageFailure } from './messaging/discovery/ws-hook-event.js';

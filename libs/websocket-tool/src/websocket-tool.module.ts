@@ -31,6 +31,7 @@ import { WsStatsService } from './stats/ws-stats.service.js';
 import { SupervisorService } from './supervisor/supervisor.service.js';
 import { TaskMonitorBullMqBridge } from './task-monitor/bullmq-task-bridge.js';
 import { TaskMonitor } from './task-monitor/task-monitor.service.js';
+import { AsyncApiDocumentService } from './asyncapi/asyncapi-document.service.js';
 import { WEBSOCKET_TOOL_SETTINGS } from './config/config.constants.js';
 import {
   WEBSOCKET_TOOL_ASYNC_OPTIONS_TYPE,
@@ -74,6 +75,7 @@ import {
     WsMetricsService,
     { provide: HandlerSettledListener, useExisting: WsMetricsService },
     ClientBundleService,
+    AsyncApiDocumentService,
     TaskMonitor,
     TaskMonitorBullMqBridge,
     ...OBSERVABILITY_PROVIDERS,

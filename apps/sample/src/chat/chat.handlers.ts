@@ -9,19 +9,7 @@ import {
   type WsInboundMessage,
   type WsMessageContext,
 } from '@websocket-tool/nestjs';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-
-/** What a chat message carries. */
-export class ChatMessageDto {
-  @IsString()
-  @MaxLength(2000)
-  text!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  name?: string;
-}
+import { ChatBroadcastDto, ChatBroadcastMetaDto, ChatMessageDto, ChatSentDto } from './chat.dto.js';
 
 /**
  * The sample's message handlers: `echo` answers the sender, `chat.message`
@@ -33,12 +21,18 @@ export class ChatHandlers {
 
   constructor(private readonly broadcast: BroadcastService) {}
 
-  @OnWsMessage('echo')
+  @OnWsMessage('echo', { description: 'Answers the content as sent.', example: 'hello', reply: { description: 'The content, as sent.' } })
   echo(message: WsInboundMessage) {
     return message.content;
   }
 
-  @OnWsMessage('chat.message', { dto: ChatMessageDto })
+  @OnWsMessage('chat.message', {
+    dto: ChatMessageDto,
+    description: 'Sends a chat line to everyone, or with meta.topic to that room.',
+    example: { text: 'hello' },
+    reply: { type: 'chat.sent', dto: ChatSentDto },
+    emits: [{ type: 'chat.message', dto: ChatBroadcastDto, meta: ChatBroadcastMetaDto, description: 'A chat line to everyone or a room.' }],
+  })
   chat(message: WsInboundMessage<ChatMessageDto>, context: WsMessageContext) {
     const topic = typeof message.meta.topic === 'string' ? message.meta.topic : null;
     const outbound = {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnWsMessage, WsRateLimit, type TaskOwner, type WsInboundMessage, type WsMessageContext } from '@websocket-tool/nestjs';
 import { randomUUID } from 'node:crypto';
-import { GenerateReportDto } from './report.dto.js';
+import { GenerateReportDto, ReportStartedDto } from './report.dto.js';
 import { ReportRunner } from './report-runner.js';
 
 /**
@@ -13,7 +13,12 @@ import { ReportRunner } from './report-runner.js';
 export class ReportHandlers {
   constructor(private readonly runner: ReportRunner) {}
 
-  @OnWsMessage('report.generate', { dto: GenerateReportDto })
+  @OnWsMessage('report.generate', {
+    dto: GenerateReportDto,
+    description: 'Starts a report in the background; its events come on the task topic.',
+    example: { title: 'Monthly report' },
+    reply: { dto: ReportStartedDto },
+  })
   @WsRateLimit({ limit: 10, window: 60 })
   async generate(message: WsInboundMessage<GenerateReportDto>, context: WsMessageContext) {
     // A random id: anyone who knows a task id may subscribe to its topic.

@@ -2,6 +2,7 @@ import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
+import { AdminAsyncApiController } from './admin-asyncapi.controller.js';
 import { AdminClientsController } from './admin-clients.controller.js';
 import { AdminInfoController } from './admin-info.controller.js';
 import { AdminPageController } from './admin-page.controller.js';
@@ -17,6 +18,7 @@ export const ADMIN_API_CONTROLLERS: readonly Type[] = [
   AdminClientsController,
   AdminTopicsController,
   AdminInfoController,
+  AdminAsyncApiController,
 ];
 
 /** Where the admin routes are mounted. */

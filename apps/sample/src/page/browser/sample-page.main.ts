@@ -3,11 +3,12 @@
  * `WebSocketToolClient` of the client bundle: the client reconnects by
  * itself, re-joins the rooms and sends what was typed while offline.
  */
-import type { WebSocketToolClient as Client, WsMessage } from '@websocket-tool/client';
+import type { WebSocketToolClient as Client } from '@websocket-tool/client';
 import { setStatus, showState } from './connection-status.js';
 import { byId, line } from './dom.js';
 import { ROOM_PREFIX, roomsPanel } from './rooms.js';
 import { CLIENT_EVENT } from './sample-globals.js';
+import { createWsApi, type ServerMessage, type WsApi } from './ws-api.js';
 
 /** Lines kept in each log box. */
 const KEEP_LINES = 500;
@@ -24,15 +25,16 @@ const QUIET_TYPES = new Set([
 ]);
 
 let client: Client | null = null;
+/** The typed facade over `client`, generated from the server's AsyncAPI document (ws-api.ts). */
+let api: WsApi | null = null;
 const rooms = roomsPanel(() => client);
 const input = (id: string): HTMLInputElement => byId<HTMLInputElement>(id);
 const systemLine = (text: string, cls: string): void => line(byId('system'), text, cls, KEEP_LINES);
 
-function showChat(m: WsMessage): void {
-  const content = (m.content || {}) as { name?: string; text?: string };
+function showChat(m: ServerMessage<'chat.message'>): void {
   const topic = m.meta.topic;
   const room = typeof topic === 'string' ? '[#' + topic.replace(/^room:/, '') + '] ' : '';
-  line(byId('log'), room + (content.name || m.meta.from || '?') + ': ' + content.text, room ? 'room' : '', KEEP_LINES);
+  line(byId('log'), room + (m.content.name || m.meta.from || '?') + ': ' + m.content.text, room ? 'room' : '', KEEP_LINES);
 }
 
 /** (Re)creates the client with the id typed in the header, keeping the rooms of the previous one. */
@@ -49,11 +51,12 @@ function start(): void {
     return;
   }
   window.sampleClient = client;
+  api = createWsApi(client);
   client.onState((event) => {
     showState(event);
     if (event.state === 'closed') systemLine('connection closed: ' + event.code + (event.reason ? ' ' + event.reason : ''), 'sys');
   });
-  client.on('chat.message', showChat);
+  api.on.chatMessage(showChat);
   // After a reconnect the client resubscribes each room from its last position and says how that went.
   client.on('topic.recovered', (m) => {
     const room = '#' + m.content.topic.replace(/^room:/, '');
@@ -76,10 +79,10 @@ function start(): void {
 function sendChat(e: Event): void {
   e.preventDefault();
   const text = input('text').value;
-  if (!client || !text) return;
+  if (!api || !text) return;
   const room = byId<HTMLSelectElement>('room').value;
   input('text').value = '';
-  client.request<{ delivered_to: number }>('chat.message', { text }, room ? { meta: { topic: ROOM_PREFIX + room } } : {}).then(
+  api.request.chatMessage({ text }, room ? { meta: { topic: ROOM_PREFIX + room } } : {}).then(
     (reply) => systemLine('delivered to ' + reply.content.delivered_to + ' client(s)', 'sys'),
     (err: Error) => systemLine('not sent: ' + err.message, 'err'),
   );

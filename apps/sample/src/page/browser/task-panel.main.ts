@@ -7,6 +7,7 @@
 import type { WebSocketToolClient as Client, WsMessage } from '@websocket-tool/client';
 import { byId, line } from './dom.js';
 import { CLIENT_EVENT } from './sample-globals.js';
+import { createWsApi } from './ws-api.js';
 
 /** The last `seq` seen per task id. */
 const lastSeq = new Map<string, number>();
@@ -53,28 +54,29 @@ function finished(): void {
 function bind(client: Client | undefined): void {
   if (!client || bound === client) return;
   bound = client;
-  client.on('tasks_worker.task_started', (m) => {
+  const api = createWsApi(client);
+  api.on.tasksWorkerTaskStarted((m) => {
     if (!fresh(m)) return;
     setState('running', 'badge running');
     log('started: ' + String(m.content), 'sys');
   });
-  client.on('tasks_worker.task_progress', (m) => {
-    if (fresh(m)) setProgress(Number(m.meta.percent) || 0, typeof m.content === 'string' ? m.content : '');
+  api.on.tasksWorkerTaskProgress((m) => {
+    if (fresh(m)) setProgress(m.meta.percent, m.content ?? '');
   });
-  client.on('tasks_worker.logs', (m) => {
-    if (fresh(m)) log('[' + String(m.meta.level) + '] ' + String(m.content), m.meta.level === 'ERROR' ? 'err' : '');
+  api.on.tasksWorkerLogs((m) => {
+    if (fresh(m)) log('[' + m.meta.level + '] ' + m.content, m.meta.level === 'ERROR' ? 'err' : '');
   });
-  client.on('tasks_worker.task_success', (m) => {
+  api.on.tasksWorkerTaskSuccess((m) => {
     if (!fresh(m)) return;
     setProgress(100, 'done');
     setState('succeeded', 'badge ok');
     log(String(m.content), 'sys');
     finished();
   });
-  client.on('tasks_worker.task_failed', (m) => {
+  api.on.tasksWorkerTaskFailed((m) => {
     if (!fresh(m)) return;
     setState('failed', 'badge failed');
-    log('failed: ' + String(m.meta.error), 'err');
+    log('failed: ' + m.meta.error, 'err');
     finished();
   });
 }
@@ -93,22 +95,24 @@ function generate(e: Event): void {
     title: byId<HTMLInputElement>('task-title').value.trim() || 'Quarterly report',
     fail: byId<HTMLInputElement>('task-fail').checked,
   };
-  client.request<{ task_id: string; mode: string }>('report.generate', content).then(
-    (reply) => {
-      const id = reply.content.task_id;
-      pending = false;
-      current = id;
-      byId('task-id').textContent = id;
-      byId('task-mode').textContent = reply.content.mode;
-      // Events sent to the owner before this reply are replayed from the history.
-      return client.subscribeTask(id);
-    },
-    (err: Error) => {
-      pending = false;
-      setState('not started: ' + err.message, 'badge failed');
-      finished();
-    },
-  );
+  createWsApi(client)
+    .request.reportGenerate(content)
+    .then(
+      (reply) => {
+        const id = reply.content.task_id;
+        pending = false;
+        current = id;
+        byId('task-id').textContent = id;
+        byId('task-mode').textContent = reply.content.mode;
+        // Events sent to the owner before this reply are replayed from the history.
+        return client.subscribeTask(id);
+      },
+      (err: Error) => {
+        pending = false;
+        setState('not started: ' + err.message, 'badge failed');
+        finished();
+      },
+    );
 }
 
 document.addEventListener(CLIENT_EVENT, (event) => bind(event.detail));

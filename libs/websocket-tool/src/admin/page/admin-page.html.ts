@@ -141,6 +141,12 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
     <h2>Settings</h2>
     <div class="scroll"><table><thead><tr><th>Option</th><th>Environment variable</th><th>Value</th><th>Default</th><th>Source</th></tr></thead><tbody id="config-body"></tbody></table></div>
   </section>
+  <section id="protocol">
+    <h2>Protocol <span class="muted small">every message type of the WebSocket, from the AsyncAPI 3.0 document
+      (<a id="protocol-json" href="#">JSON</a>, <a id="protocol-yaml" href="#">YAML</a>)</span></h2>
+    <div class="scroll"><table><thead><tr><th>Type</th><th>Direction</th><th>Description</th><th>Schema</th><th>Example</th></tr></thead><tbody id="protocol-body"></tbody></table></div>
+    <p id="protocol-empty" class="muted" hidden>The protocol document could not be loaded.</p>
+  </section>
 </main>
 <div id="notice" hidden></div>
 ${script === null ? SCRIPT_MISSING : `<script>${script}</script>`}

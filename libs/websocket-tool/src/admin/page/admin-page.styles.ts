@@ -47,6 +47,7 @@ button.danger{border-color:#fca5a5;color:#b91c1c}button.primary{background:#1d4e
 form.send{display:grid;grid-template-columns:120px 1fr;gap:8px 10px;align-items:start}
 form.send label{padding-top:5px;color:#4b5563}
 pre{margin:0;white-space:pre-wrap;word-break:break-word;font-size:12px;background:#f9fafb;padding:8px;border-radius:4px;max-height:220px;overflow:auto}
+#protocol pre{max-height:160px;min-width:220px}#protocol td.id{white-space:nowrap}
 .muted{color:#6b7280}.small{font-size:12px}
 .score-ok{color:#15803d}.score-warn{color:#b45309}.score-crit{color:#b91c1c}
 #notice{position:fixed;right:16px;bottom:16px;max-width:420px;padding:10px 14px;border-radius:6px;background:#1d2330;color:#fff;box-shadow:0 4px 12px rgba(0,0,0,.2)}

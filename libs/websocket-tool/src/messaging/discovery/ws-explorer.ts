@@ -3,7 +3,7 @@ import { ApplicationConfig, DiscoveryService, ExternalContextCreator, MetadataSc
 import { isRateLimitGuard } from '../../rate-limit/rate-limit.guard.js';
 import type { WsRateLimitMetadata } from '../../rate-limit/ws-rate-limit.decorator.js';
 import { RESERVED_TYPE_PREFIX } from '../../protocol/protocol.constants.js';
-import { WS_HOOK_METADATA, WS_MESSAGE_HANDLER_METADATA } from '../messaging.constants.js';
+import { WS_EMITS_METADATA, WS_HOOK_METADATA, WS_MESSAGE_HANDLER_METADATA } from '../messaging.constants.js';
 import { WS_RATE_LIMIT_METADATA } from '../../rate-limit/rate-limit.constants.js';
 import {
   duplicateHandlerMessage,
@@ -12,8 +12,9 @@ import {
   reservedTypeMessage,
 } from '../messaging.messages.js';
 import type { OnWsMessageMetadata } from './on-ws-message.decorator.js';
-import { WsHandlerRegistry } from './ws-handler-registry.js';
+import { WsHandlerRegistry, type HandlerDocs } from './ws-handler-registry.js';
 import type { WsHookEvent } from './ws-hook-event.js';
+import type { WsMessageDeclaration, WsReplyDeclaration } from './ws-message-declaration.interface.js';
 import { WsToolParamsFactory } from './ws-params.factory.js';
 
 /** Nest's metadata key of param decorators (`@MessageBody()`, `@ConnectedSocket()`). */
@@ -24,6 +25,8 @@ const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__'];
 const GUARDS_METADATA = '__guards__';
 /** Nest's metadata key of `@UseFilters()`. */
 const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
+/** Return types that say nothing of a reply's shape. */
+const OPAQUE_RETURN_TYPES = new Set<unknown>([undefined, Object, Promise, Array, String, Number, Boolean, Function]);
 
 type AnyInstance = Record<string, unknown> & object;
 
@@ -60,6 +63,8 @@ export class WsExplorer implements OnModuleInit {
       if (!prototype) continue;
       seen.add(instance);
       const where = (method: string) => `${instance.constructor?.name ?? 'provider'}.${method}`;
+      const emits: WsMessageDeclaration[] = (instance.constructor && Reflect.getMetadata(WS_EMITS_METADATA, instance.constructor)) ?? [];
+      for (const declaration of emits) this.registry.emits.push({ where: instance.constructor.name, declaration });
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const fn = (prototype as Record<string, unknown>)[method];
         if (typeof fn !== 'function') continue;
@@ -127,10 +132,23 @@ export class WsExplorer implements OnModuleInit {
       providerName: instance.constructor?.name ?? 'provider',
       methodName: method,
       dto: meta.options.dto ?? null,
+      docs: this.docsOf(instance, method, meta, where),
       rateLimit,
       admissionLimit,
       invoke,
     });
+  }
+
+  /** The handler's declarations for the protocol document; its `emits` also go to the registry's list. */
+  private docsOf(instance: AnyInstance, method: string, meta: OnWsMessageMetadata, where: string): HandlerDocs {
+    const { reply, emits = [], description, example } = meta.options;
+    for (const declaration of emits) this.registry.emits.push({ where, declaration });
+    const returned: unknown = Reflect.getMetadata('design:returntype', Object.getPrototypeOf(instance) as object, method);
+    const inferred: WsReplyDeclaration | undefined =
+      typeof returned === 'function' && !OPAQUE_RETURN_TYPES.has(returned) && returned.name !== 'Observable'
+        ? { dto: returned as WsReplyDeclaration['dto'] }
+        : undefined;
+    return { description, example, reply: reply ?? inferred, emits };
   }
 
   /** True if guards, interceptors or pipes apply to the method (its own, its class's or global ones). */

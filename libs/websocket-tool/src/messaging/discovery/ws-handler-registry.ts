@@ -2,6 +2,23 @@ import { Injectable, Logger } from '@nestjs/common';
 import { hookFailedMessage } from '../messaging.messages.js';
 import type { WsRateLimitMetadata } from '../../rate-limit/ws-rate-limit.decorator.js';
 import type { WsHookEvent } from './ws-hook-event.js';
+import type { WsDtoClass, WsMessageDeclaration, WsReplyDeclaration } from './ws-message-declaration.interface.js';
+
+/** What a handler declares about its messages, for the protocol document. */
+export interface HandlerDocs {
+  description?: string;
+  example?: unknown;
+  /** The declared reply, or one made from the method's declared return type when that is a class. */
+  reply?: WsReplyDeclaration;
+  emits: readonly WsMessageDeclaration[];
+}
+
+/** A message a provider declared with `@WsEmits`, or a handler with its `emits` option. */
+export interface EmitEntry {
+  /** `Class` or `Class.method`, for messages naming a conflict. */
+  where: string;
+  declaration: WsMessageDeclaration;
+}
 
 /** A discovered `@OnWsMessage` handler, ready to call. */
 export interface HandlerEntry {
@@ -10,7 +27,9 @@ export interface HandlerEntry {
   where: string;
   providerName: string;
   methodName: string;
-  dto: (new (...args: never[]) => object) | null;
+  dto: WsDtoClass | null;
+  /** What the handler declares for the protocol document; absent when nothing is. */
+  docs?: HandlerDocs;
   /** The handler's `@WsRateLimit` / `@SkipWsRateLimit`, as declared: undefined = none, false = skipped. */
   rateLimit: WsRateLimitMetadata | undefined;
   /**
@@ -45,6 +64,8 @@ export interface HookEntry {
 export class WsHandlerRegistry {
   private readonly logger = new Logger('WebSocketTool');
   readonly handlers = new Map<string, HandlerEntry>();
+  /** Messages the app sends on its own, as declared beside the code that sends them. */
+  readonly emits: EmitEntry[] = [];
   readonly hooks: Record<WsHookEvent, HookEntry[]> = {
     connect: [],
     disconnect: [],

@@ -15,6 +15,9 @@ function apiBase(): string {
 
 const BASE = apiBase();
 
+/** The URL of an admin API path, for links. */
+export const apiUrl = (path: string): string => BASE + path;
+
 /** An answer of the admin API that was not 2xx. */
 export class ApiError extends Error {
   constructor(

@@ -8,6 +8,7 @@ import { setConnection } from './api-client.js';
 import { wireClientControls } from './clients-controls.js';
 import { loadInfo } from './info-tables.js';
 import { tick } from './poller.js';
+import { loadProtocol } from './protocol-view.js';
 import { wireSendForm } from './send-form.js';
 
 /** The handlers and settings tables change rarely. */
@@ -18,4 +19,5 @@ wireSendForm();
 setConnection('connecting');
 tick();
 loadInfo();
+loadProtocol();
 setInterval(loadInfo, INFO_REFRESH_MS);

@@ -1,0 +1,217 @@
+import { TaskMessageType } from '../task-monitor/task-message-types.js';
+import { CloseCode, type CloseCodeName } from '../protocol/close-codes.js';
+import { WsErrorCode } from '../protocol/error-codes.js';
+import { LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.js';
+import type { JsonSchema, ProtocolMessage } from './protocol-message.interface.js';
+
+const str: JsonSchema = { type: 'string' };
+const int: JsonSchema = { type: 'integer', minimum: 0 };
+const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+});
+const correlation: JsonSchema = { type: ['string', 'number'], description: 'The `meta.id` of the message this answers.' };
+const topic = obj({ topic: str }, ['topic']);
+const position = obj({ offset: int, epoch: str }, ['offset', 'epoch']);
+
+/** What each `system.error` code means (`meta.code`); the connection stays open after each. */
+export const ERROR_CODE_DOCS: Record<WsErrorCode, string> = {
+  [WsErrorCode.InvalidJson]: 'The text frame is not valid JSON.',
+  [WsErrorCode.InvalidMessage]: 'Not an object with a string `type`, `meta` not an object, or nested too deep.',
+  [WsErrorCode.UnknownType]: 'No handler for the type; `meta.original_type` names it.',
+  [WsErrorCode.ValidationFailed]: "The content failed the handler's DTO; `meta.errors` lists why.",
+  [WsErrorCode.HandlerError]: 'The handler threw, or returned something that cannot be sent as JSON.',
+  [WsErrorCode.HandlerTimeout]: 'The handler did not finish within `handlerTimeout`.',
+  [WsErrorCode.Forbidden]: 'A guard refused the message.',
+  [WsErrorCode.UnsupportedBinary]: 'A binary frame arrived; the protocol is JSON text only.',
+  [WsErrorCode.InvalidTopic]: 'A topic name is missing, too long, or has characters outside the allowed set.',
+  [WsErrorCode.TooManyTopics]: 'The connection already holds `maxTopicsPerClient` subscriptions.',
+};
+
+/** When the server closes with each code. */
+export const CLOSE_CODE_DOCS: Record<CloseCodeName, string> = {
+  Normal: 'The client closed the connection, or a normal close.',
+  Shutdown: 'The server is shutting down; reconnect to another instance.',
+  PolicyViolation: 'Refused by a handshake check after the WebSocket was accepted.',
+  RateLimited: 'Too many consecutive rate-limit violations.',
+  MessageTooBig: 'A frame was larger than `maxPayloadBytes`.',
+  InternalError: 'An unexpected server error.',
+  ServerDisconnect: 'Closed by the server on request (admin API).',
+  HeartbeatTimeout: 'No pong or other traffic within `heartbeatTimeout`.',
+  SendError: '`maxClientErrors` consecutive send failures.',
+  SlowConsumer: 'The client did not read fast enough and its outbound queue overflowed.',
+  DuplicateClient: 'Another connection took over this named client id; do not reconnect.',
+};
+
+/** The close codes with their reason text, reconnect advice and meaning. */
+export const closeCodeList = () =>
+  (Object.keys(CloseCode) as CloseCodeName[]).map((name) => ({ name, ...CloseCode[name], description: CLOSE_CODE_DOCS[name] }));
+
+const sys = (message: Omit<ProtocolMessage, 'source'>): ProtocolMessage => ({ ...message, source: 'library' });
+
+/**
+ * The `system.*` messages, in both directions, as the library sends and
+ * understands them (see docs/protocol.md).
+ */
+export const SYSTEM_MESSAGES: readonly ProtocolMessage[] = [
+  sys({
+    type: SystemMessageType.ClientConnected,
+    direction: 'toClient',
+    content: str,
+    meta: obj({ event: { const: 'connected' }, client_id: str }, ['event', 'client_id']),
+    description: 'The first message of every connection, with the client id the server gave or accepted.',
+    example: 'Welcome alice!',
+  }),
+  sys({
+    type: SystemMessageType.Ping,
+    direction: 'toClient',
+    content: str,
+    meta: obj({ ping_id: str, timestamp: { type: 'number' } }, ['ping_id']),
+    description: 'Sent every `heartbeatInterval`; answer with `system.pong` echoing `meta.ping_id`.',
+    example: 'ping',
+  }),
+  sys({
+    type: SystemMessageType.Pong,
+    direction: 'toServer',
+    content: {},
+    meta: obj({ ping_id: str }),
+    description: 'The answer to a `system.ping`; records the last pong.',
+  }),
+  sys({
+    type: LEGACY_PONG_TYPE,
+    direction: 'toServer',
+    content: {},
+    meta: obj({ ping_id: str }),
+    description: 'Accepted like `system.pong`, for clients written for the original plugin.',
+  }),
+  sys({
+    type: SystemMessageType.Ping,
+    direction: 'toServer',
+    content: {},
+    meta: obj({ ping_id: str }),
+    description: 'A round-trip measurement: the server answers `system.pong` at once.',
+    reply: SystemMessageType.Pong,
+  }),
+  sys({
+    type: SystemMessageType.Pong,
+    direction: 'toClient',
+    content: str,
+    meta: obj({ ping_id: str, id: correlation }),
+    description: "The answer to a client's `system.ping`.",
+  }),
+  sys({
+    type: SystemMessageType.Heartbeat,
+    direction: 'toServer',
+    content: {},
+    description: 'A sign of life from the client, with no answer.',
+  }),
+  sys({
+    type: SystemMessageType.Subscribe,
+    direction: 'toServer',
+    content: { oneOf: [str, obj({ topic: str, since: position }, ['topic'])] },
+    contentRequired: true,
+    description: 'Subscribes to a topic; with `since`, recovers what was missed since that position.',
+    example: { topic: 'room:lobby' },
+    reply: SystemMessageType.Subscribed,
+  }),
+  sys({
+    type: SystemMessageType.Subscribed,
+    direction: 'toClient',
+    content: obj({ topic: str, offset: int, epoch: str, recovered: { type: 'boolean' }, replayed: int }, ['topic']),
+    meta: obj({ id: correlation }),
+    description: 'The subscription holds; on a topic with history also its position, and after `since` whether it recovered.',
+  }),
+  sys({
+    type: SystemMessageType.Unsubscribe,
+    direction: 'toServer',
+    content: { oneOf: [str, topic] },
+    contentRequired: true,
+    description: 'Ends a subscription.',
+    example: { topic: 'room:lobby' },
+    reply: SystemMessageType.Unsubscribed,
+  }),
+  sys({
+    type: SystemMessageType.Unsubscribed,
+    direction: 'toClient',
+    content: obj({ topic: str, was_subscribed: { type: 'boolean' } }, ['topic', 'was_subscribed']),
+    meta: obj({ id: correlation }),
+    description: 'The subscription has ended.',
+  }),
+  sys({
+    type: SystemMessageType.Mailbox,
+    direction: 'toClient',
+    content: obj({ delivered: int, dropped: int }, ['delivered', 'dropped']),
+    description: 'Right after the welcome of a named client whose offline mailbox kept something; the kept messages follow.',
+  }),
+  sys({
+    type: SystemMessageType.RateLimited,
+    direction: 'toClient',
+    content: str,
+    meta: obj(
+      { id: correlation, retry_after: { type: 'number' }, limit: int, window: { type: 'number' }, remaining: int, violations: int },
+      ['retry_after'],
+    ),
+    description: 'The message was refused by the rate limit; retry after `meta.retry_after` seconds.',
+  }),
+  sys({
+    type: SystemMessageType.Error,
+    direction: 'toClient',
+    content: str,
+    meta: obj(
+      {
+        code: { type: 'string', enum: Object.values(WsErrorCode) },
+        id: correlation,
+        original_type: str,
+        errors: { type: 'array', items: str },
+      },
+      ['code'],
+    ),
+    description: 'A message could not be handled; `meta.code` says why and the connection stays open.',
+  }),
+];
+
+const taskMeta = (extra: Record<string, JsonSchema>, required: string[] = []): JsonSchema =>
+  obj({ task_id: str, seq: int, ...extra }, ['task_id', ...required]);
+
+/**
+ * The task monitor's events (`TaskMonitor`), sent to the task's topic
+ * `task:<id>` and its owner.
+ */
+export const TASK_MESSAGES: readonly ProtocolMessage[] = [
+  sys({
+    type: TaskMessageType.Started,
+    direction: 'toClient',
+    content: str,
+    meta: taskMeta({ event: { const: 'task_started' }, name: str }),
+    description: "A task started; the content is the task's name.",
+  }),
+  sys({
+    type: TaskMessageType.Progress,
+    direction: 'toClient',
+    content: { type: ['string', 'null'] },
+    meta: taskMeta({ event: { const: 'task_progress' }, percent: { type: 'number', minimum: 0, maximum: 100 } }, ['percent']),
+    description: "A task's progress, with an optional message as the content.",
+  }),
+  sys({
+    type: TaskMessageType.Logs,
+    direction: 'toClient',
+    content: str,
+    meta: taskMeta({ level: { type: 'string', enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] } }, ['level']),
+    description: "One line of a task's log.",
+  }),
+  sys({
+    type: TaskMessageType.Success,
+    direction: 'toClient',
+    content: str,
+    meta: taskMeta({ event: str, result: {} }),
+    description: 'A task succeeded; `meta.result` carries its result when it had one.',
+  }),
+  sys({
+    type: TaskMessageType.Failed,
+    direction: 'toClient',
+    content: str,
+    meta: taskMeta({ event: { const: 'task_failed' }, error: str }, ['error']),
+    description: "A task failed; the content and `meta.error` carry the error's message.",
+  }),
+];
