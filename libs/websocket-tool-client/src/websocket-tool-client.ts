@@ -12,6 +12,7 @@ import { PendingRequests } from './pending-requests.js';
 import { SystemMessageType, TASK_TOPIC_PREFIX } from './protocol/index.js';
 import { WsRequestFailedError } from './request-errors.js';
 import { Requests, type RequestOptions } from './requests.js';
+import { ServerRequests, type RequestHandler } from './server-requests.js';
 import { resolveClientOptions, type ResolvedClientOptions } from './resolve-client-options.js';
 import { StateChannel } from './state-channel.js';
 import type { ClientEventMap } from './topic-events.js';
@@ -58,6 +59,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
   private readonly requests: Requests;
   private readonly subscriptions: Topics;
   private readonly monitor: LivenessMonitor;
+  private readonly serverRequests: ServerRequests;
   private readonly connection: Connection;
   private serverClientId: string | null = null;
 
@@ -81,6 +83,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     this.outbox = new Outbox(this.options, () => this.connection.openSocket(), this.pending);
     this.requests = new Requests(clock, this.options.requestTimeoutMs, this.pending, this.outbox);
     this.subscriptions = new Topics(this.requests, logger);
+    this.serverRequests = new ServerRequests((message) => this.outbox.writeDirect(message));
     this.monitor = new LivenessMonitor(
       clock,
       this.options.deadConnectionTimeoutMs,
@@ -178,6 +181,19 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
   /** Removes one handler, or every handler of the type. */
   off<K extends (keyof TIn & string) | keyof ClientEventMap | '*'>(type: K, handler?: MessageHandler<ContentOf<TIn, K>>): void {
     this.handlers.remove(type, handler as MessageHandler | undefined);
+  }
+
+  /**
+   * Answers the server's requests of one type (`BroadcastService.request`): the handler's return value
+   * (or what its promise resolves with) is the reply; a throw goes back as an error. One handler per
+   * type: a later one replaces the earlier. Messages the server wants acknowledged are acknowledged by
+   * the client itself, once the `on` handlers have seen them.
+   */
+  handle<K extends (keyof TIn & string) | (string & {}), TReply = unknown>(
+    type: K,
+    handler: RequestHandler<K extends keyof TIn ? TIn[K] : unknown, TReply>,
+  ): Unsubscribe {
+    return this.serverRequests.handle(type, handler as RequestHandler);
   }
 
   /** Listens for connection state changes. */
@@ -295,6 +311,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     const topicEvent = this.subscriptions.observe(message);
     this.handleProtocol(message);
     this.handlers.dispatch(message);
+    this.serverRequests.answer(message);
     if (topicEvent) this.handlers.dispatch(topicEvent);
   }
 

@@ -11,6 +11,15 @@ import type { OutboundFrame } from '../outbound/outbound-frame.js';
 import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
+import { AcknowledgedDelivery } from './delivery/acknowledged-delivery.js';
+import { receiptOf, replyOf } from './delivery/delivery-outcome.js';
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  type AckOptions,
+  type ClientRequestOptions,
+  type DeliveryCounts,
+  type DeliveryReceipt,
+} from './delivery/delivery.interface.js';
 import { OfflineMailbox } from './offline-mailbox.js';
 import type { SendResult } from './send-result.interface.js';
 
@@ -56,6 +65,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly presence: ClusterPresence,
     private readonly topics: TopicHistoryStore,
     private readonly mailbox: OfflineMailbox,
+    private readonly acked: AcknowledgedDelivery,
   ) {}
 
   onModuleInit(): void {
@@ -75,7 +85,17 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Sends to every connected client (but those in `except`). */
-  broadcast(message: WsOutboundMessage, options: BroadcastOptions = {}): SendResult {
+  broadcast(message: WsOutboundMessage, options?: BroadcastOptions): SendResult;
+  /**
+   * With `ack: true`: sends to every connected client of the cluster (but those in `except`) and resolves,
+   * once each has acknowledged, left or timed out, with how many ended in each outcome.
+   */
+  broadcast(message: WsOutboundMessage, options: BroadcastOptions & AckOptions): Promise<DeliveryCounts>;
+  broadcast(message: WsOutboundMessage, options: BroadcastOptions & Partial<AckOptions> = {}): SendResult | Promise<DeliveryCounts> {
+    if (options.ack) {
+      const except = options.except ? Array.from(options.except) : null;
+      return this.acked.fanOut({ topic: null, except }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
+    }
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     const except = options.except ? new Set(options.except) : null;
@@ -88,13 +108,35 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * Sends to one client by id (in cluster mode, on whichever node it is connected). With the `mailbox`
    * option, a named client connected nowhere gets the message when it connects again: `kept: 1`.
    */
-  sendToClient(clientId: string, message: WsOutboundMessage): SendResult {
+  sendToClient(clientId: string, message: WsOutboundMessage): SendResult;
+  /**
+   * With `ack: true`: resolves with `delivered` once the client SDK acknowledged the message, `offline` when
+   * the client is connected nowhere or leaves first (the mailbox does not keep it), `timeout` at the deadline,
+   * or `dropped` with the reason. In cluster mode the node holding the client sends it and keeps the deadline.
+   */
+  sendToClient(clientId: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryReceipt>;
+  sendToClient(clientId: string, message: WsOutboundMessage, options?: AckOptions): SendResult | Promise<DeliveryReceipt> {
+    if (options?.ack) {
+      return this.acked.toClient(clientId, message, 'ack', options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS).then(receiptOf);
+    }
     const connection = this.registry.get(clientId);
     if (!connection) return this.sendToRemoteClient(clientId, message);
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     if (this.mailbox.holding !== 0 || connection.closing) return this.sendBehindMailbox(connection, json);
     return this.fanOut([connection], this.sender.frame(json), null);
+  }
+
+  /**
+   * Sends a request to one client, wherever it is connected, and resolves with what the client's
+   * `handle(type, fn)` handler returned. Rejects with `ClientRequestError`: `timeout`, `offline` (connected
+   * nowhere, or left before replying), `dropped`, or `client_error` (no handler, or the handler failed).
+   */
+  request<TReply = unknown>(clientId: string, message: WsOutboundMessage, options: ClientRequestOptions = {}): Promise<TReply> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    return this.acked
+      .toClient(clientId, message, 'request', timeoutMs)
+      .then((settlement) => replyOf<TReply>(settlement, clientId, timeoutMs));
   }
 
   /**
@@ -109,7 +151,15 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * nothing is kept nor sent: `ok: false`, `reason: 'history_unavailable'`,
    * those subscribers counted as `dropped`.
    */
-  publish(topic: string, message: WsOutboundMessage): SendResult {
+  publish(topic: string, message: WsOutboundMessage): SendResult;
+  /**
+   * With `ack: true`: sends to the topic's subscribers on every node and resolves, once each has
+   * acknowledged, left or timed out, with how many ended in each outcome. The message is not kept in the
+   * topic's history.
+   */
+  publish(topic: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryCounts>;
+  publish(topic: string, message: WsOutboundMessage, options?: AckOptions): SendResult | Promise<DeliveryCounts> {
+    if (options?.ack) return this.acked.fanOut({ topic, except: null }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     const rule = this.topics.rule(topic);
     if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
     const json = rule === null ? this.serialize(message) : this.topics.record(topic, message, rule);

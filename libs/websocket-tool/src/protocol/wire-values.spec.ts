@@ -18,6 +18,8 @@ describe('the protocol values on the wire', () => {
       'system.unsubscribe',
       'system.unsubscribed',
       'system.mailbox',
+      'system.ack',
+      'system.reply',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });
