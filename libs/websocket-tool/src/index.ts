@@ -38,8 +38,10 @@ export {
   type DeliveryCounts,
   type DeliveryReceipt,
   type DeliveryStatus,
+  type IdempotencyOptions,
 } from './messaging/delivery/delivery.interface.js';
 export type { TopicOptions, TopicHistoryOptions, TopicSettings } from './config/topic-options.interface.js';
+export type { OverflowOptions, OverflowPolicyName, OverflowSettings } from './config/overflow-options.interface.js';
 export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';
 export type { TopicHistoryQuery, TopicHistoryPage, TopicHistoryMessage, TopicPosition } from './history/topic-history.interface.js';
 export { OnWsMessage, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';

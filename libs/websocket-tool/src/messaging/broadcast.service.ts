@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClusterBroker, type ClusterDeliveryListener } from '../cluster/broker/cluster-broker.js';
 import type { Unsubscribe } from '../cluster/cluster-listener.js';
+import { ClusterDedup } from '../cluster/dedup/cluster-dedup.js';
 import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
@@ -15,7 +16,9 @@ import { AcknowledgedDelivery } from './delivery/acknowledged-delivery.js';
 import { receiptOf, replyOf } from './delivery/delivery-outcome.js';
 import {
   DEFAULT_DELIVERY_TIMEOUT_MS,
+  DEFAULT_IDEMPOTENCY_WINDOW_MS,
   type AckOptions,
+  type IdempotencyOptions,
   type ClientRequestOptions,
   type DeliveryCounts,
   type DeliveryReceipt,
@@ -66,6 +69,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly topics: TopicHistoryStore,
     private readonly mailbox: OfflineMailbox,
     private readonly acked: AcknowledgedDelivery,
+    private readonly dedup: ClusterDedup,
   ) {}
 
   onModuleInit(): void {
@@ -91,7 +95,16 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * once each has acknowledged, left or timed out, with how many ended in each outcome.
    */
   broadcast(message: WsOutboundMessage, options: BroadcastOptions & AckOptions): Promise<DeliveryCounts>;
-  broadcast(message: WsOutboundMessage, options: BroadcastOptions & Partial<AckOptions> = {}): SendResult | Promise<DeliveryCounts> {
+  /** With `idempotencyKey`: sends once per key within the window, cluster-wide; a repeat answers `duplicate: true`. */
+  broadcast(message: WsOutboundMessage, options: BroadcastOptions & IdempotencyOptions): Promise<SendResult>;
+  broadcast(
+    message: WsOutboundMessage,
+    options: BroadcastOptions & Partial<AckOptions> & Partial<IdempotencyOptions> = {},
+  ): SendResult | Promise<DeliveryCounts> | Promise<SendResult> {
+    if (options.idempotencyKey !== undefined) {
+      const { idempotencyKey, idempotencyWindowMs, ...rest } = options;
+      return this.once(`b:${idempotencyKey}`, idempotencyWindowMs, () => this.broadcast(message, { except: rest.except }));
+    }
     if (options.ack) {
       const except = options.except ? Array.from(options.except) : null;
       return this.acked.fanOut({ topic: null, except }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
@@ -158,7 +171,20 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * topic's history.
    */
   publish(topic: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryCounts>;
-  publish(topic: string, message: WsOutboundMessage, options?: AckOptions): SendResult | Promise<DeliveryCounts> {
+  /**
+   * With `idempotencyKey`: sends once per key and topic within the window, cluster-wide (Redis `SET NX`;
+   * this node's memory while Redis cannot answer); a repeat answers `duplicate: true`. Resolves after the
+   * check, so it may leave after a plain `publish` called later.
+   */
+  publish(topic: string, message: WsOutboundMessage, options: IdempotencyOptions): Promise<SendResult>;
+  publish(
+    topic: string,
+    message: WsOutboundMessage,
+    options?: AckOptions | IdempotencyOptions,
+  ): SendResult | Promise<DeliveryCounts> | Promise<SendResult> {
+    if (options && 'idempotencyKey' in options) {
+      return this.once(`t:${topic}:${options.idempotencyKey}`, options.idempotencyWindowMs, () => this.publish(topic, message));
+    }
     if (options?.ack) return this.acked.fanOut({ topic, except: null }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     const rule = this.topics.rule(topic);
     if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
@@ -187,6 +213,13 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */
   notify(message: WsOutboundMessage, clientId?: string | null): SendResult {
     return clientId ? this.sendToClient(clientId, message) : this.broadcast(message);
+  }
+
+  /** Runs `send` when `key` is new within its window, cluster-wide. */
+  private async once(key: string, windowMs: number | undefined, send: () => SendResult): Promise<SendResult> {
+    if (!(await this.dedup.claim(key, windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS)))
+      return { ok: true, queued: 0, dropped: 0, duplicate: true };
+    return send();
   }
 
   private serialize(message: WsOutboundMessage): string | null {

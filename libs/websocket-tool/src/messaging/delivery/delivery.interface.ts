@@ -37,6 +37,25 @@ export interface AckOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Sends a message once per key: a `publish` or `broadcast` repeating a key already used within the window,
+ * on any node of the cluster, sends nothing and answers `duplicate: true`.
+ *
+ * @publicApi
+ */
+export interface IdempotencyOptions {
+  /** The message's key, chosen by the caller (an event id, a request id): the same for every retry. */
+  idempotencyKey: string;
+  /**
+   * How long the key is remembered, in milliseconds.
+   * @default 300000
+   */
+  idempotencyWindowMs?: number;
+}
+
+/** How long an idempotency key is remembered by default: five minutes. */
+export const DEFAULT_IDEMPOTENCY_WINDOW_MS = 300_000;
+
 /** Options of `BroadcastService.request`. @publicApi */
 export interface ClientRequestOptions {
   /**
