@@ -22,6 +22,13 @@ export const SystemMessageType = {
   Ack: 'system.ack',
   /** From the client: its answer to a server request, echoing `meta.request_id`; `meta.error` when its handler failed. */
   Reply: 'system.reply',
+  /**
+   * A message of a topic with deltas (the `topics` option's `delta: true`), to a subscriber that asked for them:
+   * content is a fossil delta of the message's JSON text against the topic's previous one, meta `{topic}`.
+   */
+  Delta: 'system.delta',
+  /** From the client: a delta could not be rebuilt; content `{topic}`, answered with the topic's last message in full. */
+  DeltaReset: 'system.delta_reset',
 } as const;
 
 /** @publicApi */

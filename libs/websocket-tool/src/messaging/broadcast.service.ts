@@ -23,6 +23,7 @@ import {
   type DeliveryCounts,
   type DeliveryReceipt,
 } from './delivery/delivery.interface.js';
+import { TopicDeltas } from './delivery/topic-deltas.js';
 import { OfflineMailbox } from './offline-mailbox.js';
 import type { SendResult } from './send-result.interface.js';
 
@@ -70,6 +71,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly mailbox: OfflineMailbox,
     private readonly acked: AcknowledgedDelivery,
     private readonly dedup: ClusterDedup,
+    private readonly deltas: TopicDeltas,
   ) {}
 
   onModuleInit(): void {
@@ -188,6 +190,8 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (options?.ack) return this.acked.fanOut({ topic, except: null }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     const rule = this.topics.rule(topic);
     if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
+    const delta = this.deltas.active && this.deltas.has(topic);
+    if (delta) message = this.deltas.stamp(topic, message);
     const json = rule === null ? this.serialize(message) : this.topics.record(topic, message, rule);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     this.broker.publishTopic(topic, json);
@@ -195,7 +199,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (!members) return { ok: true, queued: 0, dropped: 0 };
     // A latest-value topic in cluster mode: subscribers reading its last value get this after it.
     const held = rule !== null && this.topics.shared ? this.topics.capture(topic, 0, '', json) : null;
-    return this.fanOut(members, this.sender.frame(json), held);
+    return delta ? this.fanOutDeltas(topic, members, json, held) : this.fanOut(members, this.sender.frame(json), held);
   }
 
   /**
@@ -284,7 +288,10 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   private deliverTopic(topic: string, json: string): void {
     const members = this.registry.subscribers(topic);
     // Subscribers reading a latest value in cluster mode get this after it (no lookup unless one is).
-    if (members) this.fanOut(members, this.sender.frame(json), this.topics.capture(topic, 0, '', json));
+    if (!members) return;
+    const held = this.topics.capture(topic, 0, '', json);
+    if (this.deltas.active && this.deltas.has(topic)) this.fanOutDeltas(topic, members, json, held);
+    else this.fanOut(members, this.sender.frame(json), held);
   }
 
   /** A message another node sent to a client of this node: one that left meanwhile gets it in its mailbox. */
@@ -296,6 +303,17 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** This node's recipients, through the one sender. */
+  /** A topic with deltas: the subscribers that asked for them may get a delta instead of the message. */
+  private fanOutDeltas(topic: string, members: Iterable<ClientConnection>, json: string, except: ReadonlySet<string> | null): SendResult {
+    const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };
+    this.deltas.deliver(topic, json, members, except, result);
+    if (result.dropped > 0) {
+      result.ok = false;
+      result.reason = 'queue_full';
+    }
+    return result;
+  }
+
   private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: ReadonlySet<string> | null): SendResult {
     // Made with its final shape; `reason` stays undefined unless something was dropped.
     const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };

@@ -6,6 +6,7 @@ import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { DispatchReplies } from './dispatch/replies.js';
 import { AcknowledgedDelivery } from './delivery/acknowledged-delivery.js';
 import { PendingDeliveries } from './delivery/pending-deliveries.js';
+import { TopicDeltas } from './delivery/topic-deltas.js';
 import { OfflineMailbox } from './offline-mailbox.js';
 import { SystemMessages } from './system/system-messages.js';
 
@@ -20,4 +21,5 @@ export const MESSAGING_PROVIDERS: Provider[] = [
   OfflineMailbox,
   PendingDeliveries,
   AcknowledgedDelivery,
+  TopicDeltas,
 ];

@@ -20,6 +20,8 @@ describe('the protocol values on the wire', () => {
       'system.mailbox',
       'system.ack',
       'system.reply',
+      'system.delta',
+      'system.delta_reset',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });

@@ -7,6 +7,8 @@ import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import { PendingDeliveries } from '../delivery/pending-deliveries.js';
+import { TopicDeltas } from '../delivery/topic-deltas.js';
+import type { OutboundSender } from '../../outbound/outbound-sender.js';
 import { WsHandlerRegistry, type HandlerEntry } from '../discovery/ws-handler-registry.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { SystemMessages } from '../system/system-messages.js';
@@ -50,6 +52,7 @@ describe('MessageDispatcher', () => {
       new TopicHistoryStore(settings),
       stats,
       new PendingDeliveries(),
+      new TopicDeltas(settings, {} as OutboundSender),
     );
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);

@@ -12,7 +12,9 @@ import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import type { Correlation } from '../dispatch/envelope.js';
 import { DispatchReplies } from '../dispatch/replies.js';
 import { PendingDeliveries } from '../delivery/pending-deliveries.js';
+import { TopicDeltas } from '../delivery/topic-deltas.js';
 import { DeliveryAnswerHandler } from './delivery-answer.handler.js';
+import { DeltaResetHandler } from './delta-reset.handler.js';
 import { PingHandler } from './ping.handler.js';
 import { SignOfLifeHandler } from './sign-of-life.handler.js';
 import { SubscriptionHandler } from './subscription.handler.js';
@@ -44,10 +46,12 @@ export class SystemMessages {
     topics: TopicHistoryStore,
     stats: WsStatsService,
     deliveries: PendingDeliveries,
+    deltas: TopicDeltas,
   ) {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
-    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats));
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats, deltas));
+    this.register(new DeltaResetHandler(deltas));
     this.solicited = new DeliveryAnswerHandler(deliveries);
     this.register(this.solicited);
   }
