@@ -93,6 +93,15 @@ describe('acknowledged sends and server requests, one node', () => {
     expect(performance.now() - left).toBeLessThan(500);
   });
 
+  it('a client replaced by a newer connection with its id: offline for what its old connection did not acknowledge', async () => {
+    const old = await raw('ack-dup');
+    const pending = broadcast.sendToClient('ack-dup', { type: 'note' }, { ack: true, timeoutMs: 10_000 });
+    await old.next('note');
+    await raw('ack-dup');
+    expect(await pending).toEqual({ status: 'offline' });
+    expect((await old.closed).code).toBe(4500);
+  });
+
   it('an acknowledgement from another connection, or with a wrong id, settles nothing', async () => {
     const mute = await raw('ack-target');
     const other = await raw('ack-other');

@@ -62,7 +62,8 @@ export class AcknowledgedDelivery implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.stop = this.registry.listen({ removed: (connection) => this.pending.connectionLeft(connection) });
+    // Every connection that leaves, a replaced one (same client id connected again) included.
+    this.stop = this.registry.listen({ disconnected: (connection) => this.pending.connectionLeft(connection) });
     this.requests.handle(TO_CLIENT, (args) => {
       const a = args as ToClientArgs;
       return this.toLocalClient(a.clientId, a.message, a.kind, a.timeoutMs);
