@@ -2,6 +2,7 @@ import { WebSocketToolClient, type WebSocketConstructorLike, type WsMessage } fr
 import { BroadcastService } from '@websocket-tool/nestjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
+import { deleteKeys, redisAnswers, SHARED_REDIS_URL, startCluster, uniquePrefix, type ClusterNode } from './fixtures/cluster.fixture.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, sleep } from './utils/ws-test-client.js';
 
@@ -106,6 +107,45 @@ describe('delta messages on a topic with deltas', () => {
       // Message 2 came in full after the reset, then 3 as a delta again.
       expect(seen).toEqual([0, 1, 2, 3]);
       expect(client.deltaStats).toEqual({ rebuilt: 2, mismatched: 1 });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('delta messages in cluster mode: published on one node, sent as deltas by the other', () => {
+  const prefix = uniquePrefix('delta');
+  let nodes: ClusterNode[] = [];
+  const docs = documents(50);
+
+  beforeAll(async () => {
+    if (!(await redisAnswers())) throw new Error('Redis is not reachable at 127.0.0.1:6379: the cluster delta test needs it.');
+    nodes = await startCluster(SHARED_REDIS_URL, prefix, 2, { topics: [{ pattern: 'doc:*', delta: true }] });
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.close()));
+    await deleteKeys(SHARED_REDIS_URL, prefix);
+  });
+
+  it('a subscriber of node 2 rebuilds every document node 1 publishes', async () => {
+    const client = new WebSocketToolClient(`${nodes[1].ws}/ws`, { clientId: 'delta-cluster' });
+    try {
+      const seen: WsMessage[] = [];
+      client.on('doc.state', (m) => void seen.push(m));
+      await client.subscribe('doc:c', { delta: true });
+      // Until node 1 publishes and node 2 delivers, the subscription may not be known cluster-wide: retry the first one.
+      const deadline = Date.now() + 5000;
+      while (seen.length === 0 && Date.now() < deadline) {
+        nodes[0].broadcast.publish('doc:c', { type: 'doc.state', content: { seq: -1, doc: {} } });
+        await sleep(50);
+      }
+      for (const [seq, doc] of docs.entries()) nodes[0].broadcast.publish('doc:c', { type: 'doc.state', content: { seq, doc } });
+      while (!seen.some((m) => (m.content as { seq: number }).seq === docs.length - 1) && Date.now() < deadline) await sleep(10);
+      const got = seen.filter((m) => (m.content as { seq: number }).seq >= 0).map((m) => (m.content as { doc: unknown }).doc);
+      expect(got).toEqual(docs);
+      expect(client.deltaStats.mismatched).toBe(0);
+      // The first document differs wholly from the warm-up message: its delta would not be smaller, so it comes in full.
+      expect(client.deltaStats.rebuilt).toBeGreaterThanOrEqual(docs.length - 1);
     } finally {
       await client.close();
     }
