@@ -41,7 +41,7 @@ describe('overflow policies per message type', () => {
     t = undefined;
   });
 
-  it('coalesce: a reader stopped for 3 s on a 1,000 msg/s feed of 100 keys stays bounded and connected, then gets the latest of every key, in order', async () => {
+  it('coalesce: a reader stopped for 3 s on a 1,000 msg/s feed of 100 keys stays bounded and connected, then gets the latest of every key', async () => {
     t = await createTestApp(OPTIONS);
     const broadcast = t.app.get(BroadcastService);
     const registry = t.app.get(ConnectionRegistry);
@@ -86,11 +86,12 @@ describe('overflow policies per message type', () => {
       return seen;
     };
     await waitFor(() => [...latest].every(([symbol, last]) => lastSeen().get(symbol) === last), 'the latest value of every key');
-    const seqs = prices().map((p) => p.seq);
-    // Never reordered: each message arrives after every older one that was delivered.
-    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
+    // Each key's values arrive in the order they were published.
+    const bySymbol = new Map<string, number[]>();
+    for (const p of prices()) bySymbol.set(p.symbol, [...(bySymbol.get(p.symbol) ?? []), p.seq]);
+    for (const seqs of bySymbol.values()) expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
     // Exact: every message either arrived or was counted as coalesced away.
-    expect(seqs.length + counted(stats, 'coalesce', 'price')).toBe(seq);
+    expect(prices().length + counted(stats, 'coalesce', 'price')).toBe(seq);
     expect(registry.has('reader')).toBe(true);
     reader.close();
   }, 30_000);

@@ -5,8 +5,9 @@
  * - `disconnect`: the client is closed as a slow consumer (4003), the default;
  * - `drop-newest`: the new message is dropped;
  * - `drop-oldest`: the oldest queued message of the same type is dropped and the new one queued;
- * - `coalesce`: the queued message of the same type and key (see `key`) is dropped and the new one queued
- *   at the tail: only the latest value per key waits, never ahead of older messages of other keys.
+ * - `coalesce`: the new message takes the place of the queued one of the same type and key (see `key`), any
+ *   later one of that key is dropped: only the latest value per key waits, where its first pending value
+ *   was, never moved ahead of what was queued before it.
  *
  * @publicApi
  */

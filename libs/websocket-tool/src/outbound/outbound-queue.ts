@@ -134,7 +134,9 @@ export class OutboundQueue implements OnApplicationShutdown {
         this.closeSlowConsumer(queue);
         return 'client_queue_full';
       }
-      if (!this.overflow.makeRoom(queue, frame)) return 'client_queue_full';
+      const room = this.overflow.makeRoom(queue, frame);
+      if (room === 'drop') return 'client_queue_full';
+      if (room === 'placed') return 'queued';
     }
     queue.frames.push(frame);
     queue.queuedBytes += length;

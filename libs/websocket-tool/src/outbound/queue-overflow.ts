@@ -5,8 +5,9 @@ import type { FrameOverflow, OutboundFrame } from './outbound-frame.js';
 
 /**
  * The `drop-newest`, `drop-oldest` and `coalesce` policies, for a frame whose client queue is full: they
- * make room by dropping queued frames of the same type, or drop the new one, and count every message that
- * will not be delivered, by policy and type. Reached only past the cap, only for frames with a policy.
+ * replace or drop queued frames of the same type, or drop the new one, and count every message that will
+ * not be delivered, by policy and type. Reached only past the cap, only for frames with a policy; a scan of
+ * that client's queue at most.
  *
  * @internal
  */
@@ -16,33 +17,58 @@ export class QueueOverflow {
     private readonly stats: WsStatsService,
   ) {}
 
-  /** True when room was made and `frame` is to be queued; false when it is dropped. */
-  makeRoom(queue: ClientQueue, frame: OutboundFrame): boolean {
+  /**
+   * What becomes of `frame`: `queue` it (room was made), `drop` it, or nothing more (`placed`: it took the
+   * place of the queued frame of its key).
+   */
+  makeRoom(queue: ClientQueue, frame: OutboundFrame): 'queue' | 'drop' | 'placed' {
     const overflow = frame.overflow as FrameOverflow;
-    let removed = 0;
     if (overflow.policy === 'coalesce' && frame.coalesceKey !== null) {
-      const key = frame.coalesceKey;
-      removed = this.remove(queue, (f) => f.coalesceKey === key, Number.POSITIVE_INFINITY);
+      const superseded = this.replace(queue, frame, frame.coalesceKey);
+      if (superseded > 0) {
+        this.stats.recordOverflow('coalesce', overflow.type, superseded);
+        return 'placed';
+      }
     }
     // `drop-oldest`, and `coalesce` for a key with nothing queued: the oldest frame of the type makes room.
-    if (removed === 0 && overflow.policy !== 'drop-newest') {
+    let removed = 0;
+    if (overflow.policy !== 'drop-newest') {
       const type = overflow.type;
       removed = this.remove(queue, (f) => f.overflow !== null && f.overflow.type === type, 1);
     }
-    if (removed === 0) {
-      this.stats.recordOverflow(overflow.policy, overflow.type, 1);
-      return false;
-    }
-    this.stats.recordOverflow(overflow.policy, overflow.type, removed);
-    return true;
+    this.stats.recordOverflow(overflow.policy, overflow.type, removed === 0 ? 1 : removed);
+    return removed === 0 ? 'drop' : 'queue';
   }
 
-  /** Removes up to `limit` queued frames that `match`, oldest first, keeping the others in order. */
-  private remove(queue: ClientQueue, match: (frame: OutboundFrame) => boolean, limit: number): number {
+  /**
+   * Puts `frame` in the place of the first queued frame of its key (so it goes out where that one would
+   * have, never ahead of what was queued before it) and drops any later one of the key. Returns how many
+   * queued frames it superseded.
+   */
+  private replace(queue: ClientQueue, frame: OutboundFrame, key: string): number {
+    const frames = queue.frames;
+    let first = -1;
+    for (let i = queue.head; i < frames.length; i++) {
+      if ((frames[i] as OutboundFrame).coalesceKey === key) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0) return 0;
+    const old = frames[first] as OutboundFrame;
+    frames[first] = frame;
+    queue.queuedBytes += frame.bytes.length - old.bytes.length;
+    this.budget.hold(frame);
+    this.budget.release(old);
+    return 1 + this.remove(queue, (f) => f !== frame && f.coalesceKey === key, Number.POSITIVE_INFINITY, first + 1);
+  }
+
+  /** Removes up to `limit` queued frames from `from` on that `match`, oldest first, keeping the others in order. */
+  private remove(queue: ClientQueue, match: (frame: OutboundFrame) => boolean, limit: number, from = queue.head): number {
     const frames = queue.frames;
     let removed = 0;
-    let write = queue.head;
-    for (let read = queue.head; read < frames.length; read++) {
+    let write = from;
+    for (let read = from; read < frames.length; read++) {
       const frame = frames[read] as OutboundFrame;
       if (removed < limit && match(frame)) {
         removed++;
