@@ -14,15 +14,16 @@ const rules = OverflowRules.of([
   { type: 'sample', policy: 'drop-newest', key: null },
 ])!;
 
+const frame = (type: string, content: unknown) => {
+  const json = serializeEnvelope({ type, content });
+  const f = new OutboundFrame(json, 0);
+  rules.classify(f, json);
+  return f;
+};
+
 function setUp(...initial: Array<[string, unknown]>) {
   const budget = new OutboundBudget(resolveSettings({}, {}));
   const stats = new WsStatsService();
-  const frame = (type: string, content: unknown) => {
-    const json = serializeEnvelope({ type, content });
-    const f = new OutboundFrame(json, 0);
-    rules.classify(f, json);
-    return f;
-  };
   const queue = { frames: [] as OutboundFrame[], head: 0, queuedBytes: 0 } as unknown as ClientQueue;
   for (const [type, content] of initial) {
     const f = frame(type, content);
