@@ -32,12 +32,12 @@ function setUp(...initial: Array<[string, unknown]>) {
     budget.hold(f);
   }
   const contents = () => queue.frames.slice(queue.head).map((f) => JSON.parse(f!.payload.toString()).content);
-  return { overflow: new QueueOverflow(budget, stats), stats, budget, queue, frame, contents };
+  return { overflow: new QueueOverflow(budget, stats), stats, budget, queue, contents };
 }
 
 describe('QueueOverflow', () => {
   it('coalesce: the new value takes the place of its key, later duplicates go, the others keep their order', () => {
-    const { overflow, stats, budget, queue, frame, contents } = setUp(
+    const { overflow, stats, budget, queue, contents } = setUp(
       ['price', { k: 'a', v: 1 }],
       ['price', { k: 'b', v: 1 }],
       ['price', { k: 'a', v: 2 }],
@@ -54,7 +54,7 @@ describe('QueueOverflow', () => {
   });
 
   it('drop-oldest drops the oldest of its type; drop-newest, or nothing of the type queued, drops the new one', () => {
-    const { overflow, stats, queue, frame, contents } = setUp(['price', { k: 'a' }], ['log', 1], ['log', 2]);
+    const { overflow, stats, queue, contents } = setUp(['price', { k: 'a' }], ['log', 1], ['log', 2]);
     expect(overflow.makeRoom(queue, frame('log', 3))).toBe('queue');
     expect(contents()).toEqual([{ k: 'a' }, 2]);
     expect(overflow.makeRoom(queue, frame('sample', 1))).toBe('drop');
