@@ -195,6 +195,8 @@ describe('Prometheus metrics', () => {
     expect(s.value(`${PREFIX}messages_sent_total`)).toBe(sent);
     expect(s.value(`${PREFIX}messages_failed_total`)).toBe(0);
     expect(s.value(`${PREFIX}queue_overflows_total`)).toBe(1);
+    expect(s.value(`${PREFIX}overflow_policy_messages_total`, { policy: 'disconnect', type: 'bulk' })).toBe(1);
+    expect(s.value(`${PREFIX}overflow_policy_messages_total`, { policy: 'coalesce', type: '' })).toBe(0);
     expect(s.value(`${PREFIX}heartbeat_timeouts_total`)).toBe(1);
     expect(s.value(`${PREFIX}rate_limited_messages_total`)).toBe(2);
     expect(s.value(`${PREFIX}rate_limit_disconnects_total`)).toBe(1);
@@ -231,7 +233,7 @@ describe('Prometheus metrics', () => {
     const identities = ['alice', 'bob', 'carol', 'silent', 'flood', 'slow', '127.0.0.1', ...registry.list().map((c) => c.clientId)];
     for (const sample of ours(s)) {
       for (const [key, value] of Object.entries(sample.labels)) {
-        expect(['reason', 'outcome', 'type', 'le']).toContain(key);
+        expect(['reason', 'outcome', 'type', 'policy', 'le']).toContain(key);
         expect(identities).not.toContain(value);
       }
     }

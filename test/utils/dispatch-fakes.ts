@@ -62,6 +62,7 @@ export class RecordingReplies extends DispatchReplies {
     const wire: string[] = [];
     const closes: Array<{ clientId: string; code: number; reason: DisconnectReason }> = [];
     const queue = {
+      overflowRules: null,
       enqueue(connection: ClientConnection, frame: OutboundFrame) {
         if (connection.closing) return 'closed';
         wire.push(frame.bytes.subarray(frame.headerLength).toString('utf8'));

@@ -10,6 +10,7 @@ import { runConnect } from './scenarios/connect.scenario.js';
 import { runEcho } from './scenarios/echo.scenario.js';
 import { runFanOut } from './scenarios/fan-out.scenario.js';
 import { runMemory } from './scenarios/memory.scenario.js';
+import { runDelta } from './scenarios/delta.scenario.js';
 import { runRecovery } from './scenarios/recovery.scenario.js';
 import { runTopics } from './scenarios/topics.scenario.js';
 import { ServerProbe } from './server-probe.js';
@@ -60,6 +61,8 @@ function run(ctx: ScenarioContext, scenario: ScenarioConfig): Promise<LoadResult
       return runCluster(ctx, scenario);
     case 'recovery':
       return runRecovery(ctx, scenario);
+    case 'delta':
+      return runDelta(ctx, scenario);
   }
 }
 

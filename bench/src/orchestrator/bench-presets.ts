@@ -95,6 +95,13 @@ const RECOVERY_FIGURES: FigureDefinition[] = [
   { metric: 'plainDeliveriesPerSec', label: 'deliveries/s, topic without history', better: 'higher' },
   { metric: 'historyToPlainRatio', label: 'publish throughput with history ÷ without', better: 'higher' },
 ];
+const DELTA_FIGURES: FigureDefinition[] = [
+  { metric: 'fullBytesPerMessage', label: 'bytes received per message, full', better: 'lower' },
+  { metric: 'deltaBytesPerMessage', label: 'bytes received per message, with deltas', better: 'lower' },
+  { metric: 'bytesRatio', label: 'bytes without deltas ÷ with', better: 'higher' },
+  { metric: 'rebuiltIdenticalPct', label: 'deltas rebuilt byte-identical (%)', better: 'higher' },
+  { metric: 'serverCpuUsPerDelivery', label: 'server CPU per delivery (µs)', better: 'lower' },
+];
 const MEMORY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
@@ -112,6 +119,7 @@ interface Sizes {
   topics: [topics: number, subscribers: number, rounds: number];
   cluster: [clients: number, broadcasts: number, probes: number];
   recovery: [missed: number, reconnects: number, subscribers: number, publishes: number, rounds: number];
+  delta: [subscribers: number, updates: number];
   warmupMs: number;
   timeoutMs: number;
 }
@@ -123,6 +131,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
   const [bigClients, bigCount] = z.fanOutLarge;
   const [echoClients, echoRate, echoMs] = z.echo;
   const [capClients, capRate, capMs, capInFlight] = z.capacity;
+  const [deltaSubscribers, deltaUpdates] = z.delta;
   const [connections, connectInFlight] = z.connect;
   const [idleConnections, idleMs] = z.memory;
   const [topics, subscribers, rounds] = z.topics;
@@ -218,6 +227,15 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
       timeoutMs: t,
       baseline: 'websocket-tool-history',
     },
+    {
+      id: 'delta',
+      title: `Delta: ${n(deltaUpdates)} updates of a 4 KB JSON document changing about 1 % each, to ${deltaSubscribers} subscribers with deltas and ${deltaSubscribers} without`,
+      targets: ['websocket-tool-history'],
+      config: { kind: 'delta', subscribers: deltaSubscribers, updates: deltaUpdates, documentBytes: 4096 },
+      figures: DELTA_FIGURES,
+      timeoutMs: t,
+      baseline: 'websocket-tool-history',
+    },
   ];
 }
 
@@ -232,6 +250,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     topics: [1000, 10, 10],
     cluster: [2000, 200, 200],
     recovery: [1000, 100, 100, 2000, 3],
+    delta: [50, 500],
     warmupMs: 500,
     timeoutMs: 120_000,
   },
@@ -245,6 +264,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     topics: [200, 10, 3],
     cluster: [500, 50, 100],
     recovery: [1000, 30, 50, 1000, 3],
+    delta: [20, 200],
     warmupMs: 300,
     timeoutMs: 45_000,
   },
@@ -258,6 +278,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     topics: [50, 5, 2],
     cluster: [50, 10, 20],
     recovery: [1000, 5, 10, 200, 1],
+    delta: [5, 50],
     warmupMs: 200,
     timeoutMs: 30_000,
   },

@@ -72,7 +72,7 @@ export const TARGETS: readonly TargetDefinition[] = [
     args: ['--history'],
     protocol: 'websocket-tool',
     description:
-      'The WebSocketTool target with a history of 5,000 messages (ttl 300 s) on topics hist:*; other topics keep nothing (recovery scenario only).',
+      'The WebSocketTool target with a history of 5,000 messages (ttl 300 s) on topics hist:* and deltas on topics delta:*; other topics keep nothing (recovery and delta scenarios only).',
   },
   {
     id: 'nest-ws',

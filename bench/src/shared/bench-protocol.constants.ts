@@ -21,6 +21,9 @@ export const WS_PATH = '/ws';
 /** Topics with this prefix keep a history in the `websocket-tool-history` target (see `HISTORY_SIZE`). */
 export const HISTORY_TOPIC_PREFIX = 'hist:';
 
+/** Topics with this prefix send deltas to subscribers that ask in the `websocket-tool-history` target. */
+export const DELTA_TOPIC_PREFIX = 'delta:';
+
 /** Messages a history topic of the `websocket-tool-history` target keeps (at least the recovery scenario's `missed`). */
 export const HISTORY_SIZE = 5000;
 

@@ -76,8 +76,21 @@ export interface RecoveryScenario {
   rounds: number;
 }
 
+/**
+ * Delta messages (the `websocket-tool-history` target, topics `delta:*`): `subscribers` clients ask for
+ * deltas and as many do not; `updates` versions of a JSON document of about `documentBytes` bytes, each
+ * changing about 1 % of it, are published; bytes received per message with and without deltas, and
+ * whether every delta was rebuilt into the same text the others got.
+ */
+export interface DeltaScenario {
+  kind: 'delta';
+  subscribers: number;
+  updates: number;
+  documentBytes: number;
+}
+
 export type ScenarioConfig =
-  FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario | ClusterScenario | RecoveryScenario;
+  FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario | ClusterScenario | RecoveryScenario | DeltaScenario;
 
 /** Another node of a clustered target. */
 export interface PeerNode {

@@ -1,6 +1,8 @@
 export { WebSocketToolClient } from './websocket-tool-client.js';
 export type { SendOutcome } from './outbox.js';
 export type { RequestOptions } from './requests.js';
+export type { RequestHandler } from './server-requests.js';
+export type { SubscribeOptions } from './topics.js';
 export { TopicEventType, type TopicRecoveredEvent, type TopicGapEvent, type ClientEventMap } from './topic-events.js';
 export type { TopicPosition } from './topic-positions.js';
 export type { WebSocketToolClientOptions, CloseInfo, TokenTransport } from './client-options.interface.js';
@@ -18,6 +20,9 @@ export {
   ClientCloseCode,
   TERMINAL_CLOSE_CODES,
   TASK_TOPIC_PREFIX,
+  ACK_ID_META,
+  REQUEST_ID_META,
+  ClientReplyErrorCode,
   isTerminalCloseCode,
   shouldReconnectByDefault,
 } from './protocol/index.js';

@@ -6,7 +6,18 @@ import { WsRequestError, WsRequestFailedError } from './request-errors.js';
 import type { Requests } from './requests.js';
 import { TopicEventType, type TopicGapEvent, type TopicRecoveredEvent } from './topic-events.js';
 import { readPosition, TopicPositions, type TopicPosition } from './topic-positions.js';
+import type { TopicDeltas } from './topic-deltas.js';
 import { TopicSubscriptions } from './topic-subscriptions.js';
+
+/** Options of `subscribe()`. @publicApi */
+export interface SubscribeOptions {
+  /**
+   * Asks for deltas: on a topic whose `topics` entry has `delta: true`, each message comes as a delta against
+   * the previous one, rebuilt and checked by the client. Ignored for other topics.
+   * @default false
+   */
+  delta?: boolean;
+}
 
 /** An event the client emits to its handlers about a topic. */
 export type TopicEvent = WsMessage<TopicRecoveredEvent> | WsMessage<TopicGapEvent>;
@@ -29,6 +40,7 @@ export class Topics {
   constructor(
     private readonly requests: Requests,
     private readonly logger: ClientLogger,
+    private readonly deltas: TopicDeltas,
   ) {}
 
   names(): string[] {
@@ -41,7 +53,8 @@ export class Topics {
   }
 
   /** Keeps the topic; asks the server at once if `open`, else on the next connection. */
-  subscribe(topic: string, open: boolean): Promise<void> {
+  subscribe(topic: string, open: boolean, delta = false): Promise<void> {
+    this.deltas.want(topic, delta);
     return new Promise((resolve, reject) => {
       if (this.subscriptions.add(topic, { resolve, reject }) && open) this.sendSubscribe(topic);
     });
@@ -51,6 +64,7 @@ export class Topics {
   async unsubscribe(topic: string, open: boolean): Promise<boolean> {
     this.subscriptions.remove(topic, new WsRequestFailedError('closed', `Unsubscribed from "${topic}" before it was confirmed.`));
     this.positions.forget(topic);
+    this.deltas.forget(topic);
     if (!open) return false;
     const reply = await this.requests.system(SystemMessageType.Unsubscribe, { topic });
     return isPlainObject(reply.content) && reply.content.was_subscribed === true;
@@ -115,7 +129,8 @@ export class Topics {
     const since = this.positions.get(topic);
     const id = this.requests.nextId();
     if (since) this.recovering.set(id, topic);
-    this.requests.system(SystemMessageType.Subscribe, since ? { topic, since } : { topic }, {}, id).then(
+    const content = since ? { topic, since } : { topic };
+    this.requests.system(SystemMessageType.Subscribe, this.deltas.wants(topic) ? { ...content, delta: true } : content, {}, id).then(
       () => {
         this.recovering.delete(id);
         this.subscriptions.confirm(topic);
@@ -128,6 +143,7 @@ export class Topics {
           this.logger.warn(`The server refused topic "${topic}" (${error.code}); it is no longer subscribed.`);
         }
         this.positions.forget(topic);
+        this.deltas.forget(topic);
       },
     );
   }

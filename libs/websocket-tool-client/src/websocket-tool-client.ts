@@ -12,11 +12,13 @@ import { PendingRequests } from './pending-requests.js';
 import { SystemMessageType, TASK_TOPIC_PREFIX } from './protocol/index.js';
 import { WsRequestFailedError } from './request-errors.js';
 import { Requests, type RequestOptions } from './requests.js';
+import { ServerRequests, type RequestHandler } from './server-requests.js';
 import { resolveClientOptions, type ResolvedClientOptions } from './resolve-client-options.js';
 import { StateChannel } from './state-channel.js';
 import type { ClientEventMap } from './topic-events.js';
 import type { TopicPosition } from './topic-positions.js';
-import { Topics } from './topics.js';
+import { TopicDeltas } from './topic-deltas.js';
+import { Topics, type SubscribeOptions } from './topics.js';
 
 /**
  * The content type handlers of `K` receive: the client's own events first, then the message map,
@@ -58,6 +60,8 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
   private readonly requests: Requests;
   private readonly subscriptions: Topics;
   private readonly monitor: LivenessMonitor;
+  private readonly serverRequests: ServerRequests;
+  private readonly deltas: TopicDeltas;
   private readonly connection: Connection;
   private serverClientId: string | null = null;
 
@@ -80,7 +84,9 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     this.handlers = new HandlerRegistry((error, message) => this.reportHandlerError(error, message));
     this.outbox = new Outbox(this.options, () => this.connection.openSocket(), this.pending);
     this.requests = new Requests(clock, this.options.requestTimeoutMs, this.pending, this.outbox);
-    this.subscriptions = new Topics(this.requests, logger);
+    this.deltas = new TopicDeltas((message) => this.outbox.writeDirect(message));
+    this.subscriptions = new Topics(this.requests, logger, this.deltas);
+    this.serverRequests = new ServerRequests((message) => this.outbox.writeDirect(message));
     this.monitor = new LivenessMonitor(
       clock,
       this.options.deadConnectionTimeoutMs,
@@ -118,6 +124,11 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
    */
   topicPosition(topic: string): TopicPosition | null {
     return this.subscriptions.position(topic) ?? null;
+  }
+
+  /** Deltas rebuilt, and deltas that could not be (each replaced by the topic's last message in full). */
+  get deltaStats(): { rebuilt: number; mismatched: number } {
+    return { rebuilt: this.deltas.rebuilt, mismatched: this.deltas.mismatched };
   }
 
   stats(): ClientStats {
@@ -180,6 +191,19 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
     this.handlers.remove(type, handler as MessageHandler | undefined);
   }
 
+  /**
+   * Answers the server's requests of one type (`BroadcastService.request`): the handler's return value
+   * (or what its promise resolves with) is the reply; a throw goes back as an error. One handler per
+   * type: a later one replaces the earlier. Messages the server wants acknowledged are acknowledged by
+   * the client itself, once the `on` handlers have seen them.
+   */
+  handle<K extends (keyof TIn & string) | (string & {}), TReply = unknown>(
+    type: K,
+    handler: RequestHandler<K extends keyof TIn ? TIn[K] : unknown, TReply>,
+  ): Unsubscribe {
+    return this.serverRequests.handle(type, handler as RequestHandler);
+  }
+
   /** Listens for connection state changes. */
   onState(listener: (event: ClientStateEvent) => void): Unsubscribe {
     return this.states.listen(listener);
@@ -223,12 +247,14 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
    * topic keeps history (then `topic.recovered` or `topic.gap` follows).
    * Resolves when the server confirms (offline: after the next connect);
    * rejects with `WsRequestError` (`invalid_topic`, `too_many_topics`) and
-   * then forgets the topic.
+   * then forgets the topic. With `delta: true`, a topic with deltas on the server
+   * sends each message as a delta the client rebuilds and checks; handlers see
+   * the whole message either way.
    */
-  subscribe(topic: string): Promise<void> {
+  subscribe(topic: string, options: SubscribeOptions = {}): Promise<void> {
     if (typeof topic !== 'string' || topic.length === 0) return Promise.reject(new TypeError('A topic must be a non-empty string.'));
     if (this.connection.closed) return Promise.reject(new WsRequestFailedError('closed', 'The client is closed.'));
-    return this.subscriptions.subscribe(topic, this.states.current === 'open');
+    return this.subscriptions.subscribe(topic, this.states.current === 'open', options.delta === true);
   }
 
   /** Subscribes to the task monitor's topic `task:<taskId>` (progress, logs and outcome of that task). */
@@ -259,6 +285,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
       opened: (attempt) => {
         this.outbox.resetLimit();
         this.subscriptions.resetConfirmations();
+        this.deltas.restart();
         this.monitor.start();
         this.states.set({ state: 'open', attempt });
         this.subscriptions.resubscribe();
@@ -292,9 +319,16 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
       this.options.logger.warn(message);
       return;
     }
+    if (message.type === SystemMessageType.Delta) {
+      const text = this.deltas.rebuild(message);
+      if (text !== null) this.onMessage(text);
+      return;
+    }
+    this.deltas.observe(data as string, message);
     const topicEvent = this.subscriptions.observe(message);
     this.handleProtocol(message);
     this.handlers.dispatch(message);
+    this.serverRequests.answer(message);
     if (topicEvent) this.handlers.dispatch(topicEvent);
   }
 

@@ -30,7 +30,18 @@ export type { WsClient } from './connection/ws-client.interface.js';
 
 export { BroadcastService, type BroadcastOptions } from './messaging/broadcast.service.js';
 export type { SendResult, SendFailureReason } from './messaging/send-result.interface.js';
+export {
+  ClientRequestError,
+  type AckOptions,
+  type ClientRequestFailure,
+  type ClientRequestOptions,
+  type DeliveryCounts,
+  type DeliveryReceipt,
+  type DeliveryStatus,
+  type IdempotencyOptions,
+} from './messaging/delivery/delivery.interface.js';
 export type { TopicOptions, TopicHistoryOptions, TopicSettings } from './config/topic-options.interface.js';
+export type { OverflowOptions, OverflowPolicyName, OverflowSettings } from './config/overflow-options.interface.js';
 export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';
 export type { TopicHistoryQuery, TopicHistoryPage, TopicHistoryMessage, TopicPosition } from './history/topic-history.interface.js';
 export { OnWsMessage, WsEmits, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { WebSocketToolModule, type WebSocketToolModuleOptions, type WebSocketToolOptions } from '@websocket-tool/nestjs';
-import { HISTORY_SIZE, HISTORY_TOPIC_PREFIX } from '../../shared/bench-protocol.constants.js';
+import { DELTA_TOPIC_PREFIX, HISTORY_SIZE, HISTORY_TOPIC_PREFIX } from '../../shared/bench-protocol.constants.js';
 import { WebSocketToolBenchHandlers } from './websocket-tool-bench.handlers.js';
 
 /**
@@ -23,9 +23,14 @@ const LOAD_LIMITS_RAISED: WebSocketToolOptions = {
 export class WebSocketToolBenchModule {
   static register(variant: 'tuned' | 'defaults', history = false): DynamicModule {
     const queue: WebSocketToolOptions = variant === 'tuned' ? { maxQueueSize: 10_000_000 } : {};
-    // Only the recovery scenario's target keeps history; the other scenarios measure the module without it.
+    // Only the recovery and delta scenarios' target keeps history or deltas; the others measure the module without.
     const topics: WebSocketToolModuleOptions = history
-      ? { topics: [{ pattern: HISTORY_TOPIC_PREFIX + '*', history: { size: HISTORY_SIZE, ttlSeconds: 300 } }] }
+      ? {
+          topics: [
+            { pattern: HISTORY_TOPIC_PREFIX + '*', history: { size: HISTORY_SIZE, ttlSeconds: 300 } },
+            { pattern: DELTA_TOPIC_PREFIX + '*', delta: true },
+          ],
+        }
       : {};
     return {
       module: WebSocketToolBenchModule,

@@ -1,6 +1,13 @@
 // The wire protocol both packages speak: the server library imports these through
 // `@websocket-tool/client/protocol`, so there is one copy.
-export { SystemMessageType, LEGACY_PONG_TYPE, TASK_TOPIC_PREFIX } from './message-types.js';
+export {
+  SystemMessageType,
+  LEGACY_PONG_TYPE,
+  TASK_TOPIC_PREFIX,
+  ACK_ID_META,
+  REQUEST_ID_META,
+  ClientReplyErrorCode,
+} from './message-types.js';
 export {
   CloseCode,
   ClientCloseCode,

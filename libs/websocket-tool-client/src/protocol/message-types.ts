@@ -18,6 +18,17 @@ export const SystemMessageType = {
   Unsubscribed: 'system.unsubscribed',
   /** Right after the welcome of a named client whose offline mailbox kept something: `{delivered, dropped}`; the kept messages follow. */
   Mailbox: 'system.mailbox',
+  /** From the client: it received the message whose `meta.ack_id` it echoes (an acknowledged send). */
+  Ack: 'system.ack',
+  /** From the client: its answer to a server request, echoing `meta.request_id`; `meta.error` when its handler failed. */
+  Reply: 'system.reply',
+  /**
+   * A message of a topic with deltas (the `topics` option's `delta: true`), to a subscriber that asked for them:
+   * content is a fossil delta of the message's JSON text against the topic's previous one, meta `{topic}`.
+   */
+  Delta: 'system.delta',
+  /** From the client: a delta could not be rebuilt; content `{topic}`, answered with the topic's last message in full. */
+  DeltaReset: 'system.delta_reset',
 } as const;
 
 /** @publicApi */
@@ -28,3 +39,24 @@ export const LEGACY_PONG_TYPE = 'pong';
 
 /** Prefix of the task monitor's topics: `subscribeTask(id)` subscribes to `task:<id>`. @publicApi */
 export const TASK_TOPIC_PREFIX = 'task:';
+
+/** `meta` key of a message the server wants acknowledged with `system.ack`. @publicApi */
+export const ACK_ID_META = 'ack_id';
+
+/** `meta` key of a server request, answered with `system.reply`. @publicApi */
+export const REQUEST_ID_META = 'request_id';
+
+/**
+ * `meta.error.code` of a `system.reply` whose request failed on the client.
+ *
+ * @publicApi
+ */
+export const ClientReplyErrorCode = {
+  /** The client has no `handle()` handler for the request's type. */
+  NoHandler: 'no_handler',
+  /** The client's handler threw or its promise rejected. */
+  HandlerError: 'handler_error',
+} as const;
+
+/** @publicApi */
+export type ClientReplyErrorCode = (typeof ClientReplyErrorCode)[keyof typeof ClientReplyErrorCode];

@@ -1,7 +1,7 @@
 import { TaskMessageType } from '../task-monitor/task-message-types.js';
 import { CloseCode, type CloseCodeName } from '../protocol/close-codes.js';
 import { WsErrorCode } from '../protocol/error-codes.js';
-import { LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.js';
+import { ClientReplyErrorCode, LEGACY_PONG_TYPE, SystemMessageType } from '../protocol/message-types.js';
 import type { JsonSchema, ProtocolMessage } from './protocol-message.interface.js';
 
 const str: JsonSchema = { type: 'string' };
@@ -109,18 +109,22 @@ export const SYSTEM_MESSAGES: readonly ProtocolMessage[] = [
   sys({
     type: SystemMessageType.Subscribe,
     direction: 'toServer',
-    content: { oneOf: [str, obj({ topic: str, since: position }, ['topic'])] },
+    content: { oneOf: [str, obj({ topic: str, since: position, delta: { type: 'boolean' } }, ['topic'])] },
     contentRequired: true,
-    description: 'Subscribes to a topic; with `since`, recovers what was missed since that position.',
+    description:
+      'Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas.',
     example: { topic: 'room:lobby' },
     reply: SystemMessageType.Subscribed,
   }),
   sys({
     type: SystemMessageType.Subscribed,
     direction: 'toClient',
-    content: obj({ topic: str, offset: int, epoch: str, recovered: { type: 'boolean' }, replayed: int }, ['topic']),
+    content: obj({ topic: str, offset: int, epoch: str, recovered: { type: 'boolean' }, replayed: int, delta: { type: 'boolean' } }, [
+      'topic',
+    ]),
     meta: obj({ id: correlation }),
-    description: 'The subscription holds; on a topic with history also its position, and after `since` whether it recovered.',
+    description:
+      'The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow.',
   }),
   sys({
     type: SystemMessageType.Unsubscribe,
@@ -143,6 +147,42 @@ export const SYSTEM_MESSAGES: readonly ProtocolMessage[] = [
     direction: 'toClient',
     content: obj({ delivered: int, dropped: int }, ['delivered', 'dropped']),
     description: 'Right after the welcome of a named client whose offline mailbox kept something; the kept messages follow.',
+  }),
+  sys({
+    type: SystemMessageType.Ack,
+    direction: 'toServer',
+    content: {},
+    meta: obj({ ack_id: str }, ['ack_id']),
+    description: 'The client received the message whose `meta.ack_id` it echoes (an acknowledged send); sent by the client SDK.',
+  }),
+  sys({
+    type: SystemMessageType.Reply,
+    direction: 'toServer',
+    content: {},
+    meta: obj(
+      {
+        request_id: str,
+        error: obj({ code: { type: 'string', enum: Object.values(ClientReplyErrorCode) }, message: str }, ['code']),
+      },
+      ['request_id'],
+    ),
+    description:
+      "The client's answer to a server request (a message with `meta.request_id`): the content is what its `handle()` handler returned; `meta.error` when it failed.",
+  }),
+  sys({
+    type: SystemMessageType.Delta,
+    direction: 'toClient',
+    content: str,
+    meta: obj({ topic: str }, ['topic']),
+    description:
+      "A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one.",
+  }),
+  sys({
+    type: SystemMessageType.DeltaReset,
+    direction: 'toServer',
+    content: topic,
+    contentRequired: true,
+    description: "A delta could not be rebuilt: the server answers with the topic's last message in full.",
   }),
   sys({
     type: SystemMessageType.RateLimited,

@@ -6,6 +6,9 @@ import type { ClusterBroker } from './broker/cluster-broker.js';
 import { InMemoryClusterBroker } from './broker/in-memory-cluster-broker.js';
 import { RedisClusterBroker } from './broker/redis-cluster-broker.js';
 import type { ClusterSettings as ClusterConfig } from '../config/cluster-settings.interface.js';
+import type { ClusterDedup } from './dedup/cluster-dedup.js';
+import { InMemoryClusterDedup } from './dedup/in-memory-cluster-dedup.js';
+import { RedisClusterDedup } from './dedup/redis-cluster-dedup.js';
 import type { ClusterHistory } from './history/cluster-history.js';
 import { InMemoryClusterHistory } from './history/in-memory-cluster-history.js';
 import { HISTORY_READ_MIN_TIMEOUT_MS, RedisClusterHistory } from './history/redis-cluster-history.js';
@@ -38,6 +41,7 @@ export interface ClusterParts {
   admission: ClusterAdmission;
   mailbox: ClusterMailbox;
   history: ClusterHistory;
+  dedup: ClusterDedup;
   link: RedisLink | null;
   nodes: RedisNodeSet | null;
 }
@@ -52,6 +56,7 @@ export function createInMemoryCluster(mailbox: MailboxSettings | null = null): C
     admission: new InMemoryClusterAdmission(),
     mailbox: new InMemoryClusterMailbox(mailbox),
     history: new InMemoryClusterHistory(),
+    dedup: new InMemoryClusterDedup(),
     link: null,
     nodes: null,
   };
@@ -79,6 +84,7 @@ export function createRedisCluster(
     admission: new RedisClusterAdmission(link),
     mailbox: new RedisClusterMailbox(link, mailbox),
     history: new RedisClusterHistory(link, Math.max(config.requestTimeoutMs, HISTORY_READ_MIN_TIMEOUT_MS)),
+    dedup: new RedisClusterDedup(link),
     link,
     nodes,
   };

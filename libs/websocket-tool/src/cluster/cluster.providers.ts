@@ -3,6 +3,7 @@ import type { WebSocketToolSettings } from '../config/resolved-settings.interfac
 import type { WebSocketToolModuleOptions } from '../config/websocket-tool-module-options.interface.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 import { ClusterAdmission } from './admission/cluster-admission.js';
+import { ClusterDedup } from './dedup/cluster-dedup.js';
 import { Backplane } from './backplane.interface.js';
 import { ClusterBroker } from './broker/cluster-broker.js';
 import { createInMemoryCluster, createRedisCluster, type ClusterParts } from './cluster-parts.js';
@@ -54,6 +55,7 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterAdmission, 'admission'),
   part(ClusterMailbox, 'mailbox'),
   part(ClusterHistory, 'history'),
+  part(ClusterDedup, 'dedup'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,

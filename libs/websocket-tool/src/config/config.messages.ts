@@ -27,3 +27,6 @@ export const websocketToolConfigFactoryMessage = (): string =>
 
 export const invalidTopicOptionMessage = (path: string, value: unknown, rule: string): string =>
   `option "${path}"=${showValue(value)} is invalid: it must be ${rule}.`;
+
+export const invalidOverflowOptionMessage = (path: string, value: unknown, rule: string): string =>
+  `option "${path}"=${showValue(value)} is invalid: it must be ${rule}.`;

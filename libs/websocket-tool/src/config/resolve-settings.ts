@@ -4,6 +4,7 @@ import { invalidSettingMessage, unknownOptionMessage } from './config.messages.j
 import { resolveClusterSettings } from './resolve-cluster-settings.js';
 import { resolveMailboxSettings } from './resolve-mailbox-settings.js';
 import { resolveTaskMonitorSettings } from './resolve-task-monitor-settings.js';
+import { resolveOverflowSettings } from './resolve-overflow-settings.js';
 import { resolveTopicSettings } from './resolve-topic-settings.js';
 import type { ResolvedSettingsError } from './resolved-settings-error.js';
 import { SettingsValidationError } from './resolved-settings-error.js';
@@ -128,6 +129,8 @@ export function resolveSettings(
   if (taskMonitor.problems.length > 0) throw new SettingsValidationError(taskMonitor.problems);
   const topics = resolveTopicSettings(options.topics);
   if (topics.problems.length > 0) throw new SettingsValidationError(topics.problems);
+  const overflow = resolveOverflowSettings(options.overflow);
+  if (overflow.problems.length > 0) throw new SettingsValidationError(overflow.problems);
   const mailbox = resolveMailboxSettings(options.mailbox);
   if (mailbox.problems.length > 0) throw new SettingsValidationError(mailbox.problems);
   const redisFromEnv = sources.redisUrl !== 'options' && sources.redisUrl !== 'default';
@@ -139,6 +142,7 @@ export function resolveSettings(
     taskMonitor: Object.freeze({ bullmq: taskMonitor.bullmq }),
     cluster,
     topics: topics.topics,
+    overflow: overflow.overflow,
     mailbox: mailbox.mailbox,
     sources: Object.freeze(sources),
   }) as unknown as WebSocketToolSettings;
@@ -152,4 +156,4 @@ function environmentOrigin(found: EnvironmentValue): string | undefined {
 }
 
 /** Option keys that are not settings (functions, objects) and so have no env var. */
-const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', 'topics', 'mailbox', ...CODE_OPTION_KEYS]);
+const EXTRA_OPTION_KEYS = new Set<string>(['isGlobal', 'taskMonitor', 'topics', 'overflow', 'mailbox', ...CODE_OPTION_KEYS]);

@@ -16,9 +16,9 @@ describe('resolveTopicSettings', () => {
         { pattern: 'game:*', history: { size: 1, ttlSeconds: 0.5 }, latest: true },
       ]).topics,
     ).toEqual([
-      { pattern: 'chat:*', history: { size: 200, ttlMs: 300_000 }, latest: false },
-      { pattern: 'prices', history: null, latest: true },
-      { pattern: 'game:*', history: { size: 1, ttlMs: 500 }, latest: true },
+      { pattern: 'chat:*', history: { size: 200, ttlMs: 300_000 }, latest: false, delta: false },
+      { pattern: 'prices', history: null, latest: true, delta: false },
+      { pattern: 'game:*', history: { size: 1, ttlMs: 500 }, latest: true, delta: false },
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('resolveTopicSettings', () => {
       `option "topics[0].pattern"=42 is invalid: it must be a topic name or a glob with '*' (1 to 256 characters, no spaces), like 'chat:*'.`,
       'option "topics[0].history.size"=0 is invalid: it must be an integer from 1 to 100000.',
       'option "topics[0].history.ttlSeconds"=-1 is invalid: it must be a number of seconds more than 0 and at most 86400.',
-      'option "topics[1].extra"="extra" is invalid: it must be left out: use pattern, history and latest.',
+      'option "topics[1].extra"="extra" is invalid: it must be left out: use pattern, history, latest and delta.',
       `option "topics[1].pattern"="a b" is invalid: it must be a topic name or a glob with '*' (1 to 256 characters, no spaces), like 'chat:*'.`,
       'option "topics[1].latest"="yes" is invalid: it must be true or false.',
       'option "topics[2].history.max"="max" is invalid: it must be left out: use size and ttlSeconds.',
@@ -52,7 +52,7 @@ describe('resolveTopicSettings', () => {
     );
     expect(resolveSettings({}, {}).topics).toEqual([]);
     expect(resolveSettings({ topics: [{ pattern: 'p', latest: true }] }, {}).topics).toEqual([
-      { pattern: 'p', history: null, latest: true },
+      { pattern: 'p', history: null, latest: true, delta: false },
     ]);
   });
 });

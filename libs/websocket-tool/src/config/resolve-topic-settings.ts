@@ -5,7 +5,7 @@ import type { TopicSettings } from './topic-options.interface.js';
 
 /** A pattern is a topic name in which `*` may stand for any run of characters: no spaces or control characters. */
 const PATTERN = /^[^\s\p{Cc}]{1,256}$/u;
-const ENTRY_KEYS = new Set(['pattern', 'history', 'latest']);
+const ENTRY_KEYS = new Set(['pattern', 'history', 'latest', 'delta']);
 const HISTORY_KEYS = new Set(['size', 'ttlSeconds']);
 export const MAX_HISTORY_SIZE = 100_000;
 export const MAX_HISTORY_TTL_SECONDS = 86_400;
@@ -35,7 +35,7 @@ export function resolveTopicSettings(value: unknown): { problems: ResolvedSettin
     }
     const before = problems.length;
     for (const key of Object.keys(entry)) {
-      if (!ENTRY_KEYS.has(key)) bad(`${at}.${key}`, key, 'left out: use pattern, history and latest');
+      if (!ENTRY_KEYS.has(key)) bad(`${at}.${key}`, key, 'left out: use pattern, history, latest and delta');
     }
     const pattern = entry.pattern;
     if (typeof pattern !== 'string' || !PATTERN.test(pattern)) {
@@ -43,6 +43,8 @@ export function resolveTopicSettings(value: unknown): { problems: ResolvedSettin
     }
     const latest = entry.latest ?? false;
     if (typeof latest !== 'boolean') bad(`${at}.latest`, latest, 'true or false');
+    const delta = entry.delta ?? false;
+    if (typeof delta !== 'boolean') bad(`${at}.delta`, delta, 'true or false');
     let history: TopicSettings['history'] = null;
     if (entry.history !== undefined) {
       const raw = entry.history;
@@ -62,7 +64,8 @@ export function resolveTopicSettings(value: unknown): { problems: ResolvedSettin
         if (problems.length === before) history = Object.freeze({ size: size as number, ttlMs: Math.round((ttlSeconds as number) * 1000) });
       }
     }
-    if (problems.length === before) topics.push(Object.freeze({ pattern: pattern as string, history, latest: latest as boolean }));
+    if (problems.length === before)
+      topics.push(Object.freeze({ pattern: pattern as string, history, latest: latest as boolean, delta: delta as boolean }));
   });
   return { problems, topics: problems.length > 0 ? none : Object.freeze(topics) };
 }

@@ -1,6 +1,7 @@
 import type { ClusterSettings } from './cluster-settings.interface.js';
 import type { MailboxSettings } from './mailbox-options.interface.js';
 import type { TaskMonitorSettings } from './task-monitor-settings.interface.js';
+import type { OverflowSettings } from './overflow-options.interface.js';
 import type { TopicSettings } from './topic-options.interface.js';
 import type { WebSocketToolDurations } from './setting-durations.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
@@ -34,6 +35,8 @@ export type WebSocketToolSettings = Readonly<Required<Omit<WebSocketToolOptions,
     readonly cluster: ClusterSettings | null;
     /** The `topics` option, validated, ttl in milliseconds (empty when none). */
     readonly topics: readonly TopicSettings[];
+    /** The `overflow` option, validated (empty when none: every type has the `disconnect` policy). */
+    readonly overflow: readonly OverflowSettings[];
     /** The `mailbox` option, validated, ttl in milliseconds, or null when the offline mailbox is off. */
     readonly mailbox: MailboxSettings | null;
     /** Where each setting's value came from. */

@@ -25,6 +25,11 @@ export interface TopicOptions {
   history?: TopicHistoryOptions;
   /** A new subscriber gets the topic's last message right after `system.subscribed`. */
   latest?: boolean;
+  /**
+   * A subscriber that asks for it (`subscribe(topic, { delta: true })`) gets each message as a delta against
+   * the topic's previous one; its messages carry `meta.topic`. See docs/delivery.md.
+   */
+  delta?: boolean;
 }
 
 /**
@@ -37,4 +42,5 @@ export interface TopicSettings {
   /** The history kept, or null when the entry keeps none. */
   readonly history: { readonly size: number; readonly ttlMs: number } | null;
   readonly latest: boolean;
+  readonly delta: boolean;
 }

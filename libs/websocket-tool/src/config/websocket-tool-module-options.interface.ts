@@ -2,6 +2,7 @@ import type { CanActivate, Type } from '@nestjs/common';
 import type { WsAuthenticate, WsCanUseClientId, WsJwtOptions } from '../security/ws-identity.interface.js';
 import type { WebSocketClusterOptions } from './cluster-options.interface.js';
 import type { MailboxOptions } from './mailbox-options.interface.js';
+import type { OverflowOptions } from './overflow-options.interface.js';
 import type { TopicOptions } from './topic-options.interface.js';
 import type { TaskMonitorOptions } from './task-monitor-options.interface.js';
 import type { WebSocketToolOptions } from './websocket-tool-options.interface.js';
@@ -44,6 +45,11 @@ export interface WebSocketToolConfigOptions extends WebSocketToolOptions {
    * The first matching entry wins; see docs/recovery.md. Single node only for now. @default none
    */
   topics?: TopicOptions[];
+  /**
+   * What a full client queue does, per message type: `[{ type: 'price.*', policy: 'coalesce', key: 'symbol' }]`.
+   * The first matching entry wins; a type no entry matches is `disconnect`. See docs/delivery.md. @default none
+   */
+  overflow?: OverflowOptions[];
   /**
    * The offline mailbox of named clients: `{ size, ttlSeconds }`. `sendToClient` to a named client connected nowhere
    * keeps the message and delivers it when the client connects again; see docs/recovery.md. @default none (off)

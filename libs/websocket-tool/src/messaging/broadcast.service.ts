@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ClusterBroker, type ClusterDeliveryListener } from '../cluster/broker/cluster-broker.js';
 import type { Unsubscribe } from '../cluster/cluster-listener.js';
+import { ClusterDedup } from '../cluster/dedup/cluster-dedup.js';
 import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
@@ -11,6 +12,18 @@ import type { OutboundFrame } from '../outbound/outbound-frame.js';
 import { OutboundSender } from '../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../protocol/envelope.interface.js';
 import { serializeEnvelope } from '../protocol/serialize-envelope.js';
+import { AcknowledgedDelivery } from './delivery/acknowledged-delivery.js';
+import { receiptOf, replyOf } from './delivery/delivery-outcome.js';
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  DEFAULT_IDEMPOTENCY_WINDOW_MS,
+  type AckOptions,
+  type IdempotencyOptions,
+  type ClientRequestOptions,
+  type DeliveryCounts,
+  type DeliveryReceipt,
+} from './delivery/delivery.interface.js';
+import { TopicDeltas } from './delivery/topic-deltas.js';
 import { OfflineMailbox } from './offline-mailbox.js';
 import type { SendResult } from './send-result.interface.js';
 
@@ -56,6 +69,9 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly presence: ClusterPresence,
     private readonly topics: TopicHistoryStore,
     private readonly mailbox: OfflineMailbox,
+    private readonly acked: AcknowledgedDelivery,
+    private readonly dedup: ClusterDedup,
+    private readonly deltas: TopicDeltas,
   ) {}
 
   onModuleInit(): void {
@@ -75,7 +91,26 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Sends to every connected client (but those in `except`). */
-  broadcast(message: WsOutboundMessage, options: BroadcastOptions = {}): SendResult {
+  broadcast(message: WsOutboundMessage, options?: BroadcastOptions): SendResult;
+  /**
+   * With `ack: true`: sends to every connected client of the cluster (but those in `except`) and resolves,
+   * once each has acknowledged, left or timed out, with how many ended in each outcome.
+   */
+  broadcast(message: WsOutboundMessage, options: BroadcastOptions & AckOptions): Promise<DeliveryCounts>;
+  /** With `idempotencyKey`: sends once per key within the window, cluster-wide; a repeat answers `duplicate: true`. */
+  broadcast(message: WsOutboundMessage, options: BroadcastOptions & IdempotencyOptions): Promise<SendResult>;
+  broadcast(
+    message: WsOutboundMessage,
+    options: BroadcastOptions & Partial<AckOptions> & Partial<IdempotencyOptions> = {},
+  ): SendResult | Promise<DeliveryCounts> | Promise<SendResult> {
+    if (options.idempotencyKey !== undefined) {
+      const { idempotencyKey, idempotencyWindowMs, ...rest } = options;
+      return this.once(`b:${idempotencyKey}`, idempotencyWindowMs, () => this.broadcast(message, { except: rest.except }));
+    }
+    if (options.ack) {
+      const except = options.except ? Array.from(options.except) : null;
+      return this.acked.fanOut({ topic: null, except }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
+    }
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     const except = options.except ? new Set(options.except) : null;
@@ -88,13 +123,35 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * Sends to one client by id (in cluster mode, on whichever node it is connected). With the `mailbox`
    * option, a named client connected nowhere gets the message when it connects again: `kept: 1`.
    */
-  sendToClient(clientId: string, message: WsOutboundMessage): SendResult {
+  sendToClient(clientId: string, message: WsOutboundMessage): SendResult;
+  /**
+   * With `ack: true`: resolves with `delivered` once the client SDK acknowledged the message, `offline` when
+   * the client is connected nowhere or leaves first (the mailbox does not keep it), `timeout` at the deadline,
+   * or `dropped` with the reason. In cluster mode the node holding the client sends it and keeps the deadline.
+   */
+  sendToClient(clientId: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryReceipt>;
+  sendToClient(clientId: string, message: WsOutboundMessage, options?: AckOptions): SendResult | Promise<DeliveryReceipt> {
+    if (options?.ack) {
+      return this.acked.toClient(clientId, message, 'ack', options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS).then(receiptOf);
+    }
     const connection = this.registry.get(clientId);
     if (!connection) return this.sendToRemoteClient(clientId, message);
     const json = this.serialize(message);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     if (this.mailbox.holding !== 0 || connection.closing) return this.sendBehindMailbox(connection, json);
     return this.fanOut([connection], this.sender.frame(json), null);
+  }
+
+  /**
+   * Sends a request to one client, wherever it is connected, and resolves with what the client's
+   * `handle(type, fn)` handler returned. Rejects with `ClientRequestError`: `timeout`, `offline` (connected
+   * nowhere, or left before replying), `dropped`, or `client_error` (no handler, or the handler failed).
+   */
+  request<TReply = unknown>(clientId: string, message: WsOutboundMessage, options: ClientRequestOptions = {}): Promise<TReply> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    return this.acked
+      .toClient(clientId, message, 'request', timeoutMs)
+      .then((settlement) => replyOf<TReply>(settlement, clientId, timeoutMs));
   }
 
   /**
@@ -109,9 +166,32 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * nothing is kept nor sent: `ok: false`, `reason: 'history_unavailable'`,
    * those subscribers counted as `dropped`.
    */
-  publish(topic: string, message: WsOutboundMessage): SendResult {
+  publish(topic: string, message: WsOutboundMessage): SendResult;
+  /**
+   * With `ack: true`: sends to the topic's subscribers on every node and resolves, once each has
+   * acknowledged, left or timed out, with how many ended in each outcome. The message is not kept in the
+   * topic's history.
+   */
+  publish(topic: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryCounts>;
+  /**
+   * With `idempotencyKey`: sends once per key and topic within the window, cluster-wide (Redis `SET NX`;
+   * this node's memory while Redis cannot answer); a repeat answers `duplicate: true`. Resolves after the
+   * check, so it may leave after a plain `publish` called later.
+   */
+  publish(topic: string, message: WsOutboundMessage, options: IdempotencyOptions): Promise<SendResult>;
+  publish(
+    topic: string,
+    message: WsOutboundMessage,
+    options?: AckOptions | IdempotencyOptions,
+  ): SendResult | Promise<DeliveryCounts> | Promise<SendResult> {
+    if (options && 'idempotencyKey' in options) {
+      return this.once(`t:${topic}:${options.idempotencyKey}`, options.idempotencyWindowMs, () => this.publish(topic, message));
+    }
+    if (options?.ack) return this.acked.fanOut({ topic, except: null }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     const rule = this.topics.rule(topic);
     if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
+    const delta = this.deltas.active && this.deltas.has(topic);
+    if (delta) message = this.deltas.stamp(topic, message);
     const json = rule === null ? this.serialize(message) : this.topics.record(topic, message, rule);
     if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
     this.broker.publishTopic(topic, json);
@@ -119,7 +199,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (!members) return { ok: true, queued: 0, dropped: 0 };
     // A latest-value topic in cluster mode: subscribers reading its last value get this after it.
     const held = rule !== null && this.topics.shared ? this.topics.capture(topic, 0, '', json) : null;
-    return this.fanOut(members, this.sender.frame(json), held);
+    return delta ? this.fanOutDeltas(topic, members, json, held) : this.fanOut(members, this.sender.frame(json), held);
   }
 
   /**
@@ -137,6 +217,13 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */
   notify(message: WsOutboundMessage, clientId?: string | null): SendResult {
     return clientId ? this.sendToClient(clientId, message) : this.broadcast(message);
+  }
+
+  /** Runs `send` when `key` is new within its window, cluster-wide. */
+  private async once(key: string, windowMs: number | undefined, send: () => SendResult): Promise<SendResult> {
+    if (!(await this.dedup.claim(key, windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS)))
+      return { ok: true, queued: 0, dropped: 0, duplicate: true };
+    return send();
   }
 
   private serialize(message: WsOutboundMessage): string | null {
@@ -201,7 +288,10 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   private deliverTopic(topic: string, json: string): void {
     const members = this.registry.subscribers(topic);
     // Subscribers reading a latest value in cluster mode get this after it (no lookup unless one is).
-    if (members) this.fanOut(members, this.sender.frame(json), this.topics.capture(topic, 0, '', json));
+    if (!members) return;
+    const held = this.topics.capture(topic, 0, '', json);
+    if (this.deltas.active && this.deltas.has(topic)) this.fanOutDeltas(topic, members, json, held);
+    else this.fanOut(members, this.sender.frame(json), held);
   }
 
   /** A message another node sent to a client of this node: one that left meanwhile gets it in its mailbox. */
@@ -213,6 +303,17 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** This node's recipients, through the one sender. */
+  /** A topic with deltas: the subscribers that asked for them may get a delta instead of the message. */
+  private fanOutDeltas(topic: string, members: Iterable<ClientConnection>, json: string, except: ReadonlySet<string> | null): SendResult {
+    const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };
+    this.deltas.deliver(topic, json, members, except, result);
+    if (result.dropped > 0) {
+      result.ok = false;
+      result.reason = 'queue_full';
+    }
+    return result;
+  }
+
   private fanOut(targets: Iterable<ClientConnection>, frame: OutboundFrame, except: ReadonlySet<string> | null): SendResult {
     // Made with its final shape; `reason` stays undefined unless something was dropped.
     const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };

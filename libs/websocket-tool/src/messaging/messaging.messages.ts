@@ -18,3 +18,14 @@ export const hookFailedMessage = (hook: string, where: string): string => `${hoo
 
 export const handlerFailedMessage = (type: string, where: string): string =>
   `Handler ${where} for "${type}" failed; the sender got a system.error "handler_error".`;
+
+export const clientRequestErrorMessage = (clientId: string, text: string): string =>
+  `Client "${clientId}" answered the request with an error: ${text}`;
+
+export const clientRequestDroppedMessage = (clientId: string): string =>
+  `The request to client "${clientId}" was not queued: its outbound queue is full or the message cannot be serialized.`;
+
+export const clientOfflineMessage = (clientId: string): string => `Client "${clientId}" is connected nowhere, or left before replying.`;
+
+export const clientRequestTimeoutMessage = (clientId: string, timeoutMs: number): string =>
+  `Client "${clientId}" did not reply within ${timeoutMs} ms.`;

@@ -4,6 +4,9 @@ import { WsHandlerRegistry } from './discovery/ws-handler-registry.js';
 import { HandlerInvoker } from './dispatch/handler-invoker.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { DispatchReplies } from './dispatch/replies.js';
+import { AcknowledgedDelivery } from './delivery/acknowledged-delivery.js';
+import { PendingDeliveries } from './delivery/pending-deliveries.js';
+import { TopicDeltas } from './delivery/topic-deltas.js';
 import { OfflineMailbox } from './offline-mailbox.js';
 import { SystemMessages } from './system/system-messages.js';
 
@@ -16,4 +19,7 @@ export const MESSAGING_PROVIDERS: Provider[] = [
   HandlerInvoker,
   MessageDispatcher,
   OfflineMailbox,
+  PendingDeliveries,
+  AcknowledgedDelivery,
+  TopicDeltas,
 ];

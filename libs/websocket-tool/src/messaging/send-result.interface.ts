@@ -30,4 +30,9 @@ export interface SendResult {
    * the message was handed to Redis. Absent otherwise.
    */
   kept?: number;
+  /**
+   * `publish` and `broadcast` with an `idempotencyKey` only: true when the key was already used within its
+   * window (on any node): nothing was sent (`ok: true`, `queued: 0`). Absent otherwise.
+   */
+  duplicate?: boolean;
 }

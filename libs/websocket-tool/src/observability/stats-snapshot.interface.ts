@@ -56,6 +56,8 @@ export interface WsStatsFigures {
   top_rate_limited_clients: TopRateLimitedClient[];
   top_rate_limited_ips: TopRateLimitedIp[];
   disconnections_by_reason: Record<string, number>;
+  /** Messages the overflow policies did not deliver, by policy then message type (see docs/delivery.md). */
+  overflow_by_policy: Record<string, Record<string, number>>;
   active_topics: number;
 }
 

@@ -80,6 +80,7 @@ export class WsStatsSnapshotService {
       top_rate_limited_clients: s.topRateLimitedClients.top(10).map(({ key, count }) => ({ client_id: key, count })),
       top_rate_limited_ips: s.topRateLimitedIps.top(10).map(({ key, count }) => ({ ip: key, count })),
       disconnections_by_reason: { ...s.disconnectionsByReason },
+      overflow_by_policy: Object.fromEntries(Array.from(s.overflowByPolicy, ([policy, byType]) => [policy, Object.fromEntries(byType)])),
       active_topics: this.registry.topics().length,
     };
   }

@@ -1,3 +1,13 @@
+import type { OverflowPolicyName } from '../config/overflow-options.interface.js';
+
+/** The overflow policy a frame carries, one object per message type (see `OverflowRules`). @internal */
+export interface FrameOverflow {
+  readonly policy: Exclude<OverflowPolicyName, 'disconnect'>;
+  /** The message type, the label of its counters. */
+  readonly type: string;
+  readonly key: readonly string[] | null;
+}
+
 /** FIN bit and the text opcode: every message the server sends is one unfragmented text frame. */
 const FIN_TEXT = 0x81;
 
@@ -20,6 +30,10 @@ export class OutboundFrame {
    * it is added when the first entry is queued and released with the last.
    */
   refs = 0;
+  /** The overflow policy of the message's type (the `overflow` option); null for `disconnect`, the default. */
+  overflow: FrameOverflow | null = null;
+  /** `coalesce` only: the type and key whose latest value this frame is; null when the message is its own key. */
+  coalesceKey: string | null = null;
 
   constructor(json: string, now: number) {
     const length = Buffer.byteLength(json, 'utf8');

@@ -11,7 +11,9 @@ import { FrameWriter } from './frame-writer.js';
 import { FrameWrittenListener, NO_FRAME_WRITTEN_LISTENER } from './frame-written.listener.js';
 import { OutboundBudget } from './outbound-budget.js';
 import type { OutboundFrame } from './outbound-frame.js';
+import { messageTypeOf, OverflowRules } from './overflow-rules.js';
 import { ParkedQueues } from './parked-queues.js';
+import { QueueOverflow } from './queue-overflow.js';
 import { ReadyConsumers, type ConsumerState } from './ready-consumers.js';
 import { NO_SEND_FAILED_LISTENER, SendFailedListener } from './send-failed.listener.js';
 
@@ -50,6 +52,9 @@ export class OutboundQueue implements OnApplicationShutdown {
   private readonly parked: ParkedQueues;
   private readonly pool: ReadyConsumers;
   private readonly sendFailed: SendFailedListener;
+  private readonly overflow: QueueOverflow;
+  /** The `overflow` option's rules, null when every type is `disconnect` (frames then carry no policy). */
+  readonly overflowRules: OverflowRules | null;
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
@@ -64,11 +69,13 @@ export class OutboundQueue implements OnApplicationShutdown {
     this.maxPerClientBytes = settings.maxClientQueueBytes;
     this.maxErrors = settings.maxClientErrors;
     this.sendFailed = sendFailed ?? NO_SEND_FAILED_LISTENER;
+    this.overflowRules = OverflowRules.of(settings.overflow);
+    this.overflow = new QueueOverflow(budget, stats);
     this.writer = new FrameWriter(this.hwm, budget, frameWritten ?? NO_FRAME_WRITTEN_LISTENER, this);
     this.parked = new ParkedQueues(this.hwm, settings.slowConsumerTimeoutMs, {
       resume: (queue) => this.pool.push(queue),
       drop: (queue) => this.discardQueue(queue),
-      evict: (queue) => this.closeSlowConsumer(queue),
+      evict: (queue) => this.evictStalled(queue),
       wake: () => this.pool.signal(),
     });
     // Through `flush`, the method a supervisor test makes fail to see a consumer die and come back.
@@ -121,9 +128,15 @@ export class OutboundQueue implements OnApplicationShutdown {
       this.flushQueue(queue);
     }
     if (this.overClientCap(queue, length)) {
-      this.stats.queueOverflows++;
-      this.closeSlowConsumer(queue);
-      return 'client_queue_full';
+      if (frame.overflow === null) {
+        this.stats.queueOverflows++;
+        this.stats.recordOverflow('disconnect', messageTypeOf(frame.payload.toString()) ?? '', 1);
+        this.closeSlowConsumer(queue);
+        return 'client_queue_full';
+      }
+      const room = this.overflow.makeRoom(queue, frame);
+      if (room === 'drop') return 'client_queue_full';
+      if (room === 'placed') return 'queued';
     }
     queue.frames.push(frame);
     queue.queuedBytes += length;
@@ -175,6 +188,22 @@ export class OutboundQueue implements OnApplicationShutdown {
 
   private socketTakesMore(queue: ClientQueue): boolean {
     return queue.socket.readyState === OPEN && queue.socket.bufferedAmount <= this.hwm;
+  }
+
+  /**
+   * A socket stuck above the high-water mark for `slowConsumerTimeout`: closed as a slow consumer, unless
+   * everything it has queued has a policy other than `disconnect` (its queue is kept bounded by dropping).
+   */
+  private evictStalled(queue: ClientQueue): void {
+    const frames = queue.frames;
+    let lenient = queue.head < frames.length;
+    for (let i = queue.head; lenient && i < frames.length; i++) lenient = (frames[i] as OutboundFrame).overflow !== null;
+    if (!lenient) {
+      this.closeSlowConsumer(queue);
+      return;
+    }
+    queue.stalledSince = 0;
+    this.parked.park(queue);
   }
 
   private closeSlowConsumer(queue: ClientQueue): void {

@@ -6,6 +6,7 @@ import { serializeEnvelope } from '../protocol/serialize-envelope.js';
 import { ClientQueue, type MessageSender } from './client-queue.js';
 import { OutboundFrame } from './outbound-frame.js';
 import { OutboundQueue } from './outbound-queue.js';
+import type { OverflowRules } from './overflow-rules.js';
 
 /** What deliveries queued and dropped (clients that were leaving count in neither). */
 export interface DeliveryCount {
@@ -23,7 +24,11 @@ export interface DeliveryCount {
  */
 @Injectable()
 export class OutboundSender implements MessageSender {
-  constructor(private readonly queue: OutboundQueue) {}
+  private readonly rules: OverflowRules | null;
+
+  constructor(private readonly queue: OutboundQueue) {
+    this.rules = queue.overflowRules;
+  }
 
   /**
    * Creates a connection's queue; passed to the `ClientConnection`
@@ -33,12 +38,15 @@ export class OutboundSender implements MessageSender {
 
   /** Frames a serialized message (see `serializeEnvelope`), once for any number of recipients. */
   frame(json: string, now = Date.now()): OutboundFrame {
-    return new OutboundFrame(json, now);
+    const frame = new OutboundFrame(json, now);
+    // The type's overflow policy, once per frame; nothing at all when no type has one.
+    if (this.rules !== null) this.rules.classify(frame, json);
+    return frame;
   }
 
   /** Serializes and queues one message for one connection. Throws what `serializeEnvelope` throws. */
   sendTo(connection: ClientConnection, message: WsOutboundMessage, timestamp?: string): EnqueueOutcome {
-    return this.queue.enqueue(connection, new OutboundFrame(serializeEnvelope(message, timestamp), Date.now()));
+    return this.queue.enqueue(connection, this.frame(serializeEnvelope(message, timestamp)));
   }
 
   /** Queues one frame for one connection. */

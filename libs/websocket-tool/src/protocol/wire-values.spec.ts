@@ -18,6 +18,10 @@ describe('the protocol values on the wire', () => {
       'system.unsubscribe',
       'system.unsubscribed',
       'system.mailbox',
+      'system.ack',
+      'system.reply',
+      'system.delta',
+      'system.delta_reset',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });

@@ -26,6 +26,11 @@ export class WsStatsService {
   rejectedHandshakes = 0;
   /** Subscribes that asked to resume from a position (`since`), by outcome. */
   readonly recoveries = { recovered: 0, not_recovered: 0 };
+  /**
+   * Messages the overflow policies did not deliver, by policy and message type (`disconnect`: messages that
+   * closed their client as a slow consumer). Types come from the app's `overflow` patterns and its own sends.
+   */
+  readonly overflowByPolicy = new Map<string, Map<string, number>>();
   /** Missed messages sent again to subscribers that recovered. */
   replayedMessages = 0;
   readonly disconnectionsByReason: Record<DisconnectReason, number> = Object.fromEntries(DISCONNECT_REASONS.map((r) => [r, 0])) as Record<
@@ -49,6 +54,12 @@ export class WsStatsService {
     } else if (fields.recovered === false) {
       this.recoveries.not_recovered++;
     }
+  }
+
+  recordOverflow(policy: string, type: string, count: number): void {
+    let byType = this.overflowByPolicy.get(policy);
+    if (!byType) this.overflowByPolicy.set(policy, (byType = new Map()));
+    byType.set(type, (byType.get(type) ?? 0) + count);
   }
 
   recordDisconnect(reason: DisconnectReason): void {

@@ -44,19 +44,28 @@ export interface ClientMessages {
   pong: unknown;
   /** Starts a report in the background; its events come on the task topic. */
   "report.generate": GenerateReportDto;
+  /** The client received the message whose `meta.ack_id` it echoes (an acknowledged send); sent by the client SDK. */
+  "system.ack": unknown;
+  /** A delta could not be rebuilt: the server answers with the topic's last message in full. */
+  "system.delta_reset": {
+    topic: string;
+  };
   /** A sign of life from the client, with no answer. */
   "system.heartbeat": unknown;
   /** A round-trip measurement: the server answers `system.pong` at once. */
   "system.ping": unknown;
   /** The answer to a `system.ping`; records the last pong. */
   "system.pong": unknown;
-  /** Subscribes to a topic; with `since`, recovers what was missed since that position. */
+  /** The client's answer to a server request (a message with `meta.request_id`): the content is what its `handle()` handler returned; `meta.error` when it failed. */
+  "system.reply": unknown;
+  /** Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas. */
   "system.subscribe": string | {
     topic: string;
     since?: {
       offset: number;
       epoch: string;
     };
+    delta?: boolean;
   };
   /** Ends a subscription. */
   "system.unsubscribe": string | {
@@ -74,6 +83,8 @@ export interface ServerMessages {
   "report.generate": ReportStartedDto;
   /** The first message of every connection, with the client id the server gave or accepted. */
   "system.client_connected": string;
+  /** A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one. */
+  "system.delta": string;
   /** A message could not be handled; `meta.code` says why and the connection stays open. */
   "system.error": string;
   /** Right after the welcome of a named client whose offline mailbox kept something; the kept messages follow. */
@@ -87,13 +98,14 @@ export interface ServerMessages {
   "system.pong": string;
   /** The message was refused by the rate limit; retry after `meta.retry_after` seconds. */
   "system.rate_limited": string;
-  /** The subscription holds; on a topic with history also its position, and after `since` whether it recovered. */
+  /** The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow. */
   "system.subscribed": {
     topic: string;
     offset?: number;
     epoch?: string;
     recovered?: boolean;
     replayed?: number;
+    delta?: boolean;
   };
   /** The subscription has ended. */
   "system.unsubscribed": {
@@ -135,6 +147,11 @@ export interface ServerMeta {
     client_id: string;
     [key: string]: unknown;
   };
+  /** A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one. */
+  "system.delta": {
+    topic: string;
+    [key: string]: unknown;
+  };
   /** A message could not be handled; `meta.code` says why and the connection stays open. */
   "system.error": {
     code: "invalid_json" | "invalid_message" | "unknown_type" | "validation_failed" | "handler_error" | "handler_timeout" | "forbidden" | "unsupported_binary" | "invalid_topic" | "too_many_topics";
@@ -170,7 +187,7 @@ export interface ServerMeta {
     violations?: number;
     [key: string]: unknown;
   };
-  /** The subscription holds; on a topic with history also its position, and after `since` whether it recovered. */
+  /** The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow. */
   "system.subscribed": {
     /** The `meta.id` of the message this answers. */
     id?: string | number;
@@ -273,6 +290,8 @@ export function createWsApi(client: WebSocketToolClient) {
       reportGenerate: on("report.generate"),
       /** The first message of every connection, with the client id the server gave or accepted. */
       systemClientConnected: on("system.client_connected"),
+      /** A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one. */
+      systemDelta: on("system.delta"),
       /** A message could not be handled; `meta.code` says why and the connection stays open. */
       systemError: on("system.error"),
       /** Right after the welcome of a named client whose offline mailbox kept something; the kept messages follow. */
@@ -283,7 +302,7 @@ export function createWsApi(client: WebSocketToolClient) {
       systemPong: on("system.pong"),
       /** The message was refused by the rate limit; retry after `meta.retry_after` seconds. */
       systemRateLimited: on("system.rate_limited"),
-      /** The subscription holds; on a topic with history also its position, and after `since` whether it recovered. */
+      /** The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow. */
       systemSubscribed: on("system.subscribed"),
       /** The subscription has ended. */
       systemUnsubscribed: on("system.unsubscribed"),
@@ -404,6 +423,27 @@ export type WsApi = ReturnType<typeof createWsApi>;
     ]
    },
    "description": "The first message of every connection, with the client id the server gave or accepted.",
+   "reply": null
+  },
+  {
+   "type": "system.delta",
+   "direction": "toClient",
+   "content": {
+    "type": "string"
+   },
+   "contentRequired": true,
+   "meta": {
+    "type": "object",
+    "properties": {
+     "topic": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "topic"
+    ]
+   },
+   "description": "A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one.",
    "reply": null
   },
   {
@@ -594,6 +634,9 @@ export type WsApi = ReturnType<typeof createWsApi>;
      "replayed": {
       "type": "integer",
       "minimum": 0
+     },
+     "delta": {
+      "type": "boolean"
      }
     },
     "required": [
@@ -613,7 +656,7 @@ export type WsApi = ReturnType<typeof createWsApi>;
      }
     }
    },
-   "description": "The subscription holds; on a topic with history also its position, and after `since` whether it recovered.",
+   "description": "The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow.",
    "reply": null
   },
   {
@@ -863,6 +906,44 @@ export type WsApi = ReturnType<typeof createWsApi>;
    "reply": "report.generate"
   },
   {
+   "type": "system.ack",
+   "direction": "toServer",
+   "content": {},
+   "contentRequired": false,
+   "meta": {
+    "type": "object",
+    "properties": {
+     "ack_id": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "ack_id"
+    ]
+   },
+   "description": "The client received the message whose `meta.ack_id` it echoes (an acknowledged send); sent by the client SDK.",
+   "reply": null
+  },
+  {
+   "type": "system.delta_reset",
+   "direction": "toServer",
+   "content": {
+    "type": "object",
+    "properties": {
+     "topic": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "topic"
+    ]
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "A delta could not be rebuilt: the server answers with the topic's last message in full.",
+   "reply": null
+  },
+  {
    "type": "system.heartbeat",
    "direction": "toServer",
    "content": {},
@@ -904,6 +985,43 @@ export type WsApi = ReturnType<typeof createWsApi>;
    "reply": null
   },
   {
+   "type": "system.reply",
+   "direction": "toServer",
+   "content": {},
+   "contentRequired": false,
+   "meta": {
+    "type": "object",
+    "properties": {
+     "request_id": {
+      "type": "string"
+     },
+     "error": {
+      "type": "object",
+      "properties": {
+       "code": {
+        "type": "string",
+        "enum": [
+         "no_handler",
+         "handler_error"
+        ]
+       },
+       "message": {
+        "type": "string"
+       }
+      },
+      "required": [
+       "code"
+      ]
+     }
+    },
+    "required": [
+     "request_id"
+    ]
+   },
+   "description": "The client's answer to a server request (a message with `meta.request_id`): the content is what its `handle()` handler returned; `meta.error` when it failed.",
+   "reply": null
+  },
+  {
    "type": "system.subscribe",
    "direction": "toServer",
    "content": {
@@ -932,6 +1050,9 @@ export type WsApi = ReturnType<typeof createWsApi>;
          "offset",
          "epoch"
         ]
+       },
+       "delta": {
+        "type": "boolean"
        }
       },
       "required": [
@@ -942,7 +1063,7 @@ export type WsApi = ReturnType<typeof createWsApi>;
    },
    "contentRequired": true,
    "meta": null,
-   "description": "Subscribes to a topic; with `since`, recovers what was missed since that position.",
+   "description": "Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas.",
    "reply": "system.subscribed"
   },
   {

@@ -73,6 +73,14 @@ export function sumStats(rows: readonly WsStatsDto[], topicNames: readonly (read
   const reasons: Record<string, number> = {};
   for (const r of rows) for (const [reason, n] of Object.entries(r.disconnections_by_reason)) reasons[reason] = (reasons[reason] ?? 0) + n;
   total.disconnections_by_reason = reasons;
+  const overflow: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    for (const [policy, byType] of Object.entries(r.overflow_by_policy ?? {})) {
+      const sum = (overflow[policy] ??= {});
+      for (const [type, n] of Object.entries(byType)) sum[type] = (sum[type] ?? 0) + n;
+    }
+  }
+  total.overflow_by_policy = overflow;
   total.top_rate_limited_clients = mergeTop(
     rows.map((r) => r.top_rate_limited_clients),
     'client_id',

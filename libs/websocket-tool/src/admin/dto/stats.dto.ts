@@ -70,6 +70,11 @@ export class WsStatsDto implements WsStatsFigures {
   @ApiProperty({ type: [TopRateLimitedIpDto], description: 'Top 10' }) top_rate_limited_ips!: TopRateLimitedIpDto[];
   @ApiProperty({ description: 'Closed connections per reason', example: { client: 3, server: 1, heartbeat_timeout: 0 } })
   disconnections_by_reason!: Record<string, number>;
+  @ApiProperty({
+    description: 'Messages the overflow policies did not deliver, by policy then message type',
+    example: { coalesce: { 'price.tick': 1200 }, disconnect: { 'chat.message': 1 } },
+  })
+  overflow_by_policy!: Record<string, Record<string, number>>;
   @ApiProperty({ description: 'Topics with at least one subscriber' }) active_topics!: number;
 }
 

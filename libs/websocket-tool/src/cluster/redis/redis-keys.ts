@@ -35,6 +35,11 @@ export class RedisKeys {
     return `${this.prefix}:mailbox-dropped:${clientId}`;
   }
 
+  /** An idempotency key of a published message, kept for its window. */
+  idempotencyKey(key: string): string {
+    return `${this.prefix}:idem:${key}`;
+  }
+
   /** The cluster-wide handshake bucket of one IP. */
   ipBucket(ip: string): string {
     return `${this.prefix}:ip:${ip}`;

@@ -26,6 +26,9 @@ export type ClusterRequestHandler = (args: unknown) => unknown;
 export abstract class ClusterRequests {
   /** Answers the requests `op` (of this node and the others); a later handler for `op` replaces the earlier. */
   abstract handle(op: string, handler: ClusterRequestHandler): void;
-  /** Asks every live node, or only `target`, and gathers the answers. */
-  abstract request(op: string, args: unknown, target?: string): Promise<ClusterReplies>;
+  /**
+   * Asks every live node, or only `target`, and gathers the answers; `timeoutMs` (the request timeout
+   * when omitted) bounds the wait for the other nodes.
+   */
+  abstract request(op: string, args: unknown, target?: string, timeoutMs?: number): Promise<ClusterReplies>;
 }

@@ -49,11 +49,18 @@ export class RedisClusterRequests extends ClusterRequests implements OnApplicati
     this.local.set(op, handler);
   }
 
-  async request(op: string, args: unknown, target?: string): Promise<ClusterReplies> {
+  async request(op: string, args: unknown, target?: string, timeoutMs = this.timeoutMs): Promise<ClusterReplies> {
+    const self = this.link.nodeId;
+    // This node answers while the others do, so a request that waits on clients waits once.
+    const local = target === undefined || target === self ? this.local.run(op, args) : null;
+    const remote = target === self ? { replies: [], missing: [] } : await this.askOthers(op, args, target, timeoutMs);
+    if (local) remote.replies.unshift(await local);
+    return remote;
+  }
+
+  private async askOthers(op: string, args: unknown, target: string | undefined, timeoutMs: number): Promise<ClusterReplies> {
     const self = this.link.nodeId;
     const replies: ClusterReply[] = [];
-    if (target === undefined || target === self) replies.push(await this.local.run(op, args));
-    if (target === self) return { replies, missing: [] };
     const pub = this.link.connectedPub();
     if (!pub) return { replies, missing: target ? [target] : this.nodes.others() };
     let others: string[];
@@ -65,7 +72,7 @@ export class RedisClusterRequests extends ClusterRequests implements OnApplicati
     if (others.length === 0) return { replies, missing: [] };
     const id = randomUUID();
     return new Promise<ClusterReplies>((resolve) => {
-      const timer = setTimeout(() => this.finish(id), this.timeoutMs);
+      const timer = setTimeout(() => this.finish(id), timeoutMs);
       timer.unref();
       this.pending.set(id, { expected: new Set(others), replies, resolve, timer });
       const payload = encodeWire({ k: 'q', o: self, id, op }, JSON.stringify(args ?? null));

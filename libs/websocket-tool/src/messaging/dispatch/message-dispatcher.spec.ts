@@ -6,6 +6,9 @@ import type { ClientConnection } from '../../connection/client-connection.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
+import { PendingDeliveries } from '../delivery/pending-deliveries.js';
+import { TopicDeltas } from '../delivery/topic-deltas.js';
+import type { OutboundSender } from '../../outbound/outbound-sender.js';
 import { WsHandlerRegistry, type HandlerEntry } from '../discovery/ws-handler-registry.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { SystemMessages } from '../system/system-messages.js';
@@ -40,7 +43,17 @@ describe('MessageDispatcher', () => {
     const replies = new RecordingReplies();
     const registry = new ConnectionRegistry(settings, stats);
     const admission = new MessageAdmission(settings, stats);
-    const system = new SystemMessages(settings, {}, registry, replies, admission, new TopicHistoryStore(settings), stats);
+    const system = new SystemMessages(
+      settings,
+      {},
+      registry,
+      replies,
+      admission,
+      new TopicHistoryStore(settings),
+      stats,
+      new PendingDeliveries(),
+      new TopicDeltas(settings, {} as OutboundSender),
+    );
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);
     handlers.handlers.set(

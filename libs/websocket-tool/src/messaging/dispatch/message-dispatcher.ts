@@ -81,6 +81,7 @@ export class MessageDispatcher implements FrameProcessor {
       return;
     }
     if (type.startsWith(RESERVED_TYPE_PREFIX)) {
+      if (this.system.solicited.settle(connection, parsed)) return;
       const refused = this.admission.admit(connection, undefined, type, now);
       if (refused) this.replies.rateLimited(connection, refused, id);
       else this.system.handle(connection, parsed, id, now);

@@ -8,6 +8,7 @@ import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
 import type { TopicSettings } from '../../config/topic-options.interface.js';
 import type { TopicHistoryStore } from '../../history/topic-history-store.js';
+import type { TopicDeltas } from '../delivery/topic-deltas.js';
 import type { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { isPlainObject } from '../../protocol/json-guards.js';
@@ -45,6 +46,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     private readonly admission: MessageAdmission,
     private readonly topics: TopicHistoryStore,
     private readonly stats: WsStatsService,
+    private readonly deltas: TopicDeltas,
   ) {}
 
   handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation): void {
@@ -56,6 +58,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
       return;
     }
     const since = isPlainObject(content) ? content.since : undefined;
+    const delta = isPlainObject(content) && content.delta === true;
     const canSubscribe = this.options?.canSubscribe;
     if (canSubscribe && isValidTopic(topic, this.settings.maxTopicLength)) {
       // The app decides who may listen to a topic (e.g. a task's log); until it
@@ -63,12 +66,12 @@ export class SubscriptionHandler implements SystemMessageHandler {
       Promise.resolve()
         .then(() => canSubscribe(this.registry.toClient(connection), topic))
         .then(
-          (allowed) => (allowed ? this.subscribe(connection, type, topic, id, since) : this.refuseTopic(connection, type, id)),
+          (allowed) => (allowed ? this.subscribe(connection, type, topic, id, since, delta) : this.refuseTopic(connection, type, id)),
           () => this.refuseTopic(connection, type, id),
         );
       return;
     }
-    this.subscribe(connection, type, topic, id, since);
+    this.subscribe(connection, type, topic, id, since, delta);
   }
 
   private unsubscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
@@ -85,7 +88,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     this.admission.succeeded(connection);
   }
 
-  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation, since: unknown): void {
+  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation, since: unknown, delta: boolean): void {
     if (connection.closing) return;
     const outcome = this.registry.subscribeConnection(connection, topic as string);
     if (outcome === 'invalid_topic') {
@@ -98,7 +101,9 @@ export class SubscriptionHandler implements SystemMessageHandler {
     } else {
       const resumed = this.topics.resume(topic as string, since);
       this.stats.recordResumption(resumed.fields);
-      const content = { topic, ...resumed.fields };
+      const content = this.deltas.subscribed(connection, topic as string, delta)
+        ? { topic, ...resumed.fields, delta: true }
+        : { topic, ...resumed.fields };
       this.replies.send(connection, { type: SystemMessageType.Subscribed, content, meta: id !== undefined ? { id } : {} });
       for (const json of resumed.frames) this.replies.sendJson(connection, json);
       this.admission.succeeded(connection);

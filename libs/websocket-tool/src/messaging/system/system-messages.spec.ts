@@ -5,6 +5,9 @@ import type { ClientConnection } from '../../connection/client-connection.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
+import { PendingDeliveries } from '../delivery/pending-deliveries.js';
+import { TopicDeltas } from '../delivery/topic-deltas.js';
+import type { OutboundSender } from '../../outbound/outbound-sender.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { SystemMessages } from './system-messages.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
@@ -23,6 +26,9 @@ function setUp(options: SubscriptionOptions = {}) {
     new MessageAdmission(settings, new WsStatsService()),
     new TopicHistoryStore(settings),
     new WsStatsService(),
+    new PendingDeliveries(),
+    // No topic has deltas here: nothing is ever sent through it.
+    new TopicDeltas(settings, {} as OutboundSender),
   );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {

@@ -11,6 +11,10 @@ import { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import type { Correlation } from '../dispatch/envelope.js';
 import { DispatchReplies } from '../dispatch/replies.js';
+import { PendingDeliveries } from '../delivery/pending-deliveries.js';
+import { TopicDeltas } from '../delivery/topic-deltas.js';
+import { DeliveryAnswerHandler } from './delivery-answer.handler.js';
+import { DeltaResetHandler } from './delta-reset.handler.js';
 import { PingHandler } from './ping.handler.js';
 import { SignOfLifeHandler } from './sign-of-life.handler.js';
 import { SubscriptionHandler } from './subscription.handler.js';
@@ -28,6 +32,8 @@ import type { SystemMessageHandler } from './system-message-handler.interface.js
 export class SystemMessages {
   /** Keep-alive handlers by type (control bucket). */
   readonly keepAlive = new Map<string, SystemMessageHandler>();
+  /** Answers the server awaits (`system.ack`, `system.reply`): settled before any rate limit. */
+  readonly solicited: DeliveryAnswerHandler;
   /** Other handlers by type (message bucket). */
   private readonly others = new Map<string, SystemMessageHandler>();
 
@@ -39,10 +45,15 @@ export class SystemMessages {
     admission: MessageAdmission,
     topics: TopicHistoryStore,
     stats: WsStatsService,
+    deliveries: PendingDeliveries,
+    deltas: TopicDeltas,
   ) {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
-    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats));
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats, deltas));
+    this.register(new DeltaResetHandler(deltas));
+    this.solicited = new DeliveryAnswerHandler(deliveries);
+    this.register(this.solicited);
   }
 
   private register(handler: SystemMessageHandler): void {

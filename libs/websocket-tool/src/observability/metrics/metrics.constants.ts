@@ -43,6 +43,12 @@ export const WS_METRICS = {
   messagesSentTotal: define('messages_sent_total', 'counter', 'Messages written to client sockets.'),
   messagesFailedTotal: define('messages_failed_total', 'counter', 'Messages whose socket write failed.'),
   queueOverflowsTotal: define('queue_overflows_total', 'counter', 'Outbound messages dropped because a queue was full.'),
+  overflowPolicyMessagesTotal: define(
+    'overflow_policy_messages_total',
+    'counter',
+    'Messages an overflow policy did not deliver (disconnect: messages that closed their client), by policy and message type.',
+    ['policy', 'type'],
+  ),
   heartbeatTimeoutsTotal: define('heartbeat_timeouts_total', 'counter', 'Clients closed because they stayed silent past heartbeatTimeout.'),
   rateLimitedMessagesTotal: define('rate_limited_messages_total', 'counter', 'Inbound messages refused by a message rate limit.'),
   rateLimitedConnectionsTotal: define(

@@ -25,6 +25,9 @@ import { ScrapedHistogram, type HistogramSeries } from './scraped-histogram.js';
 
 type RegistryMetric = Parameters<Registry['registerMetric']>[0];
 
+/** Every overflow policy has a series (at 0 until it drops something), so dashboards show it. */
+const OVERFLOW_POLICIES = ['disconnect', 'drop-newest', 'drop-oldest', 'coalesce'] as const;
+
 /**
  * Exports the module's numbers to Prometheus through prom-client's default
  * registry, the one `PrometheusModule`'s `/metrics` serves; the app owns
@@ -218,6 +221,24 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
       counter(m.messagesSentTotal, () => stats.messagesSent),
       counter(m.messagesFailedTotal, () => stats.messagesFailed),
       counter(m.queueOverflowsTotal, () => stats.queueOverflows),
+      entry(
+        m.overflowPolicyMessagesTotal,
+        new prom.Counter({
+          name: prefix + m.overflowPolicyMessagesTotal.name,
+          help: m.overflowPolicyMessagesTotal.help,
+          labelNames: m.overflowPolicyMessagesTotal.labels,
+          registers: [],
+          collect() {
+            this.reset();
+            for (const policy of OVERFLOW_POLICIES) {
+              const byType = stats.overflowByPolicy.get(policy);
+              // A policy that never dropped anything still has a series, so dashboards show it at 0.
+              if (!byType) this.inc({ policy, type: '' }, 0);
+              else for (const [type, n] of byType) this.inc({ policy, type }, n);
+            }
+          },
+        }),
+      ),
       counter(m.heartbeatTimeoutsTotal, () => stats.heartbeatTimeouts),
       counter(m.rateLimitedMessagesTotal, () => stats.rateLimitedMessages),
       counter(m.rateLimitedConnectionsTotal, () => stats.rateLimitedConnections),

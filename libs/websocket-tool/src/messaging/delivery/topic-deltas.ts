@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createStringDelta } from 'fossil-delta';
+import { WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
+import type { WebSocketToolSettings } from '../../config/resolved-settings.interface.js';
+import type { ClientConnection } from '../../connection/client-connection.js';
+import { compileTopicPattern, MAX_CACHED_TOPICS } from '../../history/topic-rules.js';
+import type { OutboundFrame } from '../../outbound/outbound-frame.js';
+import { OutboundSender, type DeliveryCount } from '../../outbound/outbound-sender.js';
+import type { WsOutboundMessage } from '../../protocol/envelope.interface.js';
+import { SystemMessageType } from '../../protocol/message-types.js';
+import { serializeEnvelope } from '../../protocol/serialize-envelope.js';
+
+/**
+ * Delta messages of the topics whose `topics` entry says `delta: true`. Per topic it keeps the last message
+ * sent; per subscriber that asked for deltas, which message its copy of the topic is. A publish computes one
+ * fossil delta against the topic's previous message, shared by every subscriber holding that one; the
+ * others (new, reset, or whose copy was dropped) get the message in full. The client SDK rebuilds each
+ * delta and checks it (fossil's checksum); one it cannot rebuild asks for a reset and gets the topic's last
+ * message in full.
+ *
+ * @internal
+ */
+@Injectable()
+export class TopicDeltas {
+  /** True when some `topics` entry has deltas: otherwise publishes never look here. */
+  readonly active: boolean;
+  private readonly patterns: RegExp[];
+  private readonly cache = new Map<string, boolean>();
+  /** Per delta topic: the JSON of its last message. */
+  private readonly last = new Map<string, string>();
+  /** Per connection that asked for deltas: per topic, the JSON of the last message it was sent (null: none yet). */
+  private readonly bases = new WeakMap<ClientConnection, Map<string, string | null>>();
+
+  constructor(
+    @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
+    private readonly sender: OutboundSender,
+  ) {
+    this.patterns = settings.topics.filter((t) => t.delta).map((t) => compileTopicPattern(t.pattern));
+    this.active = this.patterns.length > 0;
+  }
+
+  /** True for a topic with deltas (the first `topics` entry that matches it says `delta: true`). */
+  has(topic: string): boolean {
+    if (!this.active) return false;
+    const known = this.cache.get(topic);
+    if (known !== undefined) return known;
+    const found = this.patterns.some((p) => p.test(topic));
+    if (this.cache.size >= MAX_CACHED_TOPICS) this.cache.clear();
+    this.cache.set(topic, found);
+    return found;
+  }
+
+  /** A delta topic's messages carry their topic in `meta`, so the client knows which copy to update. */
+  stamp(topic: string, message: WsOutboundMessage): WsOutboundMessage {
+    return { ...message, meta: { ...message.meta, topic } };
+  }
+
+  /** A subscribe: `wanted` when it asked for deltas. True when the subscriber will get them. */
+  subscribed(connection: ClientConnection, topic: string, wanted: boolean): boolean {
+    const bases = this.bases.get(connection);
+    if (!wanted || !this.has(topic)) {
+      bases?.delete(topic);
+      return false;
+    }
+    if (bases) bases.set(topic, null);
+    else this.bases.set(connection, new Map([[topic, null]]));
+    return true;
+  }
+
+  /** The client could not rebuild a delta: it gets the topic's last message in full, and deltas after it. */
+  reset(connection: ClientConnection, topic: string): void {
+    const bases = this.bases.get(connection);
+    if (!bases?.has(topic)) return;
+    const last = this.last.get(topic);
+    bases.set(topic, last ?? null);
+    if (last !== undefined) this.sender.deliverTo(connection, this.sender.frame(last));
+  }
+
+  /** Queues a message of a delta topic for its subscribers: in full, or as a delta for those that can take one. */
+  deliver(
+    topic: string,
+    json: string,
+    members: Iterable<ClientConnection>,
+    except: ReadonlySet<string> | null,
+    count: DeliveryCount,
+  ): void {
+    const previous = this.last.get(topic);
+    this.last.set(topic, json);
+    const full = this.sender.frame(json);
+    let delta: OutboundFrame | null | undefined;
+    for (const connection of members) {
+      if (except !== null && except.has(connection.clientId)) continue;
+      const bases = this.bases.get(connection);
+      let frame = full;
+      if (bases?.has(topic)) {
+        if (previous !== undefined && bases.get(topic) === previous) {
+          if (delta === undefined) delta = this.deltaFrame(topic, previous, json);
+          if (delta !== null) frame = delta;
+        }
+        bases.set(topic, json);
+      }
+      const outcome = this.sender.deliverTo(connection, frame);
+      if (outcome === 'queued') count.queued++;
+      else if (outcome !== 'closed') count.dropped++;
+    }
+  }
+
+  /** The delta frame, or null when the delta would not be smaller than the message. */
+  private deltaFrame(topic: string, previous: string, json: string): OutboundFrame | null {
+    const delta = createStringDelta(previous, json);
+    const frame = serializeEnvelope({ type: SystemMessageType.Delta, content: delta, meta: { topic } });
+    return frame.length < json.length ? this.sender.frame(frame) : null;
+  }
+}

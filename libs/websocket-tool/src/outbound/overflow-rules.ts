@@ -1,0 +1,96 @@
+import type { OverflowSettings } from '../config/overflow-options.interface.js';
+import type { FrameOverflow, OutboundFrame } from './outbound-frame.js';
+
+/** How many message types' answers are cached before the cache starts over. */
+const MAX_CACHED_TYPES = 10_000;
+/** Every frame's JSON starts so (see `serializeEnvelope`): the type is the first field. */
+const TYPE_START = '{"type":"';
+const TYPE_END = '","content":';
+
+/** The message type of a frame's JSON, or null for a frame not made by `serializeEnvelope`. */
+export function messageTypeOf(json: string): string | null {
+  if (!json.startsWith(TYPE_START)) return null;
+  // An unescaped quote cannot occur inside the type's JSON string: the first `","content":` ends it.
+  const end = json.indexOf(TYPE_END, TYPE_START.length);
+  if (end < 0) return null;
+  const raw = json.slice(TYPE_START.length, end);
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return null;
+  }
+}
+
+const compile = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
+
+/**
+ * Which `overflow` entry applies to a message type, resolved once per type and cached, and stamped on each
+ * frame once, whatever the number of its recipients. Built only when some entry is not `disconnect`: with
+ * none, frames carry no policy and the queues pay nothing.
+ *
+ * @internal
+ */
+export class OverflowRules {
+  private readonly compiled: Array<{ test: RegExp; overflow: Omit<FrameOverflow, 'type'> | null }>;
+  private readonly cache = new Map<string, FrameOverflow | null>();
+
+  private constructor(entries: readonly OverflowSettings[]) {
+    this.compiled = entries.map((entry) => ({
+      test: compile(entry.type),
+      overflow: entry.policy === 'disconnect' ? null : { policy: entry.policy, key: entry.key },
+    }));
+  }
+
+  /** The rules, or null when every type is `disconnect`. */
+  static of(entries: readonly OverflowSettings[]): OverflowRules | null {
+    return entries.some((e) => e.policy !== 'disconnect') ? new OverflowRules(entries) : null;
+  }
+
+  /** Stamps `frame` with its type's policy and, for `coalesce`, its key. */
+  classify(frame: OutboundFrame, json: string): void {
+    const type = messageTypeOf(json);
+    if (type === null) return;
+    const overflow = this.match(type);
+    if (overflow === null) return;
+    frame.overflow = overflow;
+    if (overflow.key !== null) frame.coalesceKey = coalesceKeyOf(type, overflow.key, json);
+  }
+
+  match(type: string): FrameOverflow | null {
+    const known = this.cache.get(type);
+    if (known !== undefined) return known;
+    let found: FrameOverflow | null = null;
+    for (const entry of this.compiled) {
+      if (entry.test.test(type)) {
+        found = entry.overflow === null ? null : { ...entry.overflow, type };
+        break;
+      }
+    }
+    if (this.cache.size >= MAX_CACHED_TYPES) this.cache.clear();
+    this.cache.set(type, found);
+    return found;
+  }
+}
+
+/** `type`, a separator and the key's JSON; null (the message is its own key) when the content has no such field. */
+function coalesceKeyOf(type: string, path: readonly string[], json: string): string | null {
+  let value: unknown;
+  try {
+    value = (JSON.parse(json) as { content?: unknown }).content;
+  } catch {
+    return null;
+  }
+  for (const field of path) {
+    if (value === null || typeof value !== 'object') return null;
+    value = (value as Record<string, unknown>)[field];
+  }
+  return value === undefined ? null : `${type}\u0000${JSON.stringify(value)}`;
+}
