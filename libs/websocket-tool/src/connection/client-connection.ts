@@ -6,6 +6,13 @@ import { NO_OUTPUT, type ConnectionOutput } from './connection-output.js';
 
 const NO_TOPICS: ReadonlySet<string> = new Set<string>();
 
+/** The user an identity names: its `userId` when that is a non-empty string. */
+export function userIdOf(identity: unknown): string | null {
+  if (identity === null || typeof identity !== 'object') return null;
+  const userId = (identity as { userId?: unknown }).userId;
+  return typeof userId === 'string' && userId.length > 0 ? userId : null;
+}
+
 /** What the handshake established about a connection. */
 export interface HandshakeResult {
   clientId: string;
@@ -27,6 +34,8 @@ export class ClientConnection {
   readonly ip: string;
   readonly userAgent: string;
   readonly identity: unknown;
+  /** The identity's `userId` when it is a non-empty string: one user may hold several connections. */
+  readonly userId: string | null;
   readonly connectedAt: number;
   lastPing: number | null = null;
   lastPong: number | null = null;
@@ -78,6 +87,7 @@ export class ClientConnection {
     this.ip = handshake.ip;
     this.userAgent = handshake.userAgent;
     this.identity = handshake.identity;
+    this.userId = userIdOf(handshake.identity);
     this.connectedAt = now;
     this.lastSeen = now;
     this.bucket = bucket;
@@ -139,6 +149,7 @@ export class ClientConnection {
       rateLimitRemaining: this.bucket.remaining(now),
       rateLimitViolations: this.violationsTotal,
       identity: this.identity,
+      userId: this.userId,
     };
   }
 }

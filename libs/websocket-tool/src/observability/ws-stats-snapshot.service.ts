@@ -103,6 +103,7 @@ export class WsStatsSnapshotService {
       named_clients: this.registry.countNamed(),
       anonymous_clients: this.registry.countAnonymous(),
       healthy_clients: healthy,
+      users: this.registry.countUsers(),
     };
   }
 
@@ -122,6 +123,7 @@ export class WsStatsSnapshotService {
     return {
       client_id: c.clientId,
       type: c.named ? 'named' : 'anonymous',
+      user_id: c.userId,
       ip: c.ip,
       user_agent: c.userAgent,
       connected_at: seconds(c.connectedAt),

@@ -62,6 +62,7 @@ export interface ClientRow {
   client_id: string;
   node_id?: string;
   type: string;
+  user_id?: string | null;
   ip: string;
   user_agent: string;
   duration: number;
@@ -79,7 +80,7 @@ export interface ClientsAnswer {
   total: number;
   offset: number;
   clients: ClientRow[];
-  summary: { total_clients: number; named_clients: number; anonymous_clients: number; healthy_clients: number };
+  summary: { total_clients: number; named_clients: number; anonymous_clients: number; healthy_clients: number; users?: number };
   missing_nodes?: string[];
 }
 

@@ -17,6 +17,7 @@ const topicsText = (topics: string[]): string =>
 const COLUMNS: readonly Column[] = [
   { key: 'client_id', cls: 'id', text: (c) => c.client_id },
   { key: 'type', text: (c) => c.type },
+  { key: null, cls: 'id', text: (c) => c.user_id ?? '' },
   { key: 'ip', text: (c) => c.ip },
   { key: null, cls: 'ua', text: (c) => c.user_agent, title: true },
   { key: 'connected_at', text: (c) => duration(c.duration) },
@@ -67,7 +68,9 @@ function summaryText(data: ClientsAnswer): string {
     fmt(s.anonymous_clients) +
     ' anonymous · ' +
     fmt(s.healthy_clients) +
-    ' healthy' +
+    ' healthy · ' +
+    fmt(s.users ?? 0) +
+    ' users' +
     missing
   );
 }
