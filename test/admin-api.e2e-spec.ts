@@ -376,6 +376,7 @@ describe('admin API on a running app with real clients', () => {
         '/ws/stats',
         '/ws/topics',
         '/ws/topics/{topic}/history',
+        '/ws/topics/{topic}/presence',
       ].toSorted(),
     );
     const send = document.paths['/ws/send-message'].post!;

@@ -30,7 +30,10 @@ export type { WsClient } from './connection/ws-client.interface.js';
 
 export { BroadcastService, type BroadcastOptions } from './messaging/broadcast.service.js';
 export type { SendResult, SendFailureReason } from './messaging/send-result.interface.js';
-export type { TopicOptions, TopicHistoryOptions, TopicSettings } from './config/topic-options.interface.js';
+export type { TopicOptions, TopicHistoryOptions, TopicPresenceOptions, TopicSettings } from './config/topic-options.interface.js';
+export { PresenceService } from './presence/presence.service.js';
+export type { PresenceOptions } from './presence/presence-options.interface.js';
+export type { PresenceMember, PresenceStats } from './cluster/topic-presence/presence-member.js';
 export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';
 export type { TopicHistoryQuery, TopicHistoryPage, TopicHistoryMessage, TopicPosition } from './history/topic-history.interface.js';
 export { OnWsMessage, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';
@@ -95,6 +98,7 @@ export {
   TopicHistoryMessageDto,
   TopicHistoryResponseDto,
 } from './admin/dto/topics.dto.js';
+export { PresenceMemberDto, PresenceStatsDto, TopicPresenceResponseDto } from './admin/dto/presence.dto.js';
 
 export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';
 export { WsErrorCode } from './protocol/error-codes.js';

@@ -15,6 +15,7 @@ import { HandshakeService } from './transport/handshake.service.js';
 import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
 import { TopicHistoryStore } from './history/topic-history-store.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
+import { PresenceService } from './presence/presence.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
 import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
 import { WsHandlerRegistry } from './messaging/discovery/ws-handler-registry.js';
@@ -70,6 +71,7 @@ import {
     HeartbeatService,
     SupervisorService,
     TopicHistoryStore,
+    PresenceService,
     BroadcastService,
     WsMetricsService,
     { provide: HandlerSettledListener, useExisting: WsMetricsService },
@@ -85,6 +87,7 @@ import {
     websocketToolConfig.KEY,
     ConnectionRegistry,
     BroadcastService,
+    PresenceService,
     WsStatsService,
     WsHandlerRegistry,
     TaskMonitor,

@@ -4,12 +4,14 @@ import {
   OnWsConnect,
   OnWsDisconnect,
   OnWsMessage,
+  PresenceService,
   type DisconnectReason,
   type WsClient,
   type WsInboundMessage,
   type WsMessageContext,
 } from '@websocket-tool/nestjs';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ROOM_TOPIC_PREFIX } from './chat-rooms.js';
 
 /** What a chat message carries. */
 export class ChatMessageDto {
@@ -23,6 +25,14 @@ export class ChatMessageDto {
   name?: string;
 }
 
+/** Which room's members to list. */
+export class RoomMembersDto {
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^room:/)
+  topic!: string;
+}
+
 /**
  * The sample's message handlers: `echo` answers the sender, `chat.message`
  * goes to everyone or, with `meta.topic`, to that room's subscribers.
@@ -31,7 +41,21 @@ export class ChatMessageDto {
 export class ChatHandlers {
   private readonly logger = new Logger('Chat');
 
-  constructor(private readonly broadcast: BroadcastService) {}
+  constructor(
+    private readonly broadcast: BroadcastService,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /** Who is in a chat room now (its client ids; the page follows joins and leaves from there). */
+  @OnWsMessage('room.members', { dto: RoomMembersDto })
+  async members(message: WsInboundMessage<RoomMembersDto>) {
+    const topic = message.content.topic;
+    const members = topic.startsWith(ROOM_TOPIC_PREFIX) ? ((await this.presence.presence(topic)) ?? []) : [];
+    return {
+      type: 'room.members',
+      content: { topic, clients: members.map((m) => m.clientId), stats: await this.presence.presenceStats(topic) },
+    };
+  }
 
   @OnWsMessage('echo')
   echo(message: WsInboundMessage) {

@@ -18,6 +18,10 @@ export const SystemMessageType = {
   Unsubscribed: 'system.unsubscribed',
   /** Right after the welcome of a named client whose offline mailbox kept something: `{delivered, dropped}`; the kept messages follow. */
   Mailbox: 'system.mailbox',
+  /** To the subscribers of a topic with presence events: `{topic, member}` joined (a member is a connection). */
+  PresenceJoin: 'system.presence.join',
+  /** To the subscribers of a topic with presence events: `{topic, member}` left (unsubscribed, disconnected, or its node died). */
+  PresenceLeave: 'system.presence.leave',
 } as const;
 
 /** @publicApi */

@@ -23,6 +23,9 @@ import { RedisNodeSet } from './redis/redis-node-set.js';
 import type { ClusterRequests } from './requests/cluster-requests.js';
 import { InMemoryClusterRequests } from './requests/in-memory-cluster-requests.js';
 import { RedisClusterRequests } from './requests/redis-cluster-requests.js';
+import type { ClusterTopicPresence } from './topic-presence/cluster-topic-presence.js';
+import { InMemoryClusterTopicPresence } from './topic-presence/in-memory-cluster-topic-presence.js';
+import { RedisClusterTopicPresence } from './topic-presence/redis-cluster-topic-presence.js';
 
 /**
  * One node's cluster seams, built together: the Redis ones share one link
@@ -38,6 +41,7 @@ export interface ClusterParts {
   admission: ClusterAdmission;
   mailbox: ClusterMailbox;
   history: ClusterHistory;
+  topicPresence: ClusterTopicPresence;
   link: RedisLink | null;
   nodes: RedisNodeSet | null;
 }
@@ -52,6 +56,7 @@ export function createInMemoryCluster(mailbox: MailboxSettings | null = null): C
     admission: new InMemoryClusterAdmission(),
     mailbox: new InMemoryClusterMailbox(mailbox),
     history: new InMemoryClusterHistory(),
+    topicPresence: new InMemoryClusterTopicPresence(),
     link: null,
     nodes: null,
   };
@@ -66,7 +71,7 @@ export function createInMemoryCluster(mailbox: MailboxSettings | null = null): C
 export function createRedisCluster(
   config: ClusterConfig,
   mailbox: MailboxSettings | null = null,
-): ClusterParts & { link: RedisLink; nodes: RedisNodeSet } {
+): ClusterParts & { link: RedisLink; nodes: RedisNodeSet; topicPresence: RedisClusterTopicPresence } {
   const link = new RedisLink(config);
   const nodes = new RedisNodeSet(link, config.presenceTtlMs);
   const presence = new RedisClusterPresence(link, nodes, config.presenceTtlMs);
@@ -79,6 +84,7 @@ export function createRedisCluster(
     admission: new RedisClusterAdmission(link),
     mailbox: new RedisClusterMailbox(link, mailbox),
     history: new RedisClusterHistory(link, Math.max(config.requestTimeoutMs, HISTORY_READ_MIN_TIMEOUT_MS)),
+    topicPresence: new RedisClusterTopicPresence(link, config.presenceTtlMs),
     link,
     nodes,
   };

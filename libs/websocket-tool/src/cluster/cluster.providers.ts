@@ -14,6 +14,7 @@ import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { RedisLink } from './redis/redis-link.js';
 import { RedisNodeSet } from './redis/redis-node-set.js';
 import { ClusterRequests } from './requests/cluster-requests.js';
+import { ClusterTopicPresence } from './topic-presence/cluster-topic-presence.js';
 
 /** The token of the seams built together for this app. */
 const CLUSTER_PARTS = Symbol('WEBSOCKET_TOOL:CLUSTER_PARTS');
@@ -54,6 +55,7 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterAdmission, 'admission'),
   part(ClusterMailbox, 'mailbox'),
   part(ClusterHistory, 'history'),
+  part(ClusterTopicPresence, 'topicPresence'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,

@@ -25,6 +25,22 @@ export interface TopicOptions {
   history?: TopicHistoryOptions;
   /** A new subscriber gets the topic's last message right after `system.subscribed`. */
   latest?: boolean;
+  /**
+   * Keep the topic's members (its subscribers, with their user and info) so the app can list and count them
+   * (`PresenceService`); with `{ events: true }` its subscribers are also told `system.presence.join` and
+   * `system.presence.leave`. See docs/presence.md. @default false (no presence)
+   */
+  presence?: boolean | TopicPresenceOptions;
+}
+
+/**
+ * The presence of a topic.
+ *
+ * @publicApi
+ */
+export interface TopicPresenceOptions {
+  /** Tell the topic's subscribers when a member joins or leaves. @default false */
+  events?: boolean;
 }
 
 /**
@@ -37,4 +53,6 @@ export interface TopicSettings {
   /** The history kept, or null when the entry keeps none. */
   readonly history: { readonly size: number; readonly ttlMs: number } | null;
   readonly latest: boolean;
+  /** The topic's presence, or null when the entry keeps none. */
+  readonly presence: { readonly events: boolean } | null;
 }

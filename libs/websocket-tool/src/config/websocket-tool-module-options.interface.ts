@@ -63,6 +63,7 @@ export const CODE_OPTION_KEYS = [
   'jwt',
   'canUseClientId',
   'canSubscribe',
+  'presenceInfo',
   'allowedOrigins',
   'adminGuard',
   'cluster',

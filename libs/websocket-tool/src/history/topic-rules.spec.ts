@@ -6,6 +6,7 @@ const rule = (pattern: string, latest = false, history: TopicSettings['history']
   pattern,
   history,
   latest,
+  presence: null,
 });
 
 describe('topic patterns', () => {

@@ -18,6 +18,8 @@ describe('the protocol values on the wire', () => {
       'system.unsubscribe',
       'system.unsubscribed',
       'system.mailbox',
+      'system.presence.join',
+      'system.presence.leave',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });

@@ -28,6 +28,10 @@ export class WsStatsService {
   readonly recoveries = { recovered: 0, not_recovered: 0 };
   /** Missed messages sent again to subscribers that recovered. */
   replayedMessages = 0;
+  /** Memberships of this node's connections in topics with presence (now, not a total). */
+  presenceMembers = 0;
+  /** Topics with presence in which this node has members (now). */
+  presenceTopics = 0;
   readonly disconnectionsByReason: Record<DisconnectReason, number> = Object.fromEntries(DISCONNECT_REASONS.map((r) => [r, 0])) as Record<
     DisconnectReason,
     number

@@ -15,6 +15,13 @@ import {
   REFRESH_SCRIPT,
 } from './cluster-scripts.js';
 import { MAILBOX_KEEP_SCRIPT, MAILBOX_TAKE_SCRIPT } from '../mailbox/mailbox-scripts.js';
+import {
+  PRESENCE_JOIN_SCRIPT,
+  PRESENCE_LEAVE_SCRIPT,
+  PRESENCE_READ_SCRIPT,
+  PRESENCE_REFRESH_SCRIPT,
+  PRESENCE_SWEEP_SCRIPT,
+} from '../topic-presence/topic-presence-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
 import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
@@ -284,6 +291,11 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstMailboxTake: { lua: MAILBOX_TAKE_SCRIPT, numberOfKeys: 2 },
         wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 2 },
         wstHistoryRead: { lua: HISTORY_READ_SCRIPT, numberOfKeys: 2 },
+        wstPresenceJoin: { lua: PRESENCE_JOIN_SCRIPT, numberOfKeys: 4 },
+        wstPresenceLeave: { lua: PRESENCE_LEAVE_SCRIPT, numberOfKeys: 4 },
+        wstPresenceRefresh: { lua: PRESENCE_REFRESH_SCRIPT, numberOfKeys: 3 },
+        wstPresenceSweep: { lua: PRESENCE_SWEEP_SCRIPT, numberOfKeys: 1 },
+        wstPresenceRead: { lua: PRESENCE_READ_SCRIPT, numberOfKeys: 0 },
       },
     }) as ScriptedRedis;
     const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });

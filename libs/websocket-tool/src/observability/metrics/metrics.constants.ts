@@ -78,6 +78,13 @@ export const WS_METRICS = {
     'gauge',
     "Messages kept in this node's topic histories (the topics option), expired ones not counted.",
   ),
+  activeUsers: define('active_users', 'gauge', 'Distinct users (identity userId) holding open connections to this node.'),
+  presenceMembers: define(
+    'presence_members',
+    'gauge',
+    "Memberships of this node's connections in topics with presence (a connection in two such topics counts twice).",
+  ),
+  presenceTopics: define('presence_topics', 'gauge', 'Topics with presence in which this node has members.'),
   handlersRegistered: define('handlers_registered', 'gauge', 'Registered @OnWsMessage handlers.'),
   receivedPerSec: define('received_per_sec', 'gauge', 'Frames received per second, averaged over the last 60 seconds.'),
   sentPerSec: define('sent_per_sec', 'gauge', 'Messages sent per second, averaged over the last 60 seconds.'),

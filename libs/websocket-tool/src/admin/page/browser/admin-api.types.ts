@@ -118,3 +118,10 @@ export interface TopicsAnswer {
   total: number;
   missing_nodes?: string[];
 }
+
+/** `GET /ws/topics/{topic}/presence` */
+export interface PresenceAnswer {
+  topic: string;
+  stats: { clients: number; users: number };
+  members: Array<{ clientId: string; userId: string | null; info: Record<string, unknown>; node: string; joinedAt: number }>;
+}
