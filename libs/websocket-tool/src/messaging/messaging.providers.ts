@@ -5,6 +5,7 @@ import { HandlerInvoker } from './dispatch/handler-invoker.js';
 import { MessageDispatcher } from './dispatch/message-dispatcher.js';
 import { DispatchReplies } from './dispatch/replies.js';
 import { OfflineMailbox } from './offline-mailbox.js';
+import { IdentityTopics } from './identity-topics.js';
 import { SystemMessages } from './system/system-messages.js';
 
 /** The inbound message path: discovery, dispatch and the `system.*` protocol (BroadcastService is listed by the module). */
@@ -16,4 +17,5 @@ export const MESSAGING_PROVIDERS: Provider[] = [
   HandlerInvoker,
   MessageDispatcher,
   OfflineMailbox,
+  IdentityTopics,
 ];
