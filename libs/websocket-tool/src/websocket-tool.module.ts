@@ -15,6 +15,7 @@ import { HandshakeService } from './transport/handshake.service.js';
 import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
 import { TopicHistoryStore } from './history/topic-history-store.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
+import { TokenExpiryService } from './heartbeat/token-expiry.service.js';
 import { PresenceService } from './presence/presence.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
 import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
@@ -69,6 +70,7 @@ import {
     HandshakeService,
     WebSocketToolGateway,
     HeartbeatService,
+    TokenExpiryService,
     SupervisorService,
     TopicHistoryStore,
     PresenceService,

@@ -22,6 +22,12 @@ export const SystemMessageType = {
   PresenceJoin: 'system.presence.join',
   /** To the subscribers of a topic with presence events: `{topic, member}` left (unsubscribed, disconnected, or its node died). */
   PresenceLeave: 'system.presence.leave',
+  /** The token the connection was authenticated with expires soon: `{expires_at}` (epoch seconds); send `system.refresh`. */
+  TokenExpiring: 'system.token_expiring',
+  /** A new token for this connection, `{token}`: checked like the first one, same user required. */
+  Refresh: 'system.refresh',
+  /** The answer to an accepted `system.refresh`: `{expires_at}` (epoch seconds, null without `exp`). */
+  Refreshed: 'system.refreshed',
 } as const;
 
 /** @publicApi */

@@ -20,6 +20,9 @@ describe('the protocol values on the wire', () => {
       'system.mailbox',
       'system.presence.join',
       'system.presence.leave',
+      'system.token_expiring',
+      'system.refresh',
+      'system.refreshed',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });
@@ -36,6 +39,7 @@ describe('the protocol values on the wire', () => {
       '4001 heartbeat_timeout',
       '4002 send_error',
       '4003 slow_consumer',
+      '4004 token_expired',
       '4500 duplicate_client',
     ]);
   });
@@ -52,6 +56,7 @@ describe('the protocol values on the wire', () => {
       'unsupported_binary',
       'invalid_topic',
       'too_many_topics',
+      'refresh_refused',
     ]);
   });
 });

@@ -14,6 +14,9 @@ import { DispatchReplies } from '../dispatch/replies.js';
 import { PingHandler } from './ping.handler.js';
 import { SignOfLifeHandler } from './sign-of-life.handler.js';
 import { SubscriptionHandler } from './subscription.handler.js';
+import { RefreshHandler } from './refresh.handler.js';
+import { resolveAuthenticate } from '../../security/resolve-authenticate.js';
+import type { WsAuthenticate, WsJwtOptions } from '../../security/ws-identity.interface.js';
 import type { SystemMessageHandler } from './system-message-handler.interface.js';
 
 /**
@@ -33,7 +36,7 @@ export class SystemMessages {
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) options: SubscriptionOptions,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) options: SubscriptionOptions & { authenticate?: WsAuthenticate; jwt?: WsJwtOptions },
     registry: ConnectionRegistry,
     private readonly replies: DispatchReplies,
     admission: MessageAdmission,
@@ -43,6 +46,7 @@ export class SystemMessages {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
     this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats));
+    this.register(new RefreshHandler(resolveAuthenticate(options), replies));
   }
 
   private register(handler: SystemMessageHandler): void {
