@@ -32,6 +32,7 @@ export { BroadcastService, type BroadcastOptions } from './messaging/broadcast.s
 export type { SendResult, SendFailureReason } from './messaging/send-result.interface.js';
 export type { TopicOptions, TopicHistoryOptions, TopicPresenceOptions, TopicSettings } from './config/topic-options.interface.js';
 export { PresenceService } from './presence/presence.service.js';
+export { WsLifecycleEvent } from './presence/ws-lifecycle-events.js';
 export type { PresenceOptions } from './presence/presence-options.interface.js';
 export type { PresenceMember, PresenceStats } from './cluster/topic-presence/presence-member.js';
 export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';

@@ -17,6 +17,7 @@ import { TopicHistoryStore } from './history/topic-history-store.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
 import { TokenExpiryService } from './heartbeat/token-expiry.service.js';
 import { PresenceService } from './presence/presence.service.js';
+import { LifecycleEvents } from './presence/lifecycle-events.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
 import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
 import { WsHandlerRegistry } from './messaging/discovery/ws-handler-registry.js';
@@ -74,6 +75,7 @@ import {
     SupervisorService,
     TopicHistoryStore,
     PresenceService,
+    LifecycleEvents,
     BroadcastService,
     WsMetricsService,
     { provide: HandlerSettledListener, useExisting: WsMetricsService },

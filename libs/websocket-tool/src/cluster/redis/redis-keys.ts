@@ -11,11 +11,14 @@ export class RedisKeys {
   readonly nodes: string;
   /** The set of topics with presence members (swept for expired members). */
   readonly presenceTopics: string;
+  /** The set of nodes that have topics with subscribers (topic occupancy). */
+  readonly occupancyNodes: string;
 
   constructor(readonly prefix: string) {
     this.channelAll = `${prefix}:all`;
     this.nodes = `${prefix}:nodes`;
     this.presenceTopics = `${prefix}:tp-topics`;
+    this.occupancyNodes = `${prefix}:occ-nodes`;
   }
 
   /** The channel of one node: messages for its clients, requests to it, replies to it. */
@@ -71,5 +74,15 @@ export class RedisKeys {
   /** How many members of a topic each user has. */
   presenceUsers(topic: string): string {
     return `${this.prefix}:tpu:${topic}`;
+  }
+
+  /** The nodes with subscribers of a topic (topic occupancy; the sweep script builds this name too). */
+  occupancy(topic: string): string {
+    return `${this.prefix}:occ:${topic}`;
+  }
+
+  /** The topics a node has subscribers of (the sweep script builds this name too). */
+  occupancyOfNode(node: string): string {
+    return `${this.prefix}:occ-node:${node}`;
   }
 }
