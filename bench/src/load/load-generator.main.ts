@@ -11,6 +11,7 @@ import { runEcho } from './scenarios/echo.scenario.js';
 import { runFanOut } from './scenarios/fan-out.scenario.js';
 import { runMemory } from './scenarios/memory.scenario.js';
 import { runRecovery } from './scenarios/recovery.scenario.js';
+import { runPresence } from './scenarios/presence.scenario.js';
 import { runTopics } from './scenarios/topics.scenario.js';
 import { ServerProbe } from './server-probe.js';
 import { SocketIoBenchConnection } from './socket-io-bench-connection.js';
@@ -60,6 +61,8 @@ function run(ctx: ScenarioContext, scenario: ScenarioConfig): Promise<LoadResult
       return runCluster(ctx, scenario);
     case 'recovery':
       return runRecovery(ctx, scenario);
+    case 'presence':
+      return runPresence(ctx, scenario);
   }
 }
 

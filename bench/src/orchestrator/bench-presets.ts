@@ -95,6 +95,13 @@ const RECOVERY_FIGURES: FigureDefinition[] = [
   { metric: 'plainDeliveriesPerSec', label: 'deliveries/s, topic without history', better: 'higher' },
   { metric: 'historyToPlainRatio', label: 'publish throughput with history ÷ without', better: 'higher' },
 ];
+const PRESENCE_FIGURES: FigureDefinition[] = [
+  { metric: 'presenceStatsP50Ms', label: 'presenceStats p50 (ms)', better: 'lower' },
+  { metric: 'presenceStatsP99Ms', label: 'presenceStats p99 (ms)', better: 'lower' },
+  { metric: 'connectsPerSecPresence', label: 'connects + subscribes/s, topic with presence', better: 'higher' },
+  { metric: 'connectsPerSecPlain', label: 'connects + subscribes/s, topic without presence', better: 'higher' },
+  { metric: 'presenceConnectRatio', label: 'connect throughput with presence ÷ without', better: 'higher' },
+];
 const MEMORY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
@@ -112,6 +119,7 @@ interface Sizes {
   topics: [topics: number, subscribers: number, rounds: number];
   cluster: [clients: number, broadcasts: number, probes: number];
   recovery: [missed: number, reconnects: number, subscribers: number, publishes: number, rounds: number];
+  presence: [members: number, inFlight: number, reads: number];
   warmupMs: number;
   timeoutMs: number;
 }
@@ -128,6 +136,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
   const [topics, subscribers, rounds] = z.topics;
   const [clusterClients, clusterCount, probes] = z.cluster;
   const [missed, reconnects, recSubscribers, recPublishes, recRounds] = z.recovery;
+  const [members, presenceInFlight, reads] = z.presence;
   const t = z.timeoutMs;
   return [
     {
@@ -218,6 +227,15 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
       timeoutMs: t,
       baseline: 'websocket-tool-history',
     },
+    {
+      id: 'presence',
+      title: `Presence: ${n(members)} members of one topic, ${n(reads)} presenceStats calls; connect + subscribe throughput with and without presence`,
+      targets: ['websocket-tool-presence', 'websocket-tool-presence-redis'],
+      config: { kind: 'presence', members, inFlight: presenceInFlight, reads },
+      figures: PRESENCE_FIGURES,
+      timeoutMs: t,
+      baseline: 'websocket-tool-presence',
+    },
   ];
 }
 
@@ -232,6 +250,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     topics: [1000, 10, 10],
     cluster: [2000, 200, 200],
     recovery: [1000, 100, 100, 2000, 3],
+    presence: [3000, 100, 2000],
     warmupMs: 500,
     timeoutMs: 120_000,
   },
@@ -245,6 +264,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     topics: [200, 10, 3],
     cluster: [500, 50, 100],
     recovery: [1000, 30, 50, 1000, 3],
+    presence: [3000, 100, 1000],
     warmupMs: 300,
     timeoutMs: 45_000,
   },
@@ -258,6 +278,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     topics: [50, 5, 2],
     cluster: [50, 10, 20],
     recovery: [1000, 5, 10, 200, 1],
+    presence: [100, 20, 50],
     warmupMs: 200,
     timeoutMs: 30_000,
   },

@@ -77,6 +77,8 @@ function peakConnections(s: ScenarioDefinition): number {
       return c.topics + 1;
     case 'recovery':
       return c.subscribers + 3;
+    case 'presence':
+      return c.members * 2 + 1;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { WebSocketToolModule, type WebSocketToolModuleOptions, type WebSocketToolOptions } from '@websocket-tool/nestjs';
-import { HISTORY_SIZE, HISTORY_TOPIC_PREFIX } from '../../shared/bench-protocol.constants.js';
+import { HISTORY_SIZE, HISTORY_TOPIC_PREFIX, PRESENCE_TOPIC_PREFIX } from '../../shared/bench-protocol.constants.js';
 import { WebSocketToolBenchHandlers } from './websocket-tool-bench.handlers.js';
 
 /**
@@ -21,12 +21,14 @@ const LOAD_LIMITS_RAISED: WebSocketToolOptions = {
  */
 @Module({})
 export class WebSocketToolBenchModule {
-  static register(variant: 'tuned' | 'defaults', history = false): DynamicModule {
+  static register(variant: 'tuned' | 'defaults', history = false, presence = false): DynamicModule {
     const queue: WebSocketToolOptions = variant === 'tuned' ? { maxQueueSize: 10_000_000 } : {};
     // Only the recovery scenario's target keeps history; the other scenarios measure the module without it.
     const topics: WebSocketToolModuleOptions = history
       ? { topics: [{ pattern: HISTORY_TOPIC_PREFIX + '*', history: { size: HISTORY_SIZE, ttlSeconds: 300 } }] }
-      : {};
+      : presence
+        ? { topics: [{ pattern: PRESENCE_TOPIC_PREFIX + '*', presence: true }] }
+        : {};
     return {
       module: WebSocketToolBenchModule,
       imports: [WebSocketToolModule.forRoot({ ...LOAD_LIMITS_RAISED, enableHeartbeat: true, ...queue, ...topics })],
