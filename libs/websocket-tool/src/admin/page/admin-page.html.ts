@@ -93,7 +93,7 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
       <button type="button" id="prev">‹ Prev</button><span id="page-info" class="small"></span><button type="button" id="next">Next ›</button>
     </div>
     <div class="scroll"><table id="clients">
-      <thead><tr>${th('Client', 'client_id')}<th id="node-head" data-sort="node_id" data-label="Node" hidden>Node</th>${th('Type', 'type')}${th('User')}${th('IP', 'ip')}${th('User agent')}${th('Connected', 'connected_at')}${th(
+      <thead><tr>${th('Client', 'client_id')}<th id="node-head" data-sort="node_id" data-label="Node" hidden>Node</th>${th('Type', 'type')}${th('IP', 'ip')}${th('User agent')}${th('Connected', 'connected_at')}${th(
         'Recv',
         'messages_received',
         true,
@@ -101,7 +101,7 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
         'Rate left',
         'rate_limit_remaining',
         true,
-      )}${th('Last pong', 'last_pong')}${th('Topics', 'topics')}<th></th></tr></thead>
+      )}${th('Last pong', 'last_pong')}${th('Topics', 'topics')}${th('User')}<th></th></tr></thead>
       <tbody id="clients-body"></tbody>
     </table></div>
     <p id="clients-empty" class="muted" hidden>No client matches.</p>

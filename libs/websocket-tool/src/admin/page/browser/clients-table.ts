@@ -17,7 +17,6 @@ const topicsText = (topics: string[]): string =>
 const COLUMNS: readonly Column[] = [
   { key: 'client_id', cls: 'id', text: (c) => c.client_id },
   { key: 'type', text: (c) => c.type },
-  { key: null, cls: 'id', text: (c) => c.user_id ?? '' },
   { key: 'ip', text: (c) => c.ip },
   { key: null, cls: 'ua', text: (c) => c.user_agent, title: true },
   { key: 'connected_at', text: (c) => duration(c.duration) },
@@ -28,6 +27,8 @@ const COLUMNS: readonly Column[] = [
   { key: 'rate_limit_remaining', cls: 'num', text: (c) => fmt(c.rate_limit_remaining) },
   { key: 'last_pong', text: (c) => ago(c.time_since_pong) },
   { key: 'topics', text: (c) => topicsText(c.topics) },
+  // Last, so the columns before it keep their places.
+  { key: null, cls: 'id', text: (c) => c.user_id ?? '' },
 ];
 
 /** In cluster mode the rows carry node_id: a Node column follows the Client column. */
