@@ -149,21 +149,21 @@ describe('SystemMessages', () => {
   });
 });
 
-describe('SystemMessages: system.refresh', () => {
-  /** A token is `<user>:<exp seconds>`; anything else is refused, as a JWT check would. */
-  const authenticate = (request: { headers: { authorization?: string } }) => {
-    const [user, exp] = (request.headers.authorization ?? '').replace(/^Bearer /, '').split(':');
-    if (!user || !exp) throw new Error('invalid token');
-    return { userId: user, exp: Number(exp) };
-  };
-  const aliceConnection = () => {
-    const c = fakeConnection('a1');
-    Object.defineProperty(c, 'userId', { value: 'alice' });
-    c.tokenExpiresAt = 1_000_000;
-    c.tokenNoticeSent = true;
-    return c;
-  };
+/** A token is `<user>:<exp seconds>`; anything else is refused, as a JWT check would. */
+const authenticate = (request: { headers: { authorization?: string } }) => {
+  const [user, exp] = (request.headers.authorization ?? '').replace(/^Bearer /, '').split(':');
+  if (!user || !exp) throw new Error('invalid token');
+  return { userId: user, exp: Number(exp) };
+};
+const aliceConnection = () => {
+  const c = fakeConnection('a1');
+  Object.defineProperty(c, 'userId', { value: 'alice' });
+  c.tokenExpiresAt = 1_000_000;
+  c.tokenNoticeSent = true;
+  return c;
+};
 
+describe('SystemMessages: system.refresh', () => {
   it('accepts a new token of the same user: the expiry moves to its exp and the notice can come again', async () => {
     const { replies, send } = setUp({ authenticate } as never);
     const c = aliceConnection();
