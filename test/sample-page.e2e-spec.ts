@@ -84,7 +84,7 @@ describe('the sample page: who is in a chat room (Chromium, built sample app)', 
 
     await page.fill('#joinRoom', 'lobby');
     await page.click('#join button');
-    await page.waitForFunction(() => /^#lobby · 2 here: /.test(document.getElementById('members')?.textContent ?? ''));
+    await page.waitForFunction(() => (document.getElementById('members')?.textContent ?? '').startsWith('#lobby · 2 here: '));
     const line = (await page.textContent('#members')) ?? '';
     expect(line).toContain('visitor');
     expect(line).toContain('(you)');
