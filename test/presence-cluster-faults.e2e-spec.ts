@@ -67,7 +67,9 @@ describe('presence when an instance is killed (SIGKILL, a process of its own; re
     server = null;
   });
 
-  it('its members leave within 30 s (leave events delivered, once each) and never come back; its room is vacated once', async () => {
+  it('its members leave within 30 s (leave events delivered, once each) and never come back; its room is vacated once', async ({
+    annotate,
+  }) => {
     server = await TestRedisServer.start();
     // The sample app (rooms with presence and events): FP_WST_REDIS_URL alone, so the default prefix and 10 s TTL.
     const started = await startSampleApp({ FP_WST_REDIS_URL: server.url, FP_WST_RATE_LIMIT_CONNECTIONS_PER_WINDOW: '100000' });
@@ -104,6 +106,7 @@ describe('presence when an instance is killed (SIGKILL, a process of its own; re
     await waitFor(() => watcher.ofType('system.presence.leave').length === 20, 'the watcher to hear the 20 leaves', 30_000, 100);
     const gone = Date.now() - killedAt;
     expect(gone).toBeLessThan(30_000);
+    await annotate(`the 20 leaves arrived ${gone} ms after the SIGKILL (presence TTL 10 s)`);
     const left = watcher.ofType('system.presence.leave').map((m) => (m.content as { member: PresenceMember }).member.clientId);
     expect(left.toSorted()).toEqual(doomed.toSorted());
     await waitFor(() => count('vacated room:only-killed') === 1, 'room:only-killed to be vacated', 30_000, 100);
