@@ -11,6 +11,7 @@ const LAYERS = [
   ['outbound'],
   ['cluster'],
   ['history'],
+  ['presence'],
   ['messaging'],
   ['transport'],
   ['heartbeat', 'task-monitor'],

@@ -24,6 +24,7 @@ const LOAD_TESTS = [
   'test/reliability/default-bursts.e2e-spec.ts',
   'test/reliability/slow-consumers.e2e-spec.ts',
   'test/reliability/mass-recovery.e2e-spec.ts',
+  'test/reliability/presence-load.e2e-spec.ts',
   'test/cluster-recovery.e2e-spec.ts',
 ];
 

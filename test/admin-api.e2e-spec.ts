@@ -196,7 +196,7 @@ describe('admin API on a running app with real clients', () => {
 
     const all = await call(t, '/ws/clients');
     expect(all.status).toBe(200);
-    expect(all.body.summary).toEqual({ total_clients: 6, named_clients: 5, anonymous_clients: 1, healthy_clients: 6 });
+    expect(all.body.summary).toEqual({ total_clients: 6, named_clients: 5, anonymous_clients: 1, healthy_clients: 6, users: 0 });
     expect(all.body).toMatchObject({ total: 6, limit: 100, offset: 0 });
     expect(all.body.clients.map((c: { client_id: string }) => c.client_id).slice(0, 5)).toEqual(names);
     expect(all.body.clients[5]).toMatchObject({ type: 'anonymous', user_agent: 'SpecialBrowser/1.0' });
@@ -378,6 +378,7 @@ describe('admin API on a running app with real clients', () => {
         '/ws/stats',
         '/ws/topics',
         '/ws/topics/{topic}/history',
+        '/ws/topics/{topic}/presence',
       ].toSorted(),
     );
     const send = document.paths['/ws/send-message'].post!;

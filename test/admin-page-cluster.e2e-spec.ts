@@ -170,7 +170,9 @@ describe('admin dashboard page in Chromium: cluster mode', () => {
     await sleep(2200);
     const [row] = await tableRows(page, 'clients-body');
     expect(row.slice(0, 3)).toEqual(['solo', 'named', '127.0.0.1']);
-    expect(row).toHaveLength(13);
+    // Thirteen columns (the User column last, empty without a user) and the Disconnect cell: no Node column.
+    expect(row).toHaveLength(14);
+    expect(row[12]).toBe('');
     expect(await page.evaluate(() => document.getElementById('node-head')?.hidden)).toBe(true);
     expect(await page.evaluate(() => document.getElementById('nodes')?.hidden)).toBe(true);
     expect(await page.evaluate(() => document.querySelectorAll('#nodes-body tr').length)).toBe(0);

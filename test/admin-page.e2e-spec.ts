@@ -275,6 +275,44 @@ describe('admin dashboard page in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows a topic's members when its row is clicked, with their users and info as text", async () => {
+    const app = await start({
+      authenticate: (request: { url?: string }) => ({
+        userId: new URL(request.url ?? '/', 'http://x').searchParams.get('user') ?? undefined,
+      }),
+      topics: [{ pattern: 'room:*', presence: true }],
+      presenceInfo: () => ({ name: HOSTILE }),
+    });
+    const { page, problems } = await openDashboard(app);
+    for (const user of ['ann', 'ann', 'ben']) {
+      const client = await connect(app, `/ws?user=${user}`);
+      await client.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } });
+    }
+    await page.waitForSelector('tr[data-topic="room:lobby"]', { timeout: 3000 });
+    await page.click('tr[data-topic="room:lobby"]');
+    await page.waitForFunction(() => document.querySelectorAll('#presence-body tr').length === 3, undefined, { timeout: 3000 });
+    expect(await page.textContent('#presence-sub')).toBe('3 members · 2 users');
+    const rows = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#presence-body tr'), (tr) => Array.from(tr.children, (td) => td.textContent).slice(0, 4)),
+    );
+    expect(rows.map((r) => r.slice(1, 3)).toSorted()).toEqual([
+      ['ann', 'local'],
+      ['ann', 'local'],
+      ['ben', 'local'],
+    ]);
+    expect(rows[0][3]).toBe(JSON.stringify({ name: HOSTILE }));
+    // The clients table shows each one's user.
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#clients-body tr')).some((tr) => tr.children[12]?.textContent === 'ben'),
+    );
+    await page.fill('#presence-topic', 'plain');
+    await page.click('#presence-form button');
+    await page.waitForFunction(() => document.getElementById('presence-sub')?.textContent === 'no presence on this topic');
+    expect(await page.evaluate(() => document.querySelectorAll('main img, main script').length)).toBe(0);
+    // The 404 of the topic without presence is the browser's own log line of that answer, nothing else.
+    expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
+  });
+
   it('renders hostile topic names from the API as literal text', async () => {
     const app = await start();
     // Valid topic names cannot hold markup; the page must not trust the API for that, so the answer is forged here.

@@ -190,6 +190,7 @@ describe('Prometheus metrics', () => {
       duplicate_client: 0,
       slow_consumer: 1,
       shutdown: 0,
+      token_expired: 0,
     });
     expect(s.value(`${PREFIX}messages_received_total`)).toBe(received);
     expect(s.value(`${PREFIX}messages_sent_total`)).toBe(sent);

@@ -36,6 +36,24 @@ describe('the sample app (built, as its own process)', () => {
     expect(await exited).toBe(0);
   }, 30_000);
 
+  it('chat rooms have presence: room.members lists who is in, and members hear joins and leaves', async () => {
+    const port = await freePort();
+    child = await startSample(port);
+    const ann = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/ann`);
+    const ben = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/ben`);
+    expect((await ann.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } })).type).toBe('system.subscribed');
+    expect((await ben.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } })).type).toBe('system.subscribed');
+    expect((await ann.next('system.presence.join')).content).toMatchObject({ topic: 'room:lobby', member: { clientId: 'ben' } });
+    const listed = await ben.request({ type: 'room.members', content: { topic: 'room:lobby' } });
+    expect(listed.content).toMatchObject({ topic: 'room:lobby', stats: { clients: 2, users: 0 } });
+    expect((listed.content as { clients: string[] }).clients.toSorted()).toEqual(['ann', 'ben']);
+    ann.close();
+    await ann.closed;
+    expect((await ben.next('system.presence.leave')).content).toMatchObject({ topic: 'room:lobby', member: { clientId: 'ann' } });
+    ben.close();
+    await ben.closed;
+  }, 30_000);
+
   // The sample reads apps/sample/.env; a developer's own file is set aside meanwhile and put back.
   const sampleEnvFile = fileURLToPath(new URL('../apps/sample/.env', import.meta.url));
   it('takes FP_WST_* settings from apps/sample/.env and names the file as their source', async () => {

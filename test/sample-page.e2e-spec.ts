@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './utils/free-port.js';
 import { startSample } from './utils/sample-process.js';
 import { CHROMIUM } from './utils/chromium.js';
+import { WsTestClient } from './utils/ws-test-client.js';
 
 /** The page's DOM, as seen by the functions run inside Chromium. */
 declare const document: { getElementById(id: string): { textContent: string | null } | null };
@@ -57,4 +58,45 @@ describe('the sample page: live report task (Chromium, built sample app)', () =>
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+});
+
+describe('the sample page: who is in a chat room (Chromium, built sample app)', () => {
+  let browser: Browser;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    browser = await chromium.launch(CHROMIUM);
+  });
+  afterAll(() => browser?.close());
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('joining a room lists its members, and the list follows who joins and leaves', async () => {
+    const port = await freePort();
+    child = await startSample(port);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'online');
+    const visitor = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/visitor`);
+    await visitor.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } });
+
+    await page.fill('#joinRoom', 'lobby');
+    await page.click('#join button');
+    await page.waitForFunction(() => (document.getElementById('members')?.textContent ?? '').startsWith('#lobby · 2 here: '));
+    const line = (await page.textContent('#members')) ?? '';
+    expect(line).toContain('visitor');
+    expect(line).toContain('(you)');
+
+    const late = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/latecomer`);
+    await late.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } });
+    await page.waitForFunction(() => (document.getElementById('members')?.textContent ?? '').includes('latecomer'));
+    visitor.close();
+    await visitor.closed;
+    await page.waitForFunction(() => !(document.getElementById('members')?.textContent ?? '').includes('visitor'));
+    expect((await page.textContent('#members')) ?? '').toMatch(/^#lobby · 2 here: /);
+    late.close();
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

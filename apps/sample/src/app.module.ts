@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { WebSocketToolModule } from '@websocket-tool/nestjs';
 import { ProtectedPrometheusController } from '@websocket-tool/nestjs/prometheus';
 import { ChatHandlers } from './chat/chat.handlers.js';
 import { CHAT_ROOM_TOPICS } from './chat/chat-rooms.js';
+import { RoomEvents } from './chat/room-events.js';
 import { PageController } from './page/page.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ReportJobsModule, reportJobsWebSocketOptions } from './jobs/index.js';
@@ -27,9 +29,11 @@ const reportJobs = { redisUrl: process.env.REDIS_URL || undefined };
     // FP_WST_ADMIN_TOKEN for a remote Prometheus (it needs isGlobal: true above).
     PrometheusModule.register({ controller: ProtectedPrometheusController }),
     TerminusModule,
+    // Lifecycle events (rooms opened and left empty, cluster-wide) reach @OnEvent listeners (chat/room-events.ts).
+    EventEmitterModule.forRoot(),
     ReportJobsModule.register(reportJobs),
   ],
-  providers: [ChatHandlers],
+  providers: [ChatHandlers, RoomEvents],
   controllers: [PageController, HealthController],
 })
 export class AppModule {}

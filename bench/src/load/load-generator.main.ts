@@ -12,6 +12,7 @@ import { runFanOut } from './scenarios/fan-out.scenario.js';
 import { runMemory } from './scenarios/memory.scenario.js';
 import { runDelta } from './scenarios/delta.scenario.js';
 import { runRecovery } from './scenarios/recovery.scenario.js';
+import { runPresence } from './scenarios/presence.scenario.js';
 import { runTopics } from './scenarios/topics.scenario.js';
 import { ServerProbe } from './server-probe.js';
 import { SocketIoBenchConnection } from './socket-io-bench-connection.js';
@@ -63,6 +64,8 @@ function run(ctx: ScenarioContext, scenario: ScenarioConfig): Promise<LoadResult
       return runRecovery(ctx, scenario);
     case 'delta':
       return runDelta(ctx, scenario);
+    case 'presence':
+      return runPresence(ctx, scenario);
   }
 }
 

@@ -29,8 +29,9 @@ function valueGoal(
   goal: string,
   unit: string,
   test: (value: number) => boolean,
+  target = MODULE,
 ): GoalCheck {
-  const f = figure(summary, scenario, MODULE, metric);
+  const f = figure(summary, scenario, target, metric);
   if (!f) return { goal, measured: 'n/a', met: null };
   return { goal, measured: `${fmt(f.median)} ${unit}`, met: test(f.median) };
 }
@@ -63,5 +64,10 @@ export function checkGoals(summary: Summary): GoalCheck[] {
   checks.push(overRawGoal(summary, 'rssKbPerConnection', 'RSS per idle connection at most raw ws + 2 KiB'));
   checks.push(overRawGoal(summary, 'heapKbPerConnection', 'JS heap + external per idle connection at most raw ws + 2 KiB'));
   checks.push(valueGoal(summary, 'memory', 'idleCpuPctOfCore', 'idle connections (heartbeat on) under 5 % of one core', '%', (v) => v < 5));
+  for (const target of ['websocket-tool-presence', 'websocket-tool-presence-redis']) {
+    checks.push(
+      valueGoal(summary, 'presence', 'presenceStatsP99Ms', `${target}: presenceStats p99 under 10 ms`, 'ms', (v) => v < 10, target),
+    );
+  }
   return checks;
 }

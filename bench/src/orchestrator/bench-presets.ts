@@ -102,6 +102,14 @@ const DELTA_FIGURES: FigureDefinition[] = [
   { metric: 'rebuiltIdenticalPct', label: 'deltas rebuilt byte-identical (%)', better: 'higher' },
   { metric: 'serverCpuUsPerDelivery', label: 'server CPU per delivery (µs)', better: 'lower' },
 ];
+
+const PRESENCE_FIGURES: FigureDefinition[] = [
+  { metric: 'presenceStatsP50Ms', label: 'presenceStats p50 (ms)', better: 'lower' },
+  { metric: 'presenceStatsP99Ms', label: 'presenceStats p99 (ms)', better: 'lower' },
+  { metric: 'connectsPerSecPresence', label: 'connects + subscribes/s, topic with presence', better: 'higher' },
+  { metric: 'connectsPerSecPlain', label: 'connects + subscribes/s, topic without presence', better: 'higher' },
+  { metric: 'presenceConnectRatio', label: 'connect throughput with presence ÷ without', better: 'higher' },
+];
 const MEMORY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
@@ -120,6 +128,7 @@ interface Sizes {
   cluster: [clients: number, broadcasts: number, probes: number];
   recovery: [missed: number, reconnects: number, subscribers: number, publishes: number, rounds: number];
   delta: [subscribers: number, updates: number];
+  presence: [members: number, inFlight: number, reads: number];
   warmupMs: number;
   timeoutMs: number;
 }
@@ -137,6 +146,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
   const [topics, subscribers, rounds] = z.topics;
   const [clusterClients, clusterCount, probes] = z.cluster;
   const [missed, reconnects, recSubscribers, recPublishes, recRounds] = z.recovery;
+  const [members, presenceInFlight, reads] = z.presence;
   const t = z.timeoutMs;
   return [
     {
@@ -236,6 +246,15 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
       timeoutMs: t,
       baseline: 'websocket-tool-history',
     },
+    {
+      id: 'presence',
+      title: `Presence: ${n(members)} members of one topic, ${n(reads)} presenceStats calls; connect + subscribe throughput with and without presence`,
+      targets: ['websocket-tool-presence', 'websocket-tool-presence-redis'],
+      config: { kind: 'presence', members, inFlight: presenceInFlight, reads },
+      figures: PRESENCE_FIGURES,
+      timeoutMs: t,
+      baseline: 'websocket-tool-presence',
+    },
   ];
 }
 
@@ -251,6 +270,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     cluster: [2000, 200, 200],
     recovery: [1000, 100, 100, 2000, 3],
     delta: [50, 500],
+    presence: [3000, 100, 2000],
     warmupMs: 500,
     timeoutMs: 120_000,
   },
@@ -265,6 +285,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     cluster: [500, 50, 100],
     recovery: [1000, 30, 50, 1000, 3],
     delta: [20, 200],
+    presence: [3000, 100, 1000],
     warmupMs: 300,
     timeoutMs: 45_000,
   },
@@ -279,6 +300,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     cluster: [50, 10, 20],
     recovery: [1000, 5, 10, 200, 1],
     delta: [5, 50],
+    presence: [100, 20, 50],
     warmupMs: 200,
     timeoutMs: 30_000,
   },

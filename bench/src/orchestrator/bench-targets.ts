@@ -6,6 +6,8 @@ export type TargetId =
   | 'websocket-tool'
   | 'websocket-tool-defaults'
   | 'websocket-tool-history'
+  | 'websocket-tool-presence'
+  | 'websocket-tool-presence-redis'
   | 'nest-ws'
   | 'socket-io'
   | 'cluster-1'
@@ -73,6 +75,24 @@ export const TARGETS: readonly TargetDefinition[] = [
     protocol: 'websocket-tool',
     description:
       'The WebSocketTool target with a history of 5,000 messages (ttl 300 s) on topics hist:* and deltas on topics delta:*; other topics keep nothing (recovery and delta scenarios only).',
+  },
+  {
+    id: 'websocket-tool-presence',
+    label: 'WebSocketTool, presence',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: ['--presence'],
+    protocol: 'websocket-tool',
+    description: 'The WebSocketTool target with presence (no events) on topics pres:*, in memory (presence scenario only).',
+  },
+  {
+    id: 'websocket-tool-presence-redis',
+    label: 'WebSocketTool, presence in Redis',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: ['--presence'],
+    protocol: 'websocket-tool',
+    description:
+      'The presence target in cluster mode, alone, with a Redis server of its own: presence is kept and read in Redis (presence scenario only).',
+    cluster: { nodes: 1 },
   },
   {
     id: 'nest-ws',

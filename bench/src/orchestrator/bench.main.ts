@@ -79,6 +79,8 @@ function peakConnections(s: ScenarioDefinition): number {
       return c.subscribers + 3;
     case 'delta':
       return c.subscribers * 2 + 1;
+    case 'presence':
+      return c.members * 2 + 1;
   }
 }
 

@@ -18,6 +18,9 @@ export const BENCH_HOST = '127.0.0.1';
 /** Path of the WebSocket endpoint for every `ws`-based target. */
 export const WS_PATH = '/ws';
 
+/** Topics with this prefix have presence in the `websocket-tool-presence*` targets. */
+export const PRESENCE_TOPIC_PREFIX = 'pres:';
+
 /** Topics with this prefix keep a history in the `websocket-tool-history` target (see `HISTORY_SIZE`). */
 export const HISTORY_TOPIC_PREFIX = 'hist:';
 

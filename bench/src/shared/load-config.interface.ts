@@ -89,8 +89,30 @@ export interface DeltaScenario {
   documentBytes: number;
 }
 
+/**
+ * Presence (the `websocket-tool-presence*` targets). Connect throughput:
+ * `members` clients connect and subscribe, `inFlight` at a time, to a topic
+ * without presence, then as many to a topic with presence (they stay). Then
+ * `reads` calls of `presenceStats` on that topic, one at a time, timed by the
+ * server around the call.
+ */
+export interface PresenceScenario {
+  kind: 'presence';
+  members: number;
+  inFlight: number;
+  reads: number;
+}
+
 export type ScenarioConfig =
-  FanOutScenario | EchoScenario | ConnectScenario | MemoryScenario | TopicsScenario | ClusterScenario | RecoveryScenario | DeltaScenario;
+  | FanOutScenario
+  | EchoScenario
+  | ConnectScenario
+  | MemoryScenario
+  | TopicsScenario
+  | ClusterScenario
+  | RecoveryScenario
+  | DeltaScenario
+  | PresenceScenario;
 
 /** Another node of a clustered target. */
 export interface PeerNode {

@@ -28,6 +28,12 @@ export interface WebSocketToolClientOptions {
    */
   token?: string | (() => string | Promise<string>);
   /**
+   * Returns a fresh token: before every connect (instead of `token`), and when the server says the current one
+   * expires soon (`system.token_expiring`), after which the client sends it with `system.refresh` by itself, so
+   * the connection stays open past the old token's `exp`.
+   */
+  getToken?: () => string | Promise<string>;
+  /**
    * How the token travels: `header` sends `Authorization: Bearer <token>`
    * (only the `ws` package can); `protocol` offers the sub-protocols
    * `bearer, <token>` (browsers; JWT-shaped tokens only); `query` adds

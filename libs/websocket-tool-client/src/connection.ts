@@ -159,7 +159,8 @@ export class Connection {
     let socket: WebSocketLike;
     try {
       this.loaded ??= await loadWebSocket(this.options.WebSocket);
-      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      const source = this.options.getToken ?? this.options.token;
+      const token = typeof source === 'function' ? await source() : source;
       if (generation !== this.generation) return;
       const { url, protocols, headers } = handshakeParams({
         url: this.url,

@@ -11,10 +11,13 @@ export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 export type ResolvedClientOptions = Required<
   Omit<
     WebSocketToolClientOptions,
-    'clientId' | 'token' | 'tokenTransport' | 'protocols' | 'WebSocket' | 'onDrop' | 'onHandlerError' | 'backoff'
+    'clientId' | 'token' | 'getToken' | 'tokenTransport' | 'protocols' | 'WebSocket' | 'onDrop' | 'onHandlerError' | 'backoff'
   >
 > &
-  Pick<WebSocketToolClientOptions, 'clientId' | 'token' | 'tokenTransport' | 'protocols' | 'WebSocket' | 'onDrop' | 'onHandlerError'> & {
+  Pick<
+    WebSocketToolClientOptions,
+    'clientId' | 'token' | 'getToken' | 'tokenTransport' | 'protocols' | 'WebSocket' | 'onDrop' | 'onHandlerError'
+  > & {
     backoff: Required<BackoffOptions>;
     clock: ClientClock;
     logger: ClientLogger;

@@ -11,6 +11,7 @@ import { parseMessage } from './parse-message.js';
 import { PendingRequests } from './pending-requests.js';
 import { SystemMessageType, TASK_TOPIC_PREFIX } from './protocol/index.js';
 import { WsRequestFailedError } from './request-errors.js';
+import { refreshTokenWhenExpiring } from './token-refresh.js';
 import { Requests, type RequestOptions } from './requests.js';
 import { ServerRequests, type RequestHandler } from './server-requests.js';
 import { resolveClientOptions, type ResolvedClientOptions } from './resolve-client-options.js';
@@ -95,6 +96,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
       () => void this.ping().catch(() => undefined),
     );
     this.connection = new Connection(url, this.options, this.states, this.connectionEvents());
+    if (this.options.getToken) refreshTokenWhenExpiring(this, this.options.getToken, logger);
     // On the next microtask, so state listeners added right after construction see `connecting` too.
     if (this.options.autoConnect) {
       void Promise.resolve().then(() => {

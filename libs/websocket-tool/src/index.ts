@@ -40,8 +40,12 @@ export {
   type DeliveryStatus,
   type IdempotencyOptions,
 } from './messaging/delivery/delivery.interface.js';
-export type { TopicOptions, TopicHistoryOptions, TopicSettings } from './config/topic-options.interface.js';
 export type { OverflowOptions, OverflowPolicyName, OverflowSettings } from './config/overflow-options.interface.js';
+export type { TopicOptions, TopicHistoryOptions, TopicPresenceOptions, TopicSettings } from './config/topic-options.interface.js';
+export { PresenceService } from './presence/presence.service.js';
+export { WsLifecycleEvent } from './presence/ws-lifecycle-events.js';
+export type { PresenceOptions } from './presence/presence-options.interface.js';
+export type { PresenceMember, PresenceStats } from './cluster/topic-presence/presence-member.js';
 export type { MailboxOptions, MailboxSettings } from './config/mailbox-options.interface.js';
 export type { TopicHistoryQuery, TopicHistoryPage, TopicHistoryMessage, TopicPosition } from './history/topic-history.interface.js';
 export { OnWsMessage, WsEmits, type OnWsMessageOptions } from './messaging/discovery/on-ws-message.decorator.js';
@@ -107,6 +111,7 @@ export {
   TopicHistoryMessageDto,
   TopicHistoryResponseDto,
 } from './admin/dto/topics.dto.js';
+export { PresenceMemberDto, PresenceStatsDto, TopicPresenceResponseDto } from './admin/dto/presence.dto.js';
 
 export { CloseCode, DISCONNECT_REASONS, type CloseCodeName, type DisconnectReason } from './protocol/close-codes.js';
 export { WsErrorCode } from './protocol/error-codes.js';

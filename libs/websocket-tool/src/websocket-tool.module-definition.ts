@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { WebSocketToolConfigOptions } from './config/websocket-tool-module-options.interface.js';
 import type { SubscriptionOptions } from './messaging/system/subscription-options.interface.js';
+import type { PresenceOptions } from './presence/presence-options.interface.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './config/config.constants.js';
 
 /**
@@ -11,7 +12,7 @@ import { WEBSOCKET_TOOL_MODULE_OPTIONS } from './config/config.constants.js';
  *
  * @publicApi
  */
-export interface WebSocketToolModuleOptions extends WebSocketToolConfigOptions, SubscriptionOptions {}
+export interface WebSocketToolModuleOptions extends WebSocketToolConfigOptions, SubscriptionOptions, PresenceOptions {}
 
 /** Options that shape the module graph rather than the runtime. */
 export interface WebSocketToolModuleExtras {

@@ -15,6 +15,9 @@ import { HandshakeService } from './transport/handshake.service.js';
 import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
 import { TopicHistoryStore } from './history/topic-history-store.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
+import { TokenExpiryService } from './heartbeat/token-expiry.service.js';
+import { PresenceService } from './presence/presence.service.js';
+import { LifecycleEvents } from './presence/lifecycle-events.service.js';
 import { BroadcastService } from './messaging/broadcast.service.js';
 import { HandlerSettledListener } from './messaging/dispatch/handler-settled.listener.js';
 import { WsHandlerRegistry } from './messaging/discovery/ws-handler-registry.js';
@@ -69,8 +72,11 @@ import {
     HandshakeService,
     WebSocketToolGateway,
     HeartbeatService,
+    TokenExpiryService,
     SupervisorService,
     TopicHistoryStore,
+    PresenceService,
+    LifecycleEvents,
     BroadcastService,
     WsMetricsService,
     { provide: HandlerSettledListener, useExisting: WsMetricsService },
@@ -87,6 +93,7 @@ import {
     websocketToolConfig.KEY,
     ConnectionRegistry,
     BroadcastService,
+    PresenceService,
     WsStatsService,
     WsHandlerRegistry,
     TaskMonitor,

@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 
 /** What a chat message carries. */
 export class ChatMessageDto {
@@ -42,4 +43,37 @@ export class ChatBroadcastMetaDto {
   @IsOptional()
   @IsString()
   topic?: string;
+}
+
+/** Which room's members to list. */
+export class RoomMembersDto {
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^room:/)
+  topic!: string;
+}
+
+/** How many are in a room: its connections and its distinct users. */
+export class RoomStatsDto {
+  @IsInt()
+  @Min(0)
+  clients!: number;
+
+  @IsInt()
+  @Min(0)
+  users!: number;
+}
+
+/** The answer to `room.members`: the room's client ids and counts. */
+export class RoomMembersReplyDto {
+  @IsString()
+  topic!: string;
+
+  @IsArray()
+  @IsString({ each: true })
+  clients!: string[];
+
+  @ValidateNested()
+  @Type(() => RoomStatsDto)
+  stats!: RoomStatsDto;
 }

@@ -4,12 +4,14 @@ import {
   OnWsConnect,
   OnWsDisconnect,
   OnWsMessage,
+  PresenceService,
   type DisconnectReason,
   type WsClient,
   type WsInboundMessage,
   type WsMessageContext,
 } from '@websocket-tool/nestjs';
-import { ChatBroadcastDto, ChatBroadcastMetaDto, ChatMessageDto, ChatSentDto } from './chat.dto.js';
+import { ChatBroadcastDto, ChatBroadcastMetaDto, ChatMessageDto, ChatSentDto, RoomMembersDto, RoomMembersReplyDto } from './chat.dto.js';
+import { ROOM_TOPIC_PREFIX } from './chat-rooms.js';
 
 /**
  * The sample's message handlers: `echo` answers the sender, `chat.message`
@@ -19,7 +21,26 @@ import { ChatBroadcastDto, ChatBroadcastMetaDto, ChatMessageDto, ChatSentDto } f
 export class ChatHandlers {
   private readonly logger = new Logger('Chat');
 
-  constructor(private readonly broadcast: BroadcastService) {}
+  constructor(
+    private readonly broadcast: BroadcastService,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /** Who is in a chat room now (its client ids; the page follows joins and leaves from there). */
+  @OnWsMessage('room.members', {
+    dto: RoomMembersDto,
+    description: "Lists a chat room's members (their client ids) and counts them.",
+    example: { topic: 'room:lobby' },
+    reply: { type: 'room.members', dto: RoomMembersReplyDto },
+  })
+  async members(message: WsInboundMessage<RoomMembersDto>) {
+    const topic = message.content.topic;
+    const members = topic.startsWith(ROOM_TOPIC_PREFIX) ? ((await this.presence.presence(topic)) ?? []) : [];
+    return {
+      type: 'room.members',
+      content: { topic, clients: members.map((m) => m.clientId), stats: await this.presence.presenceStats(topic) },
+    };
+  }
 
   @OnWsMessage('echo', { description: 'Answers the content as sent.', example: 'hello', reply: { description: 'The content, as sent.' } })
   echo(message: WsInboundMessage) {

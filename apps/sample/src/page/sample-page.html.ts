@@ -63,6 +63,7 @@ export const samplePageHtml = (bundlePath: string): string => `<!doctype html>
       <button>Join</button>
     </form>
     <div id="rooms"></div>
+    <div id="members" class="muted" title="who is in each room you joined"></div>
   </section>
   <section id="system-panel"><h2>System messages</h2><div id="system"></div></section>
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { WebSocketToolModule, type WebSocketToolModuleOptions, type WebSocketToolOptions } from '@websocket-tool/nestjs';
-import { DELTA_TOPIC_PREFIX, HISTORY_SIZE, HISTORY_TOPIC_PREFIX } from '../../shared/bench-protocol.constants.js';
+import { DELTA_TOPIC_PREFIX, HISTORY_SIZE, HISTORY_TOPIC_PREFIX, PRESENCE_TOPIC_PREFIX } from '../../shared/bench-protocol.constants.js';
 import { WebSocketToolBenchHandlers } from './websocket-tool-bench.handlers.js';
 
 /**
@@ -21,7 +21,7 @@ const LOAD_LIMITS_RAISED: WebSocketToolOptions = {
  */
 @Module({})
 export class WebSocketToolBenchModule {
-  static register(variant: 'tuned' | 'defaults', history = false): DynamicModule {
+  static register(variant: 'tuned' | 'defaults', history = false, presence = false): DynamicModule {
     const queue: WebSocketToolOptions = variant === 'tuned' ? { maxQueueSize: 10_000_000 } : {};
     // Only the recovery and delta scenarios' target keeps history or deltas; the others measure the module without.
     const topics: WebSocketToolModuleOptions = history
@@ -31,7 +31,9 @@ export class WebSocketToolBenchModule {
             { pattern: DELTA_TOPIC_PREFIX + '*', delta: true },
           ],
         }
-      : {};
+      : presence
+        ? { topics: [{ pattern: PRESENCE_TOPIC_PREFIX + '*', presence: true }] }
+        : {};
     return {
       module: WebSocketToolBenchModule,
       imports: [WebSocketToolModule.forRoot({ ...LOAD_LIMITS_RAISED, enableHeartbeat: true, ...queue, ...topics })],

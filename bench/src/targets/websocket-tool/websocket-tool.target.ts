@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   guardTargetLifetime();
   const variant = process.argv.includes('--defaults') ? 'defaults' : 'tuned';
   const history = process.argv.includes('--history');
-  const app = await NestFactory.create(WebSocketToolBenchModule.register(variant, history), { logger: ['error', 'warn'] });
+  const presence = process.argv.includes('--presence');
+  const app = await NestFactory.create(WebSocketToolBenchModule.register(variant, history, presence), { logger: ['error', 'warn'] });
   app.useWebSocketAdapter(new WebSocketToolAdapter(app));
   await app.listen(0, BENCH_HOST);
   announceReady((app.getHttpServer().address() as AddressInfo).port);

@@ -29,6 +29,8 @@ export const CloseCode = {
   SendError: { code: 4002, reason: 'send_error', reconnect: true },
   /** The client did not read fast enough and its outbound queue overflowed. */
   SlowConsumer: { code: 4003, reason: 'slow_consumer', reconnect: true },
+  /** The token the connection was authenticated with expired and no `system.refresh` replaced it; reconnect with a new one. */
+  TokenExpired: { code: 4004, reason: 'token_expired', reconnect: true },
   /** Another connection took over this named client id. */
   DuplicateClient: { code: 4500, reason: 'duplicate_client', reconnect: false },
 } as const;

@@ -25,6 +25,8 @@ export const WsErrorCode = {
   InvalidTopic: 'invalid_topic',
   /** The connection already holds `maxTopicsPerClient` subscriptions. */
   TooManyTopics: 'too_many_topics',
+  /** A `system.refresh` was refused: no or an invalid token, another user's, or no authentication configured. */
+  RefreshRefused: 'refresh_refused',
 } as const;
 
 /** @publicApi */

@@ -29,6 +29,16 @@ export const SystemMessageType = {
   Delta: 'system.delta',
   /** From the client: a delta could not be rebuilt; content `{topic}`, answered with the topic's last message in full. */
   DeltaReset: 'system.delta_reset',
+  /** To the subscribers of a topic with presence events: `{topic, member}` joined (a member is a connection). */
+  PresenceJoin: 'system.presence.join',
+  /** To the subscribers of a topic with presence events: `{topic, member}` left (unsubscribed, disconnected, or its node died). */
+  PresenceLeave: 'system.presence.leave',
+  /** The token the connection was authenticated with expires soon: `{expires_at}` (epoch seconds); send `system.refresh`. */
+  TokenExpiring: 'system.token_expiring',
+  /** A new token for this connection, `{token}`: checked like the first one, same user required. */
+  Refresh: 'system.refresh',
+  /** The answer to an accepted `system.refresh`: `{expires_at}` (epoch seconds, null without `exp`). */
+  Refreshed: 'system.refreshed',
 } as const;
 
 /** @publicApi */

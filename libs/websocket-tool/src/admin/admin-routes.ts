@@ -8,6 +8,7 @@ import { AdminInfoController } from './admin-info.controller.js';
 import { AdminPageController } from './admin-page.controller.js';
 import { AdminStatsController } from './admin-stats.controller.js';
 import { AdminTopicsController } from './admin-topics.controller.js';
+import { AdminPresenceController } from './admin-presence.controller.js';
 
 /** DI token of the admin route paths in force (`{ api, page }`). */
 export const ADMIN_ROUTE_PATHS = 'WEBSOCKET_TOOL:ADMIN_ROUTE_PATHS';
@@ -17,6 +18,7 @@ export const ADMIN_API_CONTROLLERS: readonly Type[] = [
   AdminStatsController,
   AdminClientsController,
   AdminTopicsController,
+  AdminPresenceController,
   AdminInfoController,
   AdminAsyncApiController,
 ];

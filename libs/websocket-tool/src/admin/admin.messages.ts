@@ -42,3 +42,9 @@ export const topicWithoutHistoryMessage = (topic: string): string =>
 
 export const historyUnavailableMessage = (topic: string): string =>
   `The history of topic ${showValue(topic)} could not be read now (in cluster mode: Redis did not answer). Retry later.`;
+
+export const topicWithoutPresenceMessage = (topic: string): string =>
+  `Topic ${showValue(topic)} has no presence: give it one with the topics option (e.g. { pattern: 'room:*', presence: { events: true } }).`;
+
+export const presenceUnavailableMessage = (topic: string): string =>
+  `The presence of topic ${showValue(topic)} could not be read now (in cluster mode: Redis did not answer). Retry later.`;

@@ -14,6 +14,14 @@ const obj = (properties: Record<string, JsonSchema>, required: string[] = []): J
 const correlation: JsonSchema = { type: ['string', 'number'], description: 'The `meta.id` of the message this answers.' };
 const topic = obj({ topic: str }, ['topic']);
 const position = obj({ offset: int, epoch: str }, ['offset', 'epoch']);
+const member = obj({ clientId: str, userId: { type: ['string', 'null'] }, info: { type: 'object' }, node: str, joinedAt: int }, [
+  'clientId',
+  'userId',
+  'info',
+  'node',
+  'joinedAt',
+]);
+const expiresAt: JsonSchema = { type: ['number', 'null'], description: 'Epoch seconds; null for a token without `exp`.' };
 
 /** What each `system.error` code means (`meta.code`); the connection stays open after each. */
 export const ERROR_CODE_DOCS: Record<WsErrorCode, string> = {
@@ -27,6 +35,8 @@ export const ERROR_CODE_DOCS: Record<WsErrorCode, string> = {
   [WsErrorCode.UnsupportedBinary]: 'A binary frame arrived; the protocol is JSON text only.',
   [WsErrorCode.InvalidTopic]: 'A topic name is missing, too long, or has characters outside the allowed set.',
   [WsErrorCode.TooManyTopics]: 'The connection already holds `maxTopicsPerClient` subscriptions.',
+  [WsErrorCode.RefreshRefused]:
+    "A `system.refresh` without a valid token, with another user's token, or on a server without authentication; the old expiry stands.",
 };
 
 /** When the server closes with each code. */
@@ -41,6 +51,7 @@ export const CLOSE_CODE_DOCS: Record<CloseCodeName, string> = {
   HeartbeatTimeout: 'No pong or other traffic within `heartbeatTimeout`.',
   SendError: '`maxClientErrors` consecutive send failures.',
   SlowConsumer: 'The client did not read fast enough and its outbound queue overflowed.',
+  TokenExpired: 'The token the connection was authenticated with expired and no `system.refresh` replaced it; reconnect with a new token.',
   DuplicateClient: 'Another connection took over this named client id; do not reconnect.',
 };
 
@@ -147,6 +158,39 @@ export const SYSTEM_MESSAGES: readonly ProtocolMessage[] = [
     direction: 'toClient',
     content: obj({ delivered: int, dropped: int }, ['delivered', 'dropped']),
     description: 'Right after the welcome of a named client whose offline mailbox kept something; the kept messages follow.',
+  }),
+  sys({
+    type: SystemMessageType.PresenceJoin,
+    direction: 'toClient',
+    content: obj({ topic: str, member }, ['topic', 'member']),
+    description: 'A connection subscribed to a topic with presence events, on any node; the member itself is not told.',
+  }),
+  sys({
+    type: SystemMessageType.PresenceLeave,
+    direction: 'toClient',
+    content: obj({ topic: str, member }, ['topic', 'member']),
+    description: 'A member of a topic with presence events unsubscribed, disconnected, or its node stopped.',
+  }),
+  sys({
+    type: SystemMessageType.TokenExpiring,
+    direction: 'toClient',
+    content: obj({ expires_at: expiresAt }, ['expires_at']),
+    description: "The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one.",
+  }),
+  sys({
+    type: SystemMessageType.Refresh,
+    direction: 'toServer',
+    content: obj({ token: str }, ['token']),
+    contentRequired: true,
+    description: 'A new token for this connection, checked like the first one; the same user is required.',
+    reply: SystemMessageType.Refreshed,
+  }),
+  sys({
+    type: SystemMessageType.Refreshed,
+    direction: 'toClient',
+    content: obj({ expires_at: expiresAt }, ['expires_at']),
+    meta: obj({ id: correlation }),
+    description: 'The refresh was accepted: the connection now expires with the new token.',
   }),
   sys({
     type: SystemMessageType.Ack,

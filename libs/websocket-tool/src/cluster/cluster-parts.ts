@@ -26,6 +26,12 @@ import { RedisNodeSet } from './redis/redis-node-set.js';
 import type { ClusterRequests } from './requests/cluster-requests.js';
 import { InMemoryClusterRequests } from './requests/in-memory-cluster-requests.js';
 import { RedisClusterRequests } from './requests/redis-cluster-requests.js';
+import type { ClusterTopicPresence } from './topic-presence/cluster-topic-presence.js';
+import { InMemoryClusterTopicPresence } from './topic-presence/in-memory-cluster-topic-presence.js';
+import { RedisClusterTopicPresence } from './topic-presence/redis-cluster-topic-presence.js';
+import type { ClusterTopicOccupancy } from './topic-presence/cluster-topic-occupancy.js';
+import { InMemoryClusterTopicOccupancy } from './topic-presence/in-memory-cluster-topic-occupancy.js';
+import { RedisClusterTopicOccupancy } from './topic-presence/redis-cluster-topic-occupancy.js';
 
 /**
  * One node's cluster seams, built together: the Redis ones share one link
@@ -42,6 +48,8 @@ export interface ClusterParts {
   mailbox: ClusterMailbox;
   history: ClusterHistory;
   dedup: ClusterDedup;
+  topicPresence: ClusterTopicPresence;
+  topicOccupancy: ClusterTopicOccupancy;
   link: RedisLink | null;
   nodes: RedisNodeSet | null;
 }
@@ -57,6 +65,8 @@ export function createInMemoryCluster(mailbox: MailboxSettings | null = null): C
     mailbox: new InMemoryClusterMailbox(mailbox),
     history: new InMemoryClusterHistory(),
     dedup: new InMemoryClusterDedup(),
+    topicPresence: new InMemoryClusterTopicPresence(),
+    topicOccupancy: new InMemoryClusterTopicOccupancy(),
     link: null,
     nodes: null,
   };
@@ -71,7 +81,12 @@ export function createInMemoryCluster(mailbox: MailboxSettings | null = null): C
 export function createRedisCluster(
   config: ClusterConfig,
   mailbox: MailboxSettings | null = null,
-): ClusterParts & { link: RedisLink; nodes: RedisNodeSet } {
+): ClusterParts & {
+  link: RedisLink;
+  nodes: RedisNodeSet;
+  topicPresence: RedisClusterTopicPresence;
+  topicOccupancy: RedisClusterTopicOccupancy;
+} {
   const link = new RedisLink(config);
   const nodes = new RedisNodeSet(link, config.presenceTtlMs);
   const presence = new RedisClusterPresence(link, nodes, config.presenceTtlMs);
@@ -85,6 +100,8 @@ export function createRedisCluster(
     mailbox: new RedisClusterMailbox(link, mailbox),
     history: new RedisClusterHistory(link, Math.max(config.requestTimeoutMs, HISTORY_READ_MIN_TIMEOUT_MS)),
     dedup: new RedisClusterDedup(link),
+    topicPresence: new RedisClusterTopicPresence(link, config.presenceTtlMs),
+    topicOccupancy: new RedisClusterTopicOccupancy(link, config.presenceTtlMs),
     link,
     nodes,
   };

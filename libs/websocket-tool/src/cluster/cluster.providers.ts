@@ -15,6 +15,8 @@ import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { RedisLink } from './redis/redis-link.js';
 import { RedisNodeSet } from './redis/redis-node-set.js';
 import { ClusterRequests } from './requests/cluster-requests.js';
+import { ClusterTopicPresence } from './topic-presence/cluster-topic-presence.js';
+import { ClusterTopicOccupancy } from './topic-presence/cluster-topic-occupancy.js';
 
 /** The token of the seams built together for this app. */
 const CLUSTER_PARTS = Symbol('WEBSOCKET_TOOL:CLUSTER_PARTS');
@@ -56,6 +58,8 @@ export const CLUSTER_PROVIDERS: Provider[] = [
   part(ClusterMailbox, 'mailbox'),
   part(ClusterHistory, 'history'),
   part(ClusterDedup, 'dedup'),
+  part(ClusterTopicPresence, 'topicPresence'),
+  part(ClusterTopicOccupancy, 'topicOccupancy'),
   part(RedisLink, 'link'),
   part(RedisNodeSet, 'nodes'),
   PresenceAnnouncer,

@@ -20,6 +20,7 @@ describe('resolveSettings: the one resolved settings object', () => {
       taskRetentionMs: 600_000,
       handshakeTimeoutMs: 10_000,
       healthWindowMs: 300_000,
+      tokenExpiryNoticeMs: 60_000,
     });
   });
 

@@ -14,11 +14,15 @@ describe('resolveTopicSettings', () => {
         { pattern: 'chat:*', history: { size: 200, ttlSeconds: 300 } },
         { pattern: 'prices', latest: true },
         { pattern: 'game:*', history: { size: 1, ttlSeconds: 0.5 }, latest: true },
+        { pattern: 'room:*', presence: { events: true } },
+        { pattern: 'lobby', presence: true },
       ]).topics,
     ).toEqual([
-      { pattern: 'chat:*', history: { size: 200, ttlMs: 300_000 }, latest: false, delta: false },
-      { pattern: 'prices', history: null, latest: true, delta: false },
-      { pattern: 'game:*', history: { size: 1, ttlMs: 500 }, latest: true, delta: false },
+      { pattern: 'chat:*', history: { size: 200, ttlMs: 300_000 }, latest: false, delta: false, presence: null },
+      { pattern: 'prices', history: null, latest: true, delta: false, presence: null },
+      { pattern: 'game:*', history: { size: 1, ttlMs: 500 }, latest: true, delta: false, presence: null },
+      { pattern: 'room:*', history: null, latest: false, delta: false, presence: { events: true } },
+      { pattern: 'lobby', history: null, latest: false, delta: false, presence: { events: false } },
     ]);
   });
 
@@ -30,18 +34,23 @@ describe('resolveTopicSettings', () => {
       { pattern: 'ok', history: { size: 1.5, ttlSeconds: 10, max: 3 } },
       'chat:*',
       { pattern: 'ok', history: 5 },
+      { pattern: 'ok', presence: { events: 'yes', who: 1 } },
+      { pattern: 'ok', presence: 'on' },
     ]);
     expect(found).toEqual([
       `option "topics[0].pattern"=42 is invalid: it must be a topic name or a glob with '*' (1 to 256 characters, no spaces), like 'chat:*'.`,
       'option "topics[0].history.size"=0 is invalid: it must be an integer from 1 to 100000.',
       'option "topics[0].history.ttlSeconds"=-1 is invalid: it must be a number of seconds more than 0 and at most 86400.',
-      'option "topics[1].extra"="extra" is invalid: it must be left out: use pattern, history, latest and delta.',
+      'option "topics[1].extra"="extra" is invalid: it must be left out: use pattern, history, latest, delta and presence.',
       `option "topics[1].pattern"="a b" is invalid: it must be a topic name or a glob with '*' (1 to 256 characters, no spaces), like 'chat:*'.`,
       'option "topics[1].latest"="yes" is invalid: it must be true or false.',
       'option "topics[2].history.max"="max" is invalid: it must be left out: use size and ttlSeconds.',
       'option "topics[2].history.size"=1.5 is invalid: it must be an integer from 1 to 100000.',
-      'option "topics[3]"="string" is invalid: it must be an object { pattern, history?, latest? }.',
+      'option "topics[3]"="string" is invalid: it must be an object { pattern, history?, latest?, presence? }.',
       'option "topics[4].history"="number" is invalid: it must be an object { size, ttlSeconds }.',
+      'option "topics[5].presence.who"="who" is invalid: it must be left out: use events.',
+      'option "topics[5].presence.events"="yes" is invalid: it must be true or false.',
+      'option "topics[6].presence"="string" is invalid: it must be true, false or an object { events? }.',
     ]);
   });
 
@@ -52,7 +61,7 @@ describe('resolveTopicSettings', () => {
     );
     expect(resolveSettings({}, {}).topics).toEqual([]);
     expect(resolveSettings({ topics: [{ pattern: 'p', latest: true }] }, {}).topics).toEqual([
-      { pattern: 'p', history: null, latest: true, delta: false },
+      { pattern: 'p', history: null, latest: true, delta: false, presence: null },
     ]);
   });
 });

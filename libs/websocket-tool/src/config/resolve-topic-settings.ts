@@ -5,7 +5,8 @@ import type { TopicSettings } from './topic-options.interface.js';
 
 /** A pattern is a topic name in which `*` may stand for any run of characters: no spaces or control characters. */
 const PATTERN = /^[^\s\p{Cc}]{1,256}$/u;
-const ENTRY_KEYS = new Set(['pattern', 'history', 'latest', 'delta']);
+const ENTRY_KEYS = new Set(['pattern', 'history', 'latest', 'delta', 'presence']);
+const PRESENCE_KEYS = new Set(['events']);
 const HISTORY_KEYS = new Set(['size', 'ttlSeconds']);
 export const MAX_HISTORY_SIZE = 100_000;
 export const MAX_HISTORY_TTL_SECONDS = 86_400;
@@ -30,12 +31,12 @@ export function resolveTopicSettings(value: unknown): { problems: ResolvedSettin
   value.forEach((entry: unknown, i) => {
     const at = `topics[${i}]`;
     if (!isPlainObject(entry)) {
-      bad(at, typeof entry, 'an object { pattern, history?, latest? }');
+      bad(at, typeof entry, 'an object { pattern, history?, latest?, presence? }');
       return;
     }
     const before = problems.length;
     for (const key of Object.keys(entry)) {
-      if (!ENTRY_KEYS.has(key)) bad(`${at}.${key}`, key, 'left out: use pattern, history, latest and delta');
+      if (!ENTRY_KEYS.has(key)) bad(`${at}.${key}`, key, 'left out: use pattern, history, latest, delta and presence');
     }
     const pattern = entry.pattern;
     if (typeof pattern !== 'string' || !PATTERN.test(pattern)) {
@@ -64,8 +65,28 @@ export function resolveTopicSettings(value: unknown): { problems: ResolvedSettin
         if (problems.length === before) history = Object.freeze({ size: size as number, ttlMs: Math.round((ttlSeconds as number) * 1000) });
       }
     }
+    const presence = resolvePresence(entry.presence, `${at}.presence`, bad);
     if (problems.length === before)
-      topics.push(Object.freeze({ pattern: pattern as string, history, latest: latest as boolean, delta: delta as boolean }));
+      topics.push(Object.freeze({ pattern: pattern as string, history, latest: latest as boolean, delta: delta as boolean, presence }));
   });
   return { problems, topics: problems.length > 0 ? none : Object.freeze(topics) };
+}
+
+/** `presence: true | false | { events? }` as resolved: null when off. */
+function resolvePresence(raw: unknown, path: string, bad: (path: string, shown: unknown, rule: string) => void): TopicSettings['presence'] {
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return Object.freeze({ events: false });
+  if (!isPlainObject(raw)) {
+    bad(path, typeof raw, 'true, false or an object { events? }');
+    return null;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!PRESENCE_KEYS.has(key)) bad(`${path}.${key}`, key, 'left out: use events');
+  }
+  const events = raw.events ?? false;
+  if (typeof events !== 'boolean') {
+    bad(`${path}.events`, events, 'true or false');
+    return null;
+  }
+  return Object.freeze({ events });
 }

@@ -30,6 +30,8 @@ export interface WebSocketToolDurations {
   readonly handshakeTimeoutMs: number;
   /** `healthWindow` in milliseconds. */
   readonly healthWindowMs: number;
+  /** `tokenExpiryNotice` in milliseconds. */
+  readonly tokenExpiryNoticeMs: number;
 }
 
 /** Every setting given in seconds, and the name of its value in milliseconds. */
@@ -45,6 +47,7 @@ export const DURATION_SETTINGS: { readonly [K in keyof WebSocketToolDurations]: 
   taskRetentionMs: 'taskRetention',
   handshakeTimeoutMs: 'handshakeTimeout',
   healthWindowMs: 'healthWindow',
+  tokenExpiryNoticeMs: 'tokenExpiryNotice',
 };
 
 /** The milliseconds of every duration setting among `values` (in seconds, already validated). */

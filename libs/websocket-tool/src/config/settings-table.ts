@@ -70,6 +70,14 @@ export const SETTINGS_TABLE: readonly SettingDefinition[] = [
     '',
     "empty (see docs/security.md) or a comma-separated list of host names, '*.example.com' for any name below one",
   ),
+  row(
+    'identityTopicsClaim',
+    'string',
+    'topics',
+    "empty (off), or the name of the identity field (JWT claim) listing topics: up to 100 letters, digits, '_', '-', '.' or ':'",
+  ),
+  row('personalTopicPrefix', 'string', '', "empty (off), or a prefix like 'user:' (1 to 50 characters allowed in topic names)"),
+  row('tokenExpiryNotice', 'number', 60, 'a number of seconds from 0 to 86400'),
   row('enableMetrics', 'boolean', true, 'true or false'),
   row(
     'metricsPrefix',

@@ -30,6 +30,22 @@ export interface TopicOptions {
    * the topic's previous one; its messages carry `meta.topic`. See docs/delivery.md.
    */
   delta?: boolean;
+  /**
+   * Keep the topic's members (its subscribers, with their user and info) so the app can list and count them
+   * (`PresenceService`); with `{ events: true }` its subscribers are also told `system.presence.join` and
+   * `system.presence.leave`. See docs/presence.md. @default false (no presence)
+   */
+  presence?: boolean | TopicPresenceOptions;
+}
+
+/**
+ * The presence of a topic.
+ *
+ * @publicApi
+ */
+export interface TopicPresenceOptions {
+  /** Tell the topic's subscribers when a member joins or leaves. @default false */
+  events?: boolean;
 }
 
 /**
@@ -43,4 +59,6 @@ export interface TopicSettings {
   readonly history: { readonly size: number; readonly ttlMs: number } | null;
   readonly latest: boolean;
   readonly delta: boolean;
+  /** The topic's presence, or null when the entry keeps none. */
+  readonly presence: { readonly events: boolean } | null;
 }

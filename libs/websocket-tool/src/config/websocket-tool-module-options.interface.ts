@@ -69,6 +69,7 @@ export const CODE_OPTION_KEYS = [
   'jwt',
   'canUseClientId',
   'canSubscribe',
+  'presenceInfo',
   'allowedOrigins',
   'adminGuard',
   'cluster',

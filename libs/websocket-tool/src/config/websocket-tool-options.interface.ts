@@ -124,6 +124,27 @@ export interface WebSocketToolOptions {
    */
   allowedHosts?: string;
   /**
+   * The identity field (with `jwt`: the token claim) listing topics the connection is subscribed to before it gets
+   * its first message, welcome included; what `authenticate` returns works the same way. Invalid names are
+   * skipped; `maxTopicsPerClient` applies. Empty turns it off. See docs/presence.md. `FP_WST_IDENTITY_TOPICS_CLAIM`.
+   * @default 'topics'
+   */
+  identityTopicsClaim?: string;
+  /**
+   * With a prefix such as `user:`, every connection of a user is subscribed to its personal topic
+   * (`user:<userId>`) before its first message, and a client may not subscribe to another user's personal topic
+   * (`forbidden`). Empty: no personal topics. `FP_WST_PERSONAL_TOPIC_PREFIX`.
+   * @default ''
+   */
+  personalTopicPrefix?: string;
+  /**
+   * Seconds before the `exp` of the token a connection was authenticated with that it is told
+   * `system.token_expiring`; it may then send `system.refresh` with a new token. A connection whose token expired
+   * unrefreshed is closed with `4004 token_expired` at the next heartbeat. `FP_WST_TOKEN_EXPIRY_NOTICE`.
+   * @default 60
+   */
+  tokenExpiryNotice?: number;
+  /**
    * Export the module's Prometheus metrics into prom-client's default registry (served by the app's
    * `PrometheusModule` at `/metrics`). Off, nothing is registered and nothing is timed. `FP_WST_ENABLE_METRICS`.
    * @default true

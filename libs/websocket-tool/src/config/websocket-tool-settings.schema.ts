@@ -46,6 +46,9 @@ export class WebSocketToolSettingsSchema {
   @IsNumber() @Min(1) @Max(600) handshakeTimeout!: number;
   @IsInt() @Min(0) @Max(10_000_000) maxConnectionsPerIp!: number;
   @IsString() @Matches(ALLOWED_HOSTS) allowedHosts!: string;
+  @IsString() @Matches(/^[A-Za-z0-9_.:-]{0,100}$/) identityTopicsClaim!: string;
+  @IsString() @Matches(/^[A-Za-z0-9._:@/-]{0,50}$/) personalTopicPrefix!: string;
+  @IsNumber() @Min(0) @Max(86_400) tokenExpiryNotice!: number;
   @IsBoolean() enableMetrics!: boolean;
   @IsString() @Matches(/^([A-Za-z_:][A-Za-z0-9_:]{0,99})?$/) metricsPrefix!: string;
   @IsBoolean() enableAdmin!: boolean;

@@ -6,6 +6,20 @@ import { NO_OUTPUT, type ConnectionOutput } from './connection-output.js';
 
 const NO_TOPICS: ReadonlySet<string> = new Set<string>();
 
+/** When an identity's token expires: its `exp` claim (epoch seconds) in milliseconds, or null. */
+export function expiryOf(identity: unknown): number | null {
+  if (identity === null || typeof identity !== 'object') return null;
+  const exp = (identity as { exp?: unknown }).exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+}
+
+/** The user an identity names: its `userId` when that is a non-empty string. */
+export function userIdOf(identity: unknown): string | null {
+  if (identity === null || typeof identity !== 'object') return null;
+  const userId = (identity as { userId?: unknown }).userId;
+  return typeof userId === 'string' && userId.length > 0 ? userId : null;
+}
+
 /** What the handshake established about a connection. */
 export interface HandshakeResult {
   clientId: string;
@@ -27,6 +41,12 @@ export class ClientConnection {
   readonly ip: string;
   readonly userAgent: string;
   readonly identity: unknown;
+  /** The identity's `userId` when it is a non-empty string: one user may hold several connections. */
+  readonly userId: string | null;
+  /** When the token it was authenticated with expires (epoch ms, from the identity's `exp`), or null; a refresh moves it. */
+  tokenExpiresAt: number | null;
+  /** True once it was told `system.token_expiring` for the current token. */
+  tokenNoticeSent = false;
   readonly connectedAt: number;
   lastPing: number | null = null;
   lastPong: number | null = null;
@@ -78,6 +98,8 @@ export class ClientConnection {
     this.ip = handshake.ip;
     this.userAgent = handshake.userAgent;
     this.identity = handshake.identity;
+    this.userId = userIdOf(handshake.identity);
+    this.tokenExpiresAt = expiryOf(handshake.identity);
     this.connectedAt = now;
     this.lastSeen = now;
     this.bucket = bucket;
@@ -139,6 +161,7 @@ export class ClientConnection {
       rateLimitRemaining: this.bucket.remaining(now),
       rateLimitViolations: this.violationsTotal,
       identity: this.identity,
+      userId: this.userId,
     };
   }
 }

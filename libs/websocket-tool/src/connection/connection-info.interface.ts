@@ -27,4 +27,6 @@ export interface ConnectionInfo {
   rateLimitViolations: number;
   /** Whatever the handshake authentication returned, if any. */
   identity: unknown;
+  /** The identity's `userId` (the JWT `sub`), or null for a connection without a user. */
+  userId: string | null;
 }

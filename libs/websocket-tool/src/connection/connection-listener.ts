@@ -21,6 +21,8 @@ export interface ConnectionListener {
    * (task history replay).
    */
   subscribed?(connection: ClientConnection, topic: string): void;
+  /** A connection left a topic: it unsubscribed, or it left (then after `removed`, before `disconnected`). */
+  unsubscribed?(connection: ClientConnection, topic: string): void;
 }
 
 /** Stops a listener added with `listen`. */

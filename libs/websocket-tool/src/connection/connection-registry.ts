@@ -43,6 +43,8 @@ export type SubscribeOutcome = 'subscribed' | 'already_subscribed' | 'invalid_to
 export class ConnectionRegistry {
   private readonly connections = new Map<string, ClientConnection>();
   private readonly topicIndex = new Map<string, Set<ClientConnection>>();
+  /** Connections by user: only connections whose identity names a user are in it. */
+  private readonly userIndex = new Map<string, Set<ClientConnection>>();
   private namedCount = 0;
   private readonly timeoutMs: number;
   private readonly listeners: ConnectionListener[] = [];
@@ -78,6 +80,14 @@ export class ConnectionRegistry {
     if (previous) this.close(previous, CloseCode.DuplicateClient, 'duplicate_client');
     this.connections.set(connection.clientId, connection);
     if (connection.named) this.namedCount++;
+    if (connection.userId !== null) {
+      let mine = this.userIndex.get(connection.userId);
+      if (!mine) {
+        mine = new Set();
+        this.userIndex.set(connection.userId, mine);
+      }
+      mine.add(connection);
+    }
     this.stats.totalConnections++;
     for (const listener of this.listeners) listener.added?.(connection);
   }
@@ -97,7 +107,11 @@ export class ConnectionRegistry {
       if (connection.named) this.namedCount--;
       for (const listener of this.listeners) listener.removed?.(connection);
     }
-    for (const topic of connection.topics) this.dropFromTopic(topic, connection);
+    if (connection.userId !== null) this.dropFromUser(connection.userId, connection);
+    for (const topic of connection.topics) {
+      this.dropFromTopic(topic, connection);
+      for (const listener of this.listeners) listener.unsubscribed?.(connection, topic);
+    }
     connection.clearTopics();
     this.stats.recordDisconnect(reason);
     for (const listener of this.listeners) listener.disconnected?.(connection, reason);
@@ -175,6 +189,21 @@ export class ConnectionRegistry {
     return this.connections.size - this.namedCount;
   }
 
+  /** This node's connections of one user (by the identity's `userId`). */
+  connectionsOf(userId: string): ReadonlySet<ClientConnection> | undefined {
+    return this.userIndex.get(userId);
+  }
+
+  /** How many distinct users hold a connection to this node. */
+  countUsers(): number {
+    return this.userIndex.size;
+  }
+
+  /** The users holding a connection to this node, with how many connections each holds. */
+  users(): Array<{ userId: string; connections: number }> {
+    return [...this.userIndex].map(([userId, mine]) => ({ userId, connections: mine.size }));
+  }
+
   /** Subscribes a client to a topic. */
   subscribe(clientId: string, topic: string): SubscribeOutcome {
     const connection = this.connections.get(clientId);
@@ -204,6 +233,7 @@ export class ConnectionRegistry {
   unsubscribeConnection(connection: ClientConnection, topic: string): boolean {
     if (!connection.deleteTopic(topic)) return false;
     this.dropFromTopic(topic, connection);
+    for (const listener of this.listeners) listener.unsubscribed?.(connection, topic);
     return true;
   }
 
@@ -215,6 +245,13 @@ export class ConnectionRegistry {
   /** Topics with at least one subscriber on this node. */
   topics(): string[] {
     return [...this.topicIndex.keys()];
+  }
+
+  private dropFromUser(userId: string, connection: ClientConnection): void {
+    const mine = this.userIndex.get(userId);
+    if (!mine) return;
+    mine.delete(connection);
+    if (mine.size === 0) this.userIndex.delete(userId);
   }
 
   private dropFromTopic(topic: string, connection: ClientConnection): void {

@@ -7,6 +7,7 @@ const rule = (pattern: string, latest = false, history: TopicSettings['history']
   history,
   latest,
   delta: false,
+  presence: null,
 });
 
 describe('topic patterns', () => {

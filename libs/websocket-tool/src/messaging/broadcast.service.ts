@@ -53,6 +53,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     deliverBroadcast: (json, except) => this.deliverBroadcast(json, except),
     deliverTopic: (topic, json) => this.deliverTopic(topic, json),
     deliverToClient: (clientId, json) => this.deliverToClient(clientId, json),
+    deliverToUser: (userId, json) => this.deliverToUser(userId, json),
   };
   private unsubscribe: Unsubscribe | null = null;
   private unlisten: Unsubscribe | null = null;
@@ -152,6 +153,22 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     return this.acked
       .toClient(clientId, message, 'request', timeoutMs)
       .then((settlement) => replyOf<TReply>(settlement, clientId, timeoutMs));
+  }
+
+  /**
+   * Sends to every connection of one user (the identity's `userId`, the JWT
+   * `sub`), on every node: one user with three tabs gets it three times, once
+   * per tab. The result counts this node's connections; in cluster mode the
+   * message also goes to the other nodes (one Redis publish), whose
+   * connections are not counted.
+   */
+  sendToUser(userId: string, message: WsOutboundMessage): SendResult {
+    const json = this.serialize(message);
+    if (json === null) return { ok: false, queued: 0, dropped: 0, reason: 'not_serializable' };
+    this.broker.publishUser(userId, json);
+    const mine = this.registry.connectionsOf(userId);
+    if (!mine) return { ok: true, queued: 0, dropped: 0 };
+    return this.fanOut(mine, this.sender.frame(json), null);
   }
 
   /**
@@ -300,6 +317,12 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (!connection) this.mailbox.keep(clientId, json);
     else if (this.mailbox.holding !== 0 || connection.closing) this.sendBehindMailbox(connection, json);
     else this.fanOut([connection], this.sender.frame(json), null);
+  }
+
+  /** A message another node sent to one user: its connections here. */
+  private deliverToUser(userId: string, json: string): void {
+    const mine = this.registry.connectionsOf(userId);
+    if (mine) this.fanOut(mine, this.sender.frame(json), null);
   }
 
   /** This node's recipients, through the one sender. */

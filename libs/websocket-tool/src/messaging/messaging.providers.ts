@@ -8,6 +8,7 @@ import { AcknowledgedDelivery } from './delivery/acknowledged-delivery.js';
 import { PendingDeliveries } from './delivery/pending-deliveries.js';
 import { TopicDeltas } from './delivery/topic-deltas.js';
 import { OfflineMailbox } from './offline-mailbox.js';
+import { IdentityTopics } from './identity-topics.js';
 import { SystemMessages } from './system/system-messages.js';
 
 /** The inbound message path: discovery, dispatch and the `system.*` protocol (BroadcastService is listed by the module). */
@@ -22,4 +23,5 @@ export const MESSAGING_PROVIDERS: Provider[] = [
   PendingDeliveries,
   AcknowledgedDelivery,
   TopicDeltas,
+  IdentityTopics,
 ];

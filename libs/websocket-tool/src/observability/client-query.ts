@@ -52,7 +52,8 @@ export function queryClients(
   timeoutMs: number,
 ): { total: number; page: ClientConnection[] } {
   const needle = query.q ? new RegExp(escapeRegExp(query.q), 'i') : null;
-  const matches = (c: ClientConnection) => !needle || needle.test(c.clientId) || needle.test(c.ip) || needle.test(c.userAgent);
+  const matches = (c: ClientConnection) =>
+    !needle || needle.test(c.clientId) || needle.test(c.ip) || needle.test(c.userAgent) || (c.userId !== null && needle.test(c.userId));
   const end = query.offset + query.limit;
 
   if (!query.sort) {

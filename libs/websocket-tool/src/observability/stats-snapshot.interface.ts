@@ -126,6 +126,8 @@ export interface ClientRow {
   rate_limit_remaining: number;
   rate_limit_violations: number;
   topics: string[];
+  /** The identity's `userId`, null for a connection without a user. */
+  user_id: string | null;
   node_id?: string;
 }
 
@@ -135,4 +137,6 @@ export interface ClientsSummary {
   named_clients: number;
   anonymous_clients: number;
   healthy_clients: number;
+  /** Distinct users holding connections (in cluster mode, summed over the nodes: a user on two nodes counts twice). */
+  users: number;
 }

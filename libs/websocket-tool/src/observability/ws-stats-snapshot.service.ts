@@ -104,6 +104,7 @@ export class WsStatsSnapshotService {
       named_clients: this.registry.countNamed(),
       anonymous_clients: this.registry.countAnonymous(),
       healthy_clients: healthy,
+      users: this.registry.countUsers(),
     };
   }
 
@@ -123,6 +124,7 @@ export class WsStatsSnapshotService {
     return {
       client_id: c.clientId,
       type: c.named ? 'named' : 'anonymous',
+      user_id: c.userId,
       ip: c.ip,
       user_agent: c.userAgent,
       connected_at: seconds(c.connectedAt),

@@ -7,7 +7,15 @@ export { CloseCode, type CloseCodeName } from '@websocket-tool/client/protocol';
  * @publicApi
  */
 export type DisconnectReason =
-  'client' | 'server' | 'heartbeat_timeout' | 'send_error' | 'rate_limited' | 'duplicate_client' | 'slow_consumer' | 'shutdown';
+  | 'client'
+  | 'server'
+  | 'heartbeat_timeout'
+  | 'send_error'
+  | 'rate_limited'
+  | 'duplicate_client'
+  | 'slow_consumer'
+  | 'shutdown'
+  | 'token_expired';
 
 /** Every disconnect reason, in a fixed order (metric label values). */
 export const DISCONNECT_REASONS: readonly DisconnectReason[] = [
@@ -19,6 +27,7 @@ export const DISCONNECT_REASONS: readonly DisconnectReason[] = [
   'duplicate_client',
   'slow_consumer',
   'shutdown',
+  'token_expired',
 ];
 
 /**

@@ -7,13 +7,15 @@ const HEAD = `{"type":${JSON.stringify(SystemMessageType.ClientConnected)},"cont
  * the same text `serializeEnvelope` makes of it, written out directly because
  * it is built once per handshake and nothing else there costs as much.
  */
-export function welcomeMessageJson(clientId: string, timestamp: string): string {
+export function welcomeMessageJson(clientId: string, timestamp: string, topics: readonly string[] = []): string {
   const id = JSON.stringify(clientId);
   return (
     HEAD +
     JSON.stringify(`Welcome ${clientId}!`) +
     ',"meta":{"event":"connected","client_id":' +
     id +
+    // The topics it was subscribed to from its identity, before this message.
+    (topics.length > 0 ? ',"topics":' + JSON.stringify(topics) : '') +
     '},"timestamp":' +
     JSON.stringify(timestamp) +
     '}'

@@ -22,6 +22,11 @@ describe('the protocol values on the wire', () => {
       'system.reply',
       'system.delta',
       'system.delta_reset',
+      'system.presence.join',
+      'system.presence.leave',
+      'system.token_expiring',
+      'system.refresh',
+      'system.refreshed',
     ]);
     expect(LEGACY_PONG_TYPE).toBe('pong');
   });
@@ -38,6 +43,7 @@ describe('the protocol values on the wire', () => {
       '4001 heartbeat_timeout',
       '4002 send_error',
       '4003 slow_consumer',
+      '4004 token_expired',
       '4500 duplicate_client',
     ]);
   });
@@ -54,6 +60,7 @@ describe('the protocol values on the wire', () => {
       'unsupported_binary',
       'invalid_topic',
       'too_many_topics',
+      'refresh_refused',
     ]);
   });
 });

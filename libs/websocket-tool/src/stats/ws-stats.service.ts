@@ -33,6 +33,10 @@ export class WsStatsService {
   readonly overflowByPolicy = new Map<string, Map<string, number>>();
   /** Missed messages sent again to subscribers that recovered. */
   replayedMessages = 0;
+  /** Memberships of this node's connections in topics with presence (now, not a total). */
+  presenceMembers = 0;
+  /** Topics with presence in which this node has members (now). */
+  presenceTopics = 0;
   readonly disconnectionsByReason: Record<DisconnectReason, number> = Object.fromEntries(DISCONNECT_REASONS.map((r) => [r, 0])) as Record<
     DisconnectReason,
     number

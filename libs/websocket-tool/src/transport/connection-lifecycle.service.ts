@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { WebSocketToolSettings } from '../config/resolved-settings.interface.js';
 import { MessageDispatcher } from '../messaging/dispatch/message-dispatcher.js';
 import { WsHandlerRegistry } from '../messaging/discovery/ws-handler-registry.js';
+import { IdentityTopics } from '../messaging/identity-topics.js';
 import { OutboundQueue } from '../outbound/outbound-queue.js';
 import { OutboundSender } from '../outbound/outbound-sender.js';
 import { CloseCode } from '../protocol/close-codes.js';
@@ -43,6 +44,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
     private readonly queue: OutboundQueue,
     private readonly sender: OutboundSender,
     private readonly handlers: WsHandlerRegistry,
+    private readonly identityTopics: IdentityTopics,
   ) {
     // One function of each kind for every socket: `this` is the socket.
     const frames = this.dispatcher;
@@ -69,6 +71,8 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
       return connection;
     }
     this.registry.add(connection);
+    // Before the welcome: a message published to these topics from now on reaches the client.
+    const topics = this.identityTopics.subscribe(connection);
     const linked = linkConnection(socket, connection);
     linked.on('message', this.onMessage);
     linked.on('pong', onPong);
@@ -79,7 +83,7 @@ export class ConnectionLifecycle implements BeforeApplicationShutdown {
 
     // Written now rather than on the next consumer turn: the adapter has the
     // socket corked, so it joins the 101 response in a single write.
-    this.sender.sendNow(connection, this.sender.frame(welcomeMessageJson(connection.clientId, isoNow()), now));
+    this.sender.sendNow(connection, this.sender.frame(welcomeMessageJson(connection.clientId, isoNow(), topics), now));
     if (this.handlers.hasHooks('connect')) this.handlers.runHooks('connect', this.registry.toClient(connection));
     return connection;
   }

@@ -9,7 +9,7 @@ import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { HandshakeAdmission } from '../rate-limit/handshake-admission.js';
 import type { IpAdmission } from '../rate-limit/ip-connection-limiter.js';
 import { HandshakeRefusal } from '../security/handshake-refusal.js';
-import { createJwtAuthenticate } from '../security/jwt-authenticator.js';
+import { resolveAuthenticate } from '../security/resolve-authenticate.js';
 import { isHostAllowed, parseAllowedHosts, type HostRule } from '../security/host-policy.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
 import type { WsAuthenticate, WsIdentity } from '../security/ws-identity.interface.js';
@@ -51,7 +51,7 @@ export class HandshakeService {
     private readonly admission: ClusterAdmission,
   ) {
     this.hostRules = parseAllowedHosts(settings.allowedHosts);
-    this.authenticate = options?.authenticate ?? (options?.jwt ? createJwtAuthenticate(options.jwt) : null);
+    this.authenticate = resolveAuthenticate(options);
   }
 
   /** True when upgrades are authenticated (and so `check` is async). */

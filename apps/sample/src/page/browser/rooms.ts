@@ -13,8 +13,17 @@ export interface RoomsPanel {
   leave(room: string): void;
 }
 
-/** @param current - the page's client at the time of the call (it changes on Connect) */
-export function roomsPanel(current: () => WebSocketToolClient | null): RoomsPanel {
+/** Told when the page is in a room and when it left one (who is in it follows). */
+export interface RoomMembership {
+  joined(topic: string): void;
+  left(topic: string): void;
+}
+
+/**
+ * @param current - the page's client at the time of the call (it changes on Connect)
+ * @param membership - the follower of the members of the current client's rooms
+ */
+export function roomsPanel(current: () => WebSocketToolClient | null, membership: () => RoomMembership | null): RoomsPanel {
   /** Rooms asked for whose subscription is not confirmed yet (shown dimmed). */
   const pending = new Set<string>();
 
@@ -56,6 +65,7 @@ export function roomsPanel(current: () => WebSocketToolClient | null): RoomsPane
       () => {
         pending.delete(room);
         render();
+        membership()?.joined(ROOM_PREFIX + room);
         systemLine('joined #' + room, 'sys');
       },
       (err: Error) => {
@@ -70,6 +80,7 @@ export function roomsPanel(current: () => WebSocketToolClient | null): RoomsPane
     const client = current();
     if (!client) return;
     pending.delete(room);
+    membership()?.left(ROOM_PREFIX + room);
     client.unsubscribe(ROOM_PREFIX + room).then(
       () => systemLine('left #' + room, 'sys'),
       () => undefined,

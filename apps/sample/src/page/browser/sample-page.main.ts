@@ -6,7 +6,8 @@
 import type { WebSocketToolClient as Client } from '@websocket-tool/client';
 import { setStatus, showState } from './connection-status.js';
 import { byId, line } from './dom.js';
-import { ROOM_PREFIX, roomsPanel } from './rooms.js';
+import { followMembers } from './members.js';
+import { ROOM_PREFIX, roomsPanel, type RoomMembership } from './rooms.js';
 import { CLIENT_EVENT } from './sample-globals.js';
 import { createWsApi, type ServerMessage, type WsApi } from './ws-api.js';
 
@@ -22,12 +23,19 @@ const QUIET_TYPES = new Set([
   'system.unsubscribed',
   'topic.recovered',
   'topic.gap',
+  'room.members',
+  'system.presence.join',
+  'system.presence.leave',
 ]);
 
 let client: Client | null = null;
 /** The typed facade over `client`, generated from the server's AsyncAPI document (ws-api.ts). */
 let api: WsApi | null = null;
-const rooms = roomsPanel(() => client);
+let members: RoomMembership | null = null;
+const rooms = roomsPanel(
+  () => client,
+  () => members,
+);
 const input = (id: string): HTMLInputElement => byId<HTMLInputElement>(id);
 const systemLine = (text: string, cls: string): void => line(byId('system'), text, cls, KEEP_LINES);
 
@@ -57,15 +65,20 @@ function start(): void {
     if (event.state === 'closed') systemLine('connection closed: ' + event.code + (event.reason ? ' ' + event.reason : ''), 'sys');
   });
   api.on.chatMessage(showChat);
+  const mine = client;
+  members = followMembers(client, () => mine.clientId);
   // After a reconnect the client resubscribes each room from its last position and says how that went.
   client.on('topic.recovered', (m) => {
     const room = '#' + m.content.topic.replace(/^room:/, '');
     systemLine(`reconnected to ${room}, nothing missed (${m.content.replayed} replayed)`, 'sys');
+    // Joins and leaves while away were not heard: ask again who is there.
+    members?.joined(m.content.topic);
   });
   client.on('topic.gap', (m) => {
     const room = '#' + m.content.topic.replace(/^room:/, '');
     const missed = m.content.missed === null ? 'some messages' : `${m.content.missed} message(s)`;
     systemLine(`reconnected to ${room}, ${missed} may be missing`, 'err');
+    members?.joined(m.content.topic);
   });
   client.on('*', (m) => {
     if (QUIET_TYPES.has(m.type)) return;

@@ -34,6 +34,21 @@ export interface ReportStartedDto {
   mode: "in-process" | "bullmq";
 }
 
+export interface RoomMembersDto {
+  topic: string;
+}
+
+export interface RoomMembersReplyDto {
+  topic: string;
+  clients: Array<string>;
+  stats: RoomStatsDto;
+}
+
+export interface RoomStatsDto {
+  clients: number;
+  users: number;
+}
+
 /** The content of each message type clients send. */
 export interface ClientMessages {
   /** Sends a chat line to everyone, or with meta.topic to that room. */
@@ -44,6 +59,8 @@ export interface ClientMessages {
   pong: unknown;
   /** Starts a report in the background; its events come on the task topic. */
   "report.generate": GenerateReportDto;
+  /** Lists a chat room's members (their client ids) and counts them. */
+  "room.members": RoomMembersDto;
   /** The client received the message whose `meta.ack_id` it echoes (an acknowledged send); sent by the client SDK. */
   "system.ack": unknown;
   /** A delta could not be rebuilt: the server answers with the topic's last message in full. */
@@ -56,6 +73,10 @@ export interface ClientMessages {
   "system.ping": unknown;
   /** The answer to a `system.ping`; records the last pong. */
   "system.pong": unknown;
+  /** A new token for this connection, checked like the first one; the same user is required. */
+  "system.refresh": {
+    token: string;
+  };
   /** The client's answer to a server request (a message with `meta.request_id`): the content is what its `handle()` handler returned; `meta.error` when it failed. */
   "system.reply": unknown;
   /** Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas. */
@@ -81,6 +102,7 @@ export interface ServerMessages {
   /** The content, as sent. */
   echo: unknown;
   "report.generate": ReportStartedDto;
+  "room.members": RoomMembersReplyDto;
   /** The first message of every connection, with the client id the server gave or accepted. */
   "system.client_connected": string;
   /** A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one. */
@@ -96,8 +118,39 @@ export interface ServerMessages {
   "system.ping": string;
   /** The answer to a client's `system.ping`. */
   "system.pong": string;
+  /** A connection subscribed to a topic with presence events, on any node; the member itself is not told. */
+  "system.presence.join": {
+    topic: string;
+    member: {
+      clientId: string;
+      userId: string | null;
+      info: {
+        [key: string]: unknown;
+      };
+      node: string;
+      joinedAt: number;
+    };
+  };
+  /** A member of a topic with presence events unsubscribed, disconnected, or its node stopped. */
+  "system.presence.leave": {
+    topic: string;
+    member: {
+      clientId: string;
+      userId: string | null;
+      info: {
+        [key: string]: unknown;
+      };
+      node: string;
+      joinedAt: number;
+    };
+  };
   /** The message was refused by the rate limit; retry after `meta.retry_after` seconds. */
   "system.rate_limited": string;
+  /** The refresh was accepted: the connection now expires with the new token. */
+  "system.refreshed": {
+    /** Epoch seconds; null for a token without `exp`. */
+    expires_at: number | null;
+  };
   /** The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow. */
   "system.subscribed": {
     topic: string;
@@ -106,6 +159,11 @@ export interface ServerMessages {
     recovered?: boolean;
     replayed?: number;
     delta?: boolean;
+  };
+  /** The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one. */
+  "system.token_expiring": {
+    /** Epoch seconds; null for a token without `exp`. */
+    expires_at: number | null;
   };
   /** The subscription has ended. */
   "system.unsubscribed": {
@@ -141,6 +199,10 @@ export interface ServerMeta {
     id?: string | number;
     [key: string]: unknown;
   };
+  "room.members": {
+    id?: string | number;
+    [key: string]: unknown;
+  };
   /** The first message of every connection, with the client id the server gave or accepted. */
   "system.client_connected": {
     event: "connected";
@@ -154,7 +216,7 @@ export interface ServerMeta {
   };
   /** A message could not be handled; `meta.code` says why and the connection stays open. */
   "system.error": {
-    code: "invalid_json" | "invalid_message" | "unknown_type" | "validation_failed" | "handler_error" | "handler_timeout" | "forbidden" | "unsupported_binary" | "invalid_topic" | "too_many_topics";
+    code: "invalid_json" | "invalid_message" | "unknown_type" | "validation_failed" | "handler_error" | "handler_timeout" | "forbidden" | "unsupported_binary" | "invalid_topic" | "too_many_topics" | "refresh_refused";
     /** The `meta.id` of the message this answers. */
     id?: string | number;
     original_type?: string;
@@ -176,6 +238,10 @@ export interface ServerMeta {
     id?: string | number;
     [key: string]: unknown;
   };
+  /** A connection subscribed to a topic with presence events, on any node; the member itself is not told. */
+  "system.presence.join": Record<string, unknown>;
+  /** A member of a topic with presence events unsubscribed, disconnected, or its node stopped. */
+  "system.presence.leave": Record<string, unknown>;
   /** The message was refused by the rate limit; retry after `meta.retry_after` seconds. */
   "system.rate_limited": {
     /** The `meta.id` of the message this answers. */
@@ -187,12 +253,20 @@ export interface ServerMeta {
     violations?: number;
     [key: string]: unknown;
   };
+  /** The refresh was accepted: the connection now expires with the new token. */
+  "system.refreshed": {
+    /** The `meta.id` of the message this answers. */
+    id?: string | number;
+    [key: string]: unknown;
+  };
   /** The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow. */
   "system.subscribed": {
     /** The `meta.id` of the message this answers. */
     id?: string | number;
     [key: string]: unknown;
   };
+  /** The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one. */
+  "system.token_expiring": Record<string, unknown>;
   /** The subscription has ended. */
   "system.unsubscribed": {
     /** The `meta.id` of the message this answers. */
@@ -245,6 +319,7 @@ export interface Replies {
   "chat.message": "chat.sent";
   echo: "echo";
   "report.generate": "report.generate";
+  "room.members": "room.members";
 }
 
 /** A message the server sends, with its content and meta typed. */
@@ -272,6 +347,8 @@ export function createWsApi(client: WebSocketToolClient) {
       echo: send("echo") as (content?: ClientMessages["echo"], meta?: Record<string, unknown>) => SendOutcome,
       /** Starts a report in the background; its events come on the task topic. */
       reportGenerate: send("report.generate") as (content: ClientMessages["report.generate"], meta?: Record<string, unknown>) => SendOutcome,
+      /** Lists a chat room's members (their client ids) and counts them. */
+      roomMembers: send("room.members") as (content: ClientMessages["room.members"], meta?: Record<string, unknown>) => SendOutcome,
     },
     request: {
       /** Sends a chat line to everyone, or with meta.topic to that room. */
@@ -280,6 +357,8 @@ export function createWsApi(client: WebSocketToolClient) {
       echo: request("echo") as (content?: ClientMessages["echo"], options?: RequestOptions) => Promise<ServerMessage<"echo">>,
       /** Starts a report in the background; its events come on the task topic. */
       reportGenerate: request("report.generate") as (content: ClientMessages["report.generate"], options?: RequestOptions) => Promise<ServerMessage<"report.generate">>,
+      /** Lists a chat room's members (their client ids) and counts them. */
+      roomMembers: request("room.members") as (content: ClientMessages["room.members"], options?: RequestOptions) => Promise<ServerMessage<"room.members">>,
     },
     on: {
       /** A chat line to everyone or a room. */
@@ -288,6 +367,7 @@ export function createWsApi(client: WebSocketToolClient) {
       /** The content, as sent. */
       echo: on("echo"),
       reportGenerate: on("report.generate"),
+      roomMembers: on("room.members"),
       /** The first message of every connection, with the client id the server gave or accepted. */
       systemClientConnected: on("system.client_connected"),
       /** A message of a topic with deltas, to a subscriber that asked for them: the content is a fossil delta of the message's JSON text against the topic's previous one. */
@@ -300,10 +380,18 @@ export function createWsApi(client: WebSocketToolClient) {
       systemPing: on("system.ping"),
       /** The answer to a client's `system.ping`. */
       systemPong: on("system.pong"),
+      /** A connection subscribed to a topic with presence events, on any node; the member itself is not told. */
+      systemPresenceJoin: on("system.presence.join"),
+      /** A member of a topic with presence events unsubscribed, disconnected, or its node stopped. */
+      systemPresenceLeave: on("system.presence.leave"),
       /** The message was refused by the rate limit; retry after `meta.retry_after` seconds. */
       systemRateLimited: on("system.rate_limited"),
+      /** The refresh was accepted: the connection now expires with the new token. */
+      systemRefreshed: on("system.refreshed"),
       /** The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow. */
       systemSubscribed: on("system.subscribed"),
+      /** The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one. */
+      systemTokenExpiring: on("system.token_expiring"),
       /** The subscription has ended. */
       systemUnsubscribed: on("system.unsubscribed"),
       /** One line of a task's log. */
@@ -401,6 +489,27 @@ export type WsApi = ReturnType<typeof createWsApi>;
    "reply": null
   },
   {
+   "type": "room.members",
+   "direction": "toClient",
+   "content": {
+    "$ref": "#/components/schemas/RoomMembersReplyDto"
+   },
+   "contentRequired": true,
+   "meta": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": [
+       "string",
+       "number"
+      ]
+     }
+    }
+   },
+   "description": null,
+   "reply": null
+  },
+  {
    "type": "system.client_connected",
    "direction": "toClient",
    "content": {
@@ -468,7 +577,8 @@ export type WsApi = ReturnType<typeof createWsApi>;
        "forbidden",
        "unsupported_binary",
        "invalid_topic",
-       "too_many_topics"
+       "too_many_topics",
+       "refresh_refused"
       ]
      },
      "id": {
@@ -570,6 +680,108 @@ export type WsApi = ReturnType<typeof createWsApi>;
    "reply": null
   },
   {
+   "type": "system.presence.join",
+   "direction": "toClient",
+   "content": {
+    "type": "object",
+    "properties": {
+     "topic": {
+      "type": "string"
+     },
+     "member": {
+      "type": "object",
+      "properties": {
+       "clientId": {
+        "type": "string"
+       },
+       "userId": {
+        "type": [
+         "string",
+         "null"
+        ]
+       },
+       "info": {
+        "type": "object"
+       },
+       "node": {
+        "type": "string"
+       },
+       "joinedAt": {
+        "type": "integer",
+        "minimum": 0
+       }
+      },
+      "required": [
+       "clientId",
+       "userId",
+       "info",
+       "node",
+       "joinedAt"
+      ]
+     }
+    },
+    "required": [
+     "topic",
+     "member"
+    ]
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "A connection subscribed to a topic with presence events, on any node; the member itself is not told.",
+   "reply": null
+  },
+  {
+   "type": "system.presence.leave",
+   "direction": "toClient",
+   "content": {
+    "type": "object",
+    "properties": {
+     "topic": {
+      "type": "string"
+     },
+     "member": {
+      "type": "object",
+      "properties": {
+       "clientId": {
+        "type": "string"
+       },
+       "userId": {
+        "type": [
+         "string",
+         "null"
+        ]
+       },
+       "info": {
+        "type": "object"
+       },
+       "node": {
+        "type": "string"
+       },
+       "joinedAt": {
+        "type": "integer",
+        "minimum": 0
+       }
+      },
+      "required": [
+       "clientId",
+       "userId",
+       "info",
+       "node",
+       "joinedAt"
+      ]
+     }
+    },
+    "required": [
+     "topic",
+     "member"
+    ]
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "A member of a topic with presence events unsubscribed, disconnected, or its node stopped.",
+   "reply": null
+  },
+  {
    "type": "system.rate_limited",
    "direction": "toClient",
    "content": {
@@ -610,6 +822,40 @@ export type WsApi = ReturnType<typeof createWsApi>;
     ]
    },
    "description": "The message was refused by the rate limit; retry after `meta.retry_after` seconds.",
+   "reply": null
+  },
+  {
+   "type": "system.refreshed",
+   "direction": "toClient",
+   "content": {
+    "type": "object",
+    "properties": {
+     "expires_at": {
+      "type": [
+       "number",
+       "null"
+      ],
+      "description": "Epoch seconds; null for a token without `exp`."
+     }
+    },
+    "required": [
+     "expires_at"
+    ]
+   },
+   "contentRequired": true,
+   "meta": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": [
+       "string",
+       "number"
+      ],
+      "description": "The `meta.id` of the message this answers."
+     }
+    }
+   },
+   "description": "The refresh was accepted: the connection now expires with the new token.",
    "reply": null
   },
   {
@@ -657,6 +903,29 @@ export type WsApi = ReturnType<typeof createWsApi>;
     }
    },
    "description": "The subscription holds; on a topic with history also its position, after `since` whether it recovered, and `delta: true` when deltas follow.",
+   "reply": null
+  },
+  {
+   "type": "system.token_expiring",
+   "direction": "toClient",
+   "content": {
+    "type": "object",
+    "properties": {
+     "expires_at": {
+      "type": [
+       "number",
+       "null"
+      ],
+      "description": "Epoch seconds; null for a token without `exp`."
+     }
+    },
+    "required": [
+     "expires_at"
+    ]
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one.",
    "reply": null
   },
   {
@@ -906,6 +1175,17 @@ export type WsApi = ReturnType<typeof createWsApi>;
    "reply": "report.generate"
   },
   {
+   "type": "room.members",
+   "direction": "toServer",
+   "content": {
+    "$ref": "#/components/schemas/RoomMembersDto"
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "Lists a chat room's members (their client ids) and counts them.",
+   "reply": "room.members"
+  },
+  {
    "type": "system.ack",
    "direction": "toServer",
    "content": {},
@@ -983,6 +1263,25 @@ export type WsApi = ReturnType<typeof createWsApi>;
    },
    "description": "The answer to a `system.ping`; records the last pong.",
    "reply": null
+  },
+  {
+   "type": "system.refresh",
+   "direction": "toServer",
+   "content": {
+    "type": "object",
+    "properties": {
+     "token": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "token"
+    ]
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "A new token for this connection, checked like the first one; the same user is required.",
+   "reply": "system.refreshed"
   },
   {
    "type": "system.reply",
@@ -1094,6 +1393,58 @@ export type WsApi = ReturnType<typeof createWsApi>;
   }
  ],
  "schemas": {
+  "RoomMembersDto": {
+   "properties": {
+    "topic": {
+     "pattern": "^room:",
+     "type": "string",
+     "maxLength": 200
+    }
+   },
+   "type": "object",
+   "required": [
+    "topic"
+   ]
+  },
+  "RoomMembersReplyDto": {
+   "properties": {
+    "topic": {
+     "type": "string"
+    },
+    "clients": {
+     "items": {
+      "type": "string"
+     },
+     "type": "array"
+    },
+    "stats": {
+     "$ref": "#/components/schemas/RoomStatsDto"
+    }
+   },
+   "type": "object",
+   "required": [
+    "topic",
+    "clients",
+    "stats"
+   ]
+  },
+  "RoomStatsDto": {
+   "properties": {
+    "clients": {
+     "minimum": 0,
+     "type": "integer"
+    },
+    "users": {
+     "minimum": 0,
+     "type": "integer"
+    }
+   },
+   "type": "object",
+   "required": [
+    "clients",
+    "users"
+   ]
+  },
   "ChatMessageDto": {
    "properties": {
     "text": {

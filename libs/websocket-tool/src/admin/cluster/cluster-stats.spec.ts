@@ -91,14 +91,14 @@ describe('cluster totals', () => {
     });
     expect(
       sumSummaries([
-        { total_clients: 2, named_clients: 1, anonymous_clients: 1, healthy_clients: 2 },
-        { total_clients: 3, named_clients: 3, anonymous_clients: 0, healthy_clients: 1 },
+        { total_clients: 2, named_clients: 1, anonymous_clients: 1, healthy_clients: 2, users: 1 },
+        { total_clients: 3, named_clients: 3, anonymous_clients: 0, healthy_clients: 1, users: 2 },
       ]),
-    ).toEqual({ total_clients: 5, named_clients: 4, anonymous_clients: 1, healthy_clients: 3 });
+    ).toEqual({ total_clients: 5, named_clients: 4, anonymous_clients: 1, healthy_clients: 3, users: 3 });
   });
 
   it('merges the nodes pages: sorted like a single node, or node after node', () => {
-    const summary = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0 };
+    const summary = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0, users: 0 };
     const pages = [
       { total: 2, clients: [row('b', { messages_sent: 5 }), row('d', { messages_sent: 1 })], summary },
       { total: 3, clients: [row('a', { messages_sent: 5 }), row('c', { messages_sent: 9 }), row('e', { messages_sent: 0 })], summary },
@@ -110,7 +110,7 @@ describe('cluster totals', () => {
   });
 
   it('sorts by node, then by client id within a node, both ways', () => {
-    const summary = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0 };
+    const summary = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0, users: 0 };
     // Each node sent its rows sorted by client id, as queryClients does for node_id.
     const pages = [
       { total: 2, clients: [row('a', { node_id: 'web-2' }), row('c', { node_id: 'web-2' })], summary },

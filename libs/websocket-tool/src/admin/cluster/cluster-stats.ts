@@ -97,12 +97,13 @@ export function sumStats(rows: readonly WsStatsDto[], topicNames: readonly (read
 
 /** Sums the client summaries of the nodes. @internal */
 export function sumSummaries(summaries: readonly ClientsSummaryDto[]): ClientsSummaryDto {
-  const total: ClientsSummaryDto = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0 };
+  const total: ClientsSummaryDto = { total_clients: 0, named_clients: 0, anonymous_clients: 0, healthy_clients: 0, users: 0 };
   for (const s of summaries) {
     total.total_clients += s.total_clients;
     total.named_clients += s.named_clients;
     total.anonymous_clients += s.anonymous_clients;
     total.healthy_clients += s.healthy_clients;
+    total.users += s.users ?? 0;
   }
   return total;
 }

@@ -26,6 +26,8 @@ export class ClientRowDto implements ClientRow {
   @ApiProperty({ description: 'Messages it may still send now before being rate-limited' }) rate_limit_remaining!: number;
   @ApiProperty({ description: 'Rate-limit violations since it connected' }) rate_limit_violations!: number;
   @ApiProperty({ type: [String] }) topics!: string[];
+  @ApiProperty({ type: String, nullable: true, description: "The identity's userId (the JWT sub); one user may hold several connections" })
+  user_id!: string | null;
   @ApiPropertyOptional({ description: 'Node the client is connected to (cluster mode only)', example: 'web-1' }) node_id?: string;
 }
 
@@ -35,6 +37,7 @@ export class ClientsSummaryDto implements ClientsSummary {
   @ApiProperty() named_clients!: number;
   @ApiProperty() anonymous_clients!: number;
   @ApiProperty({ description: 'Clients with health_score > 0.8' }) healthy_clients!: number;
+  @ApiProperty({ description: 'Distinct users holding connections (cluster mode: summed over the nodes)' }) users!: number;
 }
 
 /** `GET /ws/clients`. @publicApi */
@@ -66,7 +69,7 @@ export class ClientsQueryDto {
   @Min(0)
   offset?: number;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive text searched in client id, IP and user agent', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Case-insensitive text searched in client id, IP, user agent and user id', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

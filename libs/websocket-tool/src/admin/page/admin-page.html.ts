@@ -101,7 +101,7 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
         'Rate left',
         'rate_limit_remaining',
         true,
-      )}${th('Last pong', 'last_pong')}${th('Topics', 'topics')}<th></th></tr></thead>
+      )}${th('Last pong', 'last_pong')}${th('Topics', 'topics')}${th('User')}<th></th></tr></thead>
       <tbody id="clients-body"></tbody>
     </table></div>
     <p id="clients-empty" class="muted" hidden>No client matches.</p>
@@ -110,6 +110,15 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
     <h2>Topics <span id="topics-sub" class="muted small"></span></h2>
     <div class="scroll"><table id="topics"><thead><tr><th>Topic</th><th class="num">Subscribers</th><th class="num">Offset</th><th class="num">Messages kept</th><th>Epoch</th></tr></thead><tbody id="topics-body"></tbody></table></div>
     <p id="topics-empty" class="muted" hidden>No topic has subscribers.</p>
+  </section>
+  <section>
+    <h2>Presence <span id="presence-sub" class="muted small"></span></h2>
+    <form id="presence-form" class="send" autocomplete="off">
+      <label for="presence-topic">Topic</label><input id="presence-topic" maxlength="200" placeholder="a topic with presence, or click a topic above">
+      <button type="submit">Show members</button>
+    </form>
+    <div class="scroll"><table id="presence"><thead><tr><th>Client</th><th>User</th><th>Node</th><th>Info</th><th>Joined</th></tr></thead><tbody id="presence-body"></tbody></table></div>
+    <p id="presence-empty" class="muted" hidden>No member.</p>
   </section>
   <section class="half">
     <h2>Send a message</h2>

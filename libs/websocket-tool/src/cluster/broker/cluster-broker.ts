@@ -14,6 +14,8 @@ export interface ClusterDeliveryListener {
   deliverTopic(topic: string, json: string): void;
   /** A message for one client of this node. */
   deliverToClient(clientId: string, json: string): void;
+  /** A message for every connection of one user on this node. */
+  deliverToUser(userId: string, json: string): void;
 }
 
 /**
@@ -36,6 +38,8 @@ export abstract class ClusterBroker {
    * dropped (no node holds the client, or the outbox is full).
    */
   abstract sendToClient(clientId: string, json: string): boolean;
+  /** Sends a message for one user (already delivered to its connections here) to the other nodes. */
+  abstract publishUser(userId: string, json: string): void;
   /** Registers the receiver of the other nodes' messages. */
   abstract subscribe(listener: ClusterDeliveryListener): Unsubscribe;
 }

@@ -10,9 +10,11 @@ describe('InMemoryClusterBroker', () => {
       deliverBroadcast: (json) => got.push(json),
       deliverTopic: (_topic, json) => got.push(json),
       deliverToClient: (_clientId, json) => got.push(json),
+      deliverToUser: (_userId, json) => got.push(json),
     });
     broker.publishBroadcast('{}', new Set(['a']));
     broker.publishTopic('room', '{}');
+    broker.publishUser('alice', '{}');
     expect(broker.sendToClient('alice', '{}')).toBe(false);
     expect(got).toEqual([]);
     expect(unsubscribe).not.toThrow();

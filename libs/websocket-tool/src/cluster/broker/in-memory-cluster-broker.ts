@@ -7,6 +7,8 @@ export class InMemoryClusterBroker extends ClusterBroker {
 
   publishTopic(): void {}
 
+  publishUser(): void {}
+
   sendToClient(): boolean {
     return false;
   }

@@ -10,6 +10,7 @@ function recorder(): ClusterDeliveryListener & { got: string[] } {
     deliverBroadcast: (json, except) => got.push(`b ${json}${except ? ` except ${except.join(',')}` : ''}`),
     deliverTopic: (topic, json) => got.push(`t ${topic} ${json}`),
     deliverToClient: (clientId, json) => got.push(`c ${clientId} ${json}`),
+    deliverToUser: (userId, json) => got.push(`u ${userId} ${json}`),
   };
 }
 
@@ -58,6 +59,19 @@ describe('RedisClusterBroker (real Redis at 127.0.0.1:6379)', () => {
     expect(a.broker.sendToClient('nobody', '{"hi":2}')).toBe(false);
     await eventually(() => onB.got.length === 1, 'node b to get the message for alice');
     expect(onB.got).toEqual(['c alice {"hi":1}']);
+    expect(onA.got).toEqual([]);
+  });
+
+  it('sends a message for one user to every other node, never back to the sender', async () => {
+    await startTwo();
+    const onA = recorder();
+    const onB = recorder();
+    a.broker.subscribe(onA);
+    b.broker.subscribe(onB);
+    a.broker.publishUser('alice', '{"hi":1}');
+    await eventually(() => onB.got.length === 1, 'node b to get the message for alice');
+    expect(onB.got).toEqual(['u alice {"hi":1}']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(onA.got).toEqual([]);
   });
 

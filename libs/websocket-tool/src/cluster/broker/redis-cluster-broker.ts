@@ -44,6 +44,10 @@ export class RedisClusterBroker extends ClusterBroker {
     this.link.send(this.link.keys.channelAll, encodeWire({ k: 't', o: this.link.nodeId, t: topic }, json));
   }
 
+  publishUser(userId: string, json: string): void {
+    this.link.send(this.link.keys.channelAll, encodeWire({ k: 'u', o: this.link.nodeId, u: userId }, json));
+  }
+
   sendToClient(clientId: string, json: string): boolean {
     const holder = this.presence.locate(clientId);
     if (holder === undefined) return false;
@@ -51,13 +55,14 @@ export class RedisClusterBroker extends ClusterBroker {
   }
 
   private receive(h: WireHeader, body: string): void {
-    if (h.o === this.link.nodeId || (h.k !== 'b' && h.k !== 't' && h.k !== 'c')) return;
+    if (h.o === this.link.nodeId || (h.k !== 'b' && h.k !== 't' && h.k !== 'c' && h.k !== 'u')) return;
     this.received++;
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) {
       try {
         if (h.k === 'b') listeners[i].deliverBroadcast(body, h.x ?? null);
         else if (h.k === 't') listeners[i].deliverTopic(h.t, body);
+        else if (h.k === 'u') listeners[i].deliverToUser(h.u, body);
         else listeners[i].deliverToClient(h.c, body);
       } catch (err) {
         this.logger.error(`Delivering a message from another node failed: ${err instanceof Error ? err.message : String(err)}`);

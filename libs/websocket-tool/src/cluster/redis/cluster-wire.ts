@@ -5,7 +5,8 @@
  * and nothing is parsed or serialized again on the way.
  *
  * Header kinds: `b` broadcast, `t` topic, `h` a topic message stamped
- * with its offset `n` and epoch `e` (sent by Redis itself, see `HISTORY_PUBLISH_SCRIPT`), `c` one client, `j`/`l` a client
+ * with its offset `n` and epoch `e` (sent by Redis itself, see `HISTORY_PUBLISH_SCRIPT`), `c` one client, `u` every connection of one user, `pj`/`pl` a member
+ * joined/left topic `t` (the member's JSON as body, see `topic-presence/`), `j`/`l` a client
  * joined/left a node, `s` a node rewrote its presence (reload it), `y` a node
  * left the cluster, `q`/`r` a request to the nodes and its reply, `m` a message was kept in the offline
  * mailbox of a client (published by the keeping script).
@@ -17,6 +18,8 @@ export type WireHeader =
   | { k: 't'; o: string; t: string }
   | { k: 'h'; o: string; t: string; n: number; e: string }
   | { k: 'c'; o: string; c: string }
+  | { k: 'u'; o: string; u: string }
+  | { k: 'pj' | 'pl'; o: string; t: string }
   | { k: 'j'; o: string; c: string; s: number; at: number; n: boolean }
   | { k: 'l'; o: string; c: string }
   | { k: 's'; o: string; s: number }
@@ -60,9 +63,13 @@ function isValidHeader(h: unknown): h is WireHeader {
     case 'b':
       return r.x === undefined || (Array.isArray(r.x) && r.x.every(isString));
     case 't':
+    case 'pj':
+    case 'pl':
       return isString(r.t);
     case 'h':
       return isString(r.t) && typeof r.n === 'number' && isString(r.e);
+    case 'u':
+      return isString(r.u);
     case 'c':
     case 'l':
     case 'm':

@@ -9,10 +9,16 @@ export class RedisKeys {
   readonly channelAll: string;
   /** The sorted set of live nodes, scored with the time each expires. */
   readonly nodes: string;
+  /** The set of topics with presence members (swept for expired members). */
+  readonly presenceTopics: string;
+  /** The set of nodes that have topics with subscribers (topic occupancy). */
+  readonly occupancyNodes: string;
 
   constructor(readonly prefix: string) {
     this.channelAll = `${prefix}:all`;
     this.nodes = `${prefix}:nodes`;
+    this.presenceTopics = `${prefix}:tp-topics`;
+    this.occupancyNodes = `${prefix}:occ-nodes`;
   }
 
   /** The channel of one node: messages for its clients, requests to it, replies to it. */
@@ -63,5 +69,30 @@ export class RedisKeys {
   /** The stream of one topic's kept messages (entry id `<offset>-0`). */
   historyStream(topic: string): string {
     return `${this.prefix}:hist-log:${topic}`;
+  }
+
+  /** The members of a topic with presence (client id → member JSON). The scripts build these three names too. */
+  presenceMembers(topic: string): string {
+    return `${this.prefix}:tp:${topic}`;
+  }
+
+  /** When each member of a topic expires (sorted set scored in Redis time, ms). */
+  presenceExpiry(topic: string): string {
+    return `${this.prefix}:tpx:${topic}`;
+  }
+
+  /** How many members of a topic each user has. */
+  presenceUsers(topic: string): string {
+    return `${this.prefix}:tpu:${topic}`;
+  }
+
+  /** The nodes with subscribers of a topic (topic occupancy; the sweep script builds this name too). */
+  occupancy(topic: string): string {
+    return `${this.prefix}:occ:${topic}`;
+  }
+
+  /** The topics a node has subscribers of (the sweep script builds this name too). */
+  occupancyOfNode(node: string): string {
+    return `${this.prefix}:occ-node:${node}`;
   }
 }

@@ -16,6 +16,14 @@ import {
   REFRESH_SCRIPT,
 } from './cluster-scripts.js';
 import { MAILBOX_KEEP_SCRIPT, MAILBOX_TAKE_SCRIPT } from '../mailbox/mailbox-scripts.js';
+import {
+  PRESENCE_JOIN_SCRIPT,
+  PRESENCE_LEAVE_SCRIPT,
+  PRESENCE_READ_SCRIPT,
+  PRESENCE_REFRESH_SCRIPT,
+  PRESENCE_SWEEP_SCRIPT,
+} from '../topic-presence/topic-presence-scripts.js';
+import { OCCUPANCY_ADD_SCRIPT, OCCUPANCY_REMOVE_SCRIPT, OCCUPANCY_SWEEP_SCRIPT } from '../topic-presence/topic-occupancy-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
 import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
@@ -286,6 +294,14 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 3 },
         wstHistoryCount: { lua: HISTORY_COUNT_SCRIPT, numberOfKeys: 1 },
         wstHistoryRead: { lua: HISTORY_READ_SCRIPT, numberOfKeys: 2 },
+        wstPresenceJoin: { lua: PRESENCE_JOIN_SCRIPT, numberOfKeys: 4 },
+        wstPresenceLeave: { lua: PRESENCE_LEAVE_SCRIPT, numberOfKeys: 4 },
+        wstPresenceRefresh: { lua: PRESENCE_REFRESH_SCRIPT, numberOfKeys: 3 },
+        wstPresenceSweep: { lua: PRESENCE_SWEEP_SCRIPT, numberOfKeys: 1 },
+        wstPresenceRead: { lua: PRESENCE_READ_SCRIPT, numberOfKeys: 0 },
+        wstOccupancyAdd: { lua: OCCUPANCY_ADD_SCRIPT, numberOfKeys: 3 },
+        wstOccupancyRemove: { lua: OCCUPANCY_REMOVE_SCRIPT, numberOfKeys: 2 },
+        wstOccupancySweep: { lua: OCCUPANCY_SWEEP_SCRIPT, numberOfKeys: 2 },
       },
     }) as ScriptedRedis;
     const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });

@@ -15,6 +15,36 @@ export type ScriptedRedis = Redis & {
     channel: string,
     notice: string,
   ): Promise<number>;
+  wstPresenceJoin(
+    members: string,
+    expiry: string,
+    users: string,
+    topics: string,
+    clientId: string,
+    member: string,
+    userId: string,
+    ttlMs: number,
+    channel: string,
+    message: string,
+    topic: string,
+  ): Promise<number>;
+  wstPresenceLeave(
+    members: string,
+    expiry: string,
+    users: string,
+    topics: string,
+    clientId: string,
+    node: string,
+    channel: string,
+    head: string,
+    topic: string,
+  ): Promise<number>;
+  wstPresenceRefresh(members: string, expiry: string, users: string, ttlMs: number, ...clientIds: string[]): Promise<string[]>;
+  wstPresenceSweep(topics: string, prefix: string, channel: string, head: string, limit: number): Promise<number>;
+  wstPresenceRead(prefix: string, channel: string, head: string, limit: number, topic: string, mode: 'm' | 's'): Promise<unknown>;
+  wstOccupancyAdd(topicKey: string, nodeKey: string, nodesKey: string, node: string, topic: string): Promise<number>;
+  wstOccupancyRemove(topicKey: string, nodeKey: string, node: string, topic: string): Promise<number>;
+  wstOccupancySweep(occupancyNodes: string, liveNodes: string, prefix: string): Promise<string[]>;
   wstMailboxTake(listKey: string, droppedKey: string): Promise<Array<string | number>>;
   wstHistoryPublish(
     metaKey: string,

@@ -2,7 +2,7 @@ import type { WebSocketToolSettings } from '../../config/resolved-settings.inter
 import type { SubscriptionOptions } from './subscription-options.interface.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
 import type { ConnectionRegistry } from '../../connection/connection-registry.js';
-import { isValidTopic } from '../../connection/topic-name.js';
+import { isOthersPersonalTopic, isValidTopic } from '../../connection/topic-name.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
 import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
@@ -58,6 +58,10 @@ export class SubscriptionHandler implements SystemMessageHandler {
       return;
     }
     const since = isPlainObject(content) ? content.since : undefined;
+    if (typeof topic === 'string' && isOthersPersonalTopic(this.settings.personalTopicPrefix, connection.userId, topic)) {
+      this.refuseTopic(connection, type, id);
+      return;
+    }
     const delta = isPlainObject(content) && content.delta === true;
     const canSubscribe = this.options?.canSubscribe;
     if (canSubscribe && isValidTopic(topic, this.settings.maxTopicLength)) {

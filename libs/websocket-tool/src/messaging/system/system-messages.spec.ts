@@ -154,3 +154,48 @@ describe('SystemMessages', () => {
     expect(c.violations).toBe(0);
   });
 });
+
+/** A token is `<user>:<exp seconds>`; anything else is refused, as a JWT check would. */
+const authenticate = (request: { headers: { authorization?: string } }) => {
+  const [user, exp] = (request.headers.authorization ?? '').replace(/^Bearer /, '').split(':');
+  if (!user || !exp) throw new Error('invalid token');
+  return { userId: user, exp: Number(exp) };
+};
+const aliceConnection = () => {
+  const c = fakeConnection('a1');
+  Object.defineProperty(c, 'userId', { value: 'alice' });
+  c.tokenExpiresAt = 1_000_000;
+  c.tokenNoticeSent = true;
+  return c;
+};
+
+describe('SystemMessages: system.refresh', () => {
+  it('accepts a new token of the same user: the expiry moves to its exp and the notice can come again', async () => {
+    const { replies, send } = setUp({ authenticate } as never);
+    const c = aliceConnection();
+    send(c, { type: 'system.refresh', content: { token: 'alice:2000' } }, 7);
+    await settle();
+    expect(replies.sent).toEqual([{ type: 'system.refreshed', content: { expires_at: 2000 }, meta: { id: 7 } }]);
+    expect(c.tokenExpiresAt).toBe(2_000_000);
+    expect(c.tokenNoticeSent).toBe(false);
+  });
+
+  it("refuses another user's token, an invalid one, a missing one, and any without authentication; the old expiry stands", async () => {
+    const { replies, send } = setUp({ authenticate } as never);
+    const c = aliceConnection();
+    send(c, { type: 'system.refresh', content: { token: 'mallory:2000' } }, 1);
+    send(c, { type: 'system.refresh', content: { token: 'garbage' } }, 2);
+    send(c, { type: 'system.refresh', content: {} }, 3);
+    await settle();
+    const none = setUp();
+    none.send(c, { type: 'system.refresh', content: { token: 'alice:2000' } }, 4);
+    await settle();
+    expect([...replies.sent, ...none.replies.sent].map((m) => [m.meta?.id, m.meta?.code, m.content])).toEqual([
+      [3, 'refresh_refused', '"content.token" must be the new token.'],
+      [1, 'refresh_refused', 'The new token is for another user.'],
+      [2, 'refresh_refused', 'The new token is not valid.'],
+      [4, 'refresh_refused', 'This server does not authenticate connections: there is nothing to refresh.'],
+    ]);
+    expect(c.tokenExpiresAt).toBe(1_000_000);
+  });
+});

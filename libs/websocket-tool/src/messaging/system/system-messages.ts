@@ -18,6 +18,9 @@ import { DeltaResetHandler } from './delta-reset.handler.js';
 import { PingHandler } from './ping.handler.js';
 import { SignOfLifeHandler } from './sign-of-life.handler.js';
 import { SubscriptionHandler } from './subscription.handler.js';
+import { RefreshHandler } from './refresh.handler.js';
+import { resolveAuthenticate } from '../../security/resolve-authenticate.js';
+import type { WsAuthenticate, WsJwtOptions } from '../../security/ws-identity.interface.js';
 import type { SystemMessageHandler } from './system-message-handler.interface.js';
 
 /**
@@ -39,7 +42,7 @@ export class SystemMessages {
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
-    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) options: SubscriptionOptions,
+    @Inject(WEBSOCKET_TOOL_MODULE_OPTIONS) options: SubscriptionOptions & { authenticate?: WsAuthenticate; jwt?: WsJwtOptions },
     registry: ConnectionRegistry,
     private readonly replies: DispatchReplies,
     admission: MessageAdmission,
@@ -54,6 +57,7 @@ export class SystemMessages {
     this.register(new DeltaResetHandler(deltas));
     this.solicited = new DeliveryAnswerHandler(deliveries);
     this.register(this.solicited);
+    this.register(new RefreshHandler(resolveAuthenticate(options), replies));
   }
 
   private register(handler: SystemMessageHandler): void {

@@ -84,6 +84,13 @@ export const WS_METRICS = {
     'gauge',
     'Messages kept in the topic histories (the topics option): on one node, those of this process, expired ones not counted; in cluster mode, those the cluster holds in Redis, the same figure on every node (expired ones not yet trimmed counted, as they take memory).',
   ),
+  activeUsers: define('active_users', 'gauge', 'Distinct users (identity userId) holding open connections to this node.'),
+  presenceMembers: define(
+    'presence_members',
+    'gauge',
+    "Memberships of this node's connections in topics with presence (a connection in two such topics counts twice).",
+  ),
+  presenceTopics: define('presence_topics', 'gauge', 'Topics with presence in which this node has members.'),
   handlersRegistered: define('handlers_registered', 'gauge', 'Registered @OnWsMessage handlers.'),
   receivedPerSec: define('received_per_sec', 'gauge', 'Frames received per second, averaged over the last 60 seconds.'),
   sentPerSec: define('sent_per_sec', 'gauge', 'Messages sent per second, averaged over the last 60 seconds.'),

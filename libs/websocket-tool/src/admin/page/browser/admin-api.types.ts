@@ -62,6 +62,7 @@ export interface ClientRow {
   client_id: string;
   node_id?: string;
   type: string;
+  user_id?: string | null;
   ip: string;
   user_agent: string;
   duration: number;
@@ -79,7 +80,7 @@ export interface ClientsAnswer {
   total: number;
   offset: number;
   clients: ClientRow[];
-  summary: { total_clients: number; named_clients: number; anonymous_clients: number; healthy_clients: number };
+  summary: { total_clients: number; named_clients: number; anonymous_clients: number; healthy_clients: number; users?: number };
   missing_nodes?: string[];
 }
 
@@ -116,4 +117,11 @@ export interface TopicsAnswer {
   topics: Array<{ topic: string; subscribers: number; history: { epoch: string; offset: number; size: number } | null }>;
   total: number;
   missing_nodes?: string[];
+}
+
+/** `GET /ws/topics/{topic}/presence` */
+export interface PresenceAnswer {
+  topic: string;
+  stats: { clients: number; users: number };
+  members: Array<{ clientId: string; userId: string | null; info: Record<string, unknown>; node: string; joinedAt: number }>;
 }

@@ -27,6 +27,8 @@ const COLUMNS: readonly Column[] = [
   { key: 'rate_limit_remaining', cls: 'num', text: (c) => fmt(c.rate_limit_remaining) },
   { key: 'last_pong', text: (c) => ago(c.time_since_pong) },
   { key: 'topics', text: (c) => topicsText(c.topics) },
+  // Last, so the columns before it keep their places.
+  { key: null, cls: 'id', text: (c) => c.user_id ?? '' },
 ];
 
 /** In cluster mode the rows carry node_id: a Node column follows the Client column. */
@@ -67,7 +69,9 @@ function summaryText(data: ClientsAnswer): string {
     fmt(s.anonymous_clients) +
     ' anonymous · ' +
     fmt(s.healthy_clients) +
-    ' healthy' +
+    ' healthy · ' +
+    fmt(s.users ?? 0) +
+    ' users' +
     missing
   );
 }

@@ -10,12 +10,14 @@ import { loadInfo } from './info-tables.js';
 import { tick } from './poller.js';
 import { loadProtocol } from './protocol-view.js';
 import { wireSendForm } from './send-form.js';
+import { wirePresencePanel } from './presence-panel.js';
 
 /** The handlers and settings tables change rarely. */
 const INFO_REFRESH_MS = 30000;
 
 wireClientControls(tick);
 wireSendForm();
+wirePresencePanel();
 setConnection('connecting');
 tick();
 loadInfo();
