@@ -127,4 +127,14 @@ describe('users in cluster mode: three nodes on one Redis', () => {
     for (const tab of tabs) expect(tab.ofType('dm').map((m) => m.content)).toEqual(['for erin']);
     expect(other.ofType('dm')).toEqual([]);
   });
+
+  it('the admin API of any node counts a user connected to several nodes once', async () => {
+    for (const node of nodes) clients.push(await WsTestClient.connect(`${node.ws}/ws?user=gina`));
+    clients.push(await WsTestClient.connect(`${nodes[2].ws}/ws?user=hugo`), await WsTestClient.connect(`${nodes[0].ws}/ws`));
+    for (const node of nodes) {
+      const { status, body } = await adminJson<{ summary: { total_clients: number; users: number } }>(node.http, '/ws/clients');
+      expect(status).toBe(200);
+      expect(body.summary).toMatchObject({ total_clients: 5, users: 2 });
+    }
+  });
 });

@@ -12,7 +12,12 @@ export interface NodeClientPage {
   total: number;
   clients: ClientRowDto[];
   summary: ClientsSummaryDto;
+  /** The node's users, so the cluster counts each once; absent past `USER_IDS_SHARED_MAX`. */
+  user_ids?: string[];
 }
+
+/** Users a node lists for the cluster-wide count; past it the nodes' counts are added up (an upper bound). @internal */
+export const USER_IDS_SHARED_MAX = 10_000;
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -92,6 +97,22 @@ export function sumStats(rows: readonly WsStatsDto[], topicNames: readonly (read
   const topics = new Set<string>();
   for (const names of topicNames) for (const name of names) topics.add(name);
   total.active_topics = Math.max(topics.size, ...rows.map((r) => r.active_topics));
+  return total;
+}
+
+/**
+ * Sums the client summaries of the nodes' pages. A user connected to several
+ * nodes counts once when every node listed its users.
+ *
+ * @internal
+ */
+export function sumPages(pages: readonly NodeClientPage[]): ClientsSummaryDto {
+  const total = sumSummaries(pages.map((p) => p.summary));
+  if (pages.length > 0 && pages.every((p) => Array.isArray(p.user_ids))) {
+    const users = new Set<string>();
+    for (const page of pages) for (const id of page.user_ids as string[]) users.add(id);
+    total.users = users.size;
+  }
   return total;
 }
 

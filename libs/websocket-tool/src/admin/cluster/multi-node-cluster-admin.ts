@@ -13,7 +13,8 @@ import {
   mergeClientPages,
   mergeTopicCounts,
   sumStats,
-  sumSummaries,
+  sumPages,
+  USER_IDS_SHARED_MAX,
   type NodeClientPage,
   type TopicCount,
 } from './cluster-stats.js';
@@ -103,7 +104,7 @@ export class MultiNodeClusterAdmin extends ClusterAdminService implements OnModu
     const { replies, missing } = await this.requests.request(Op.Clients, args);
     const pages = okValues<NodeClientPage>(replies).map((r) => r.value);
     const { total, clients } = mergeClientPages(pages, query);
-    return { summary: sumSummaries(pages.map((p) => p.summary)), total, clients, missing };
+    return { summary: sumPages(pages), total, clients, missing };
   }
 
   /** One client's row, on whichever node it is connected. */
@@ -154,7 +155,9 @@ export class MultiNodeClusterAdmin extends ClusterAdminService implements OnModu
     const now = Date.now();
     const { total, clients } = this.snapshots.listClients(query, now);
     for (const row of clients) row.node_id = this.backplane.nodeId;
-    return { total, clients, summary: this.snapshots.clientSummary(now) };
+    const summary = this.snapshots.clientSummary(now);
+    const users = summary.users <= USER_IDS_SHARED_MAX ? this.registry.users().map((u) => u.userId) : undefined;
+    return { total, clients, summary, ...(users ? { user_ids: users } : {}) };
   }
 
   private localRow(clientId: string): ClientRowDto | undefined {
