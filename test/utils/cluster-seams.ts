@@ -7,6 +7,8 @@ import { createRedisCluster, type ClusterParts } from '../../libs/websocket-tool
 import type { RedisLink } from '../../libs/websocket-tool/src/cluster/redis/redis-link.js';
 import type { RedisNodeSet } from '../../libs/websocket-tool/src/cluster/redis/redis-node-set.js';
 import type { RedisClusterRequests } from '../../libs/websocket-tool/src/cluster/requests/redis-cluster-requests.js';
+import type { RedisClusterTopicOccupancy } from '../../libs/websocket-tool/src/cluster/topic-presence/redis-cluster-topic-occupancy.js';
+import type { RedisClusterTopicPresence } from '../../libs/websocket-tool/src/cluster/topic-presence/redis-cluster-topic-presence.js';
 import { redisAnswers, SHARED_REDIS_PORT } from './redis-ping.js';
 
 /** The machine's shared Redis, which the Redis seam specs run against. */
@@ -68,15 +70,22 @@ export async function startSeamNode(
   parts.nodes.onApplicationBootstrap();
   await eventually(() => parts.link.connected, `${nodeId} to connect to Redis`);
   const requests = parts.requests as RedisClusterRequests;
+  // The topic seams' timers start only when a spec bootstraps them; ending them is harmless otherwise.
+  const endTopicSeams = () => {
+    (parts.topicPresence as RedisClusterTopicPresence).onApplicationShutdown();
+    (parts.topicOccupancy as RedisClusterTopicOccupancy).onApplicationShutdown();
+  };
   return {
     ...parts,
     stop: async () => {
+      endTopicSeams();
       await parts.nodes.beforeApplicationShutdown();
       requests.onApplicationShutdown();
       await parts.link.onApplicationShutdown();
       parts.nodes.onApplicationShutdown();
     },
     crash: async () => {
+      endTopicSeams();
       parts.nodes.onApplicationShutdown();
       requests.onApplicationShutdown();
       await parts.link.onApplicationShutdown();

@@ -1,12 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type SeamNode, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 import type { TopicOccupancyListener } from './cluster-topic-occupancy.js';
 import { InMemoryClusterTopicOccupancy } from './in-memory-cluster-topic-occupancy.js';
 import type { RedisClusterTopicOccupancy } from './redis-cluster-topic-occupancy.js';
@@ -30,28 +23,12 @@ describe('InMemoryClusterTopicOccupancy', () => {
 });
 
 describe('RedisClusterTopicOccupancy (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('occupancy');
-  const started: SeamNode[] = [];
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    for (const n of started) (n.topicOccupancy as RedisClusterTopicOccupancy).onApplicationShutdown();
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
+  const seams = useSeamNodes('occupancy');
 
   const start = async (name: string): Promise<{ node: SeamNode; got: ReturnType<typeof recorder> }> => {
-    const node = await startSeamNode(prefix, name, { presenceTtlMs: TTL_MS });
+    const node = await seams.start(name, { presenceTtlMs: TTL_MS });
     await node.nodes.refresh();
     (node.topicOccupancy as RedisClusterTopicOccupancy).onApplicationBootstrap();
-    started.push(node);
     const got = recorder();
     node.topicOccupancy.subscribe(got);
     return { node, got };
@@ -79,8 +56,7 @@ describe('RedisClusterTopicOccupancy (real Redis at 127.0.0.1:6379)', () => {
     a.node.topicOccupancy.nodeOccupied('shared');
     b.node.topicOccupancy.nodeOccupied('shared');
     await eventually(() => a.got.heard.length === 2, 'a to hear both occupied');
-    (a.node.topicOccupancy as RedisClusterTopicOccupancy).onApplicationShutdown();
-    started.splice(started.indexOf(a.node), 1);
+    seams.forget(a.node);
     await a.node.crash();
     await eventually(() => [...b.got.heard, ...c.got.heard].includes('-only-a'), 'only-a to be vacated', TTL_MS * 4);
     await new Promise((resolve) => setTimeout(resolve, TTL_MS));

@@ -1,12 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteSeamKeys,
-  eventually,
-  requireRedis,
-  seamPrefix,
-  startSeamNode,
-  type SeamNode,
-} from '../../../../../test/utils/cluster-seams.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type SeamNode, useSeamNodes } from '../../../../../test/utils/cluster-seams.js';
 import type { TopicPresenceListener } from './cluster-topic-presence.js';
 import type { PresenceMember } from './presence-member.js';
 import type { RedisClusterTopicPresence } from './redis-cluster-topic-presence.js';
@@ -34,27 +27,11 @@ const member = (node: SeamNode, clientId: string, userId: string | null): Presen
 });
 
 describe('RedisClusterTopicPresence (real Redis at 127.0.0.1:6379)', () => {
-  const prefix = seamPrefix('topic-presence');
-  const started: SeamNode[] = [];
-
-  beforeAll(async () => {
-    await requireRedis();
-  });
-
-  afterEach(async () => {
-    for (const n of started) (n.topicPresence as RedisClusterTopicPresence).onApplicationShutdown();
-    await Promise.all(started.splice(0).map((n) => n.stop()));
-    await deleteSeamKeys(prefix);
-  });
-
-  afterAll(async () => {
-    await deleteSeamKeys(prefix);
-  });
+  const seams = useSeamNodes('topic-presence');
 
   const start = async (name: string): Promise<SeamNode> => {
-    const node = await startSeamNode(prefix, name, { presenceTtlMs: TTL_MS });
+    const node = await seams.start(name, { presenceTtlMs: TTL_MS });
     (node.topicPresence as RedisClusterTopicPresence).onApplicationBootstrap();
-    started.push(node);
     return node;
   };
 
@@ -100,8 +77,7 @@ describe('RedisClusterTopicPresence (real Redis at 127.0.0.1:6379)', () => {
     b.topicPresence.join('room', member(b, 'b1', 'u0'));
     await eventually(async () => (await b.topicPresence.stats('room')).clients === 21, 'the 21 members');
     // Node a dies: no leave, no refresh.
-    (a.topicPresence as RedisClusterTopicPresence).onApplicationShutdown();
-    started.splice(started.indexOf(a), 1);
+    seams.forget(a);
     const died = Date.now();
     await a.crash();
     await eventually(async () => (await c.topicPresence.stats('room')).clients === 1, 'node a members to expire', TTL_MS * 4);
