@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicSettings } from '../config/topic-options.interface.js';
-import { compileTopicPattern, MAX_CACHED_TOPICS, TopicRules } from './topic-rules.js';
+import { compilePattern, MAX_CACHED_NAMES } from '../config/pattern-table.js';
+import { TopicRules } from './topic-rules.js';
 
 const rule = (pattern: string, latest = false, history: TopicSettings['history'] = { size: 10, ttlMs: 1_000 }): TopicSettings => ({
   pattern,
@@ -12,15 +13,15 @@ const rule = (pattern: string, latest = false, history: TopicSettings['history']
 
 describe('topic patterns', () => {
   it('matches exact names and globs where * is any run of characters', () => {
-    expect(compileTopicPattern('prices').test('prices')).toBe(true);
-    expect(compileTopicPattern('prices').test('prices2')).toBe(false);
-    expect(compileTopicPattern('chat:*').test('chat:room-1')).toBe(true);
-    expect(compileTopicPattern('chat:*').test('chat:')).toBe(true);
-    expect(compileTopicPattern('chat:*').test('xchat:1')).toBe(false);
-    expect(compileTopicPattern('a*b*c').test('a-x-b-y-c')).toBe(true);
+    expect(compilePattern('prices').test('prices')).toBe(true);
+    expect(compilePattern('prices').test('prices2')).toBe(false);
+    expect(compilePattern('chat:*').test('chat:room-1')).toBe(true);
+    expect(compilePattern('chat:*').test('chat:')).toBe(true);
+    expect(compilePattern('chat:*').test('xchat:1')).toBe(false);
+    expect(compilePattern('a*b*c').test('a-x-b-y-c')).toBe(true);
     // Characters that mean something in a regular expression stand for themselves.
-    expect(compileTopicPattern('a.b').test('axb')).toBe(false);
-    expect(compileTopicPattern('a.b').test('a.b')).toBe(true);
+    expect(compilePattern('a.b').test('axb')).toBe(false);
+    expect(compilePattern('a.b').test('a.b')).toBe(true);
   });
 
   it('the first matching entry wins; an entry keeping nothing answers null', () => {
@@ -37,8 +38,8 @@ describe('topic patterns', () => {
     rules.match('chat:1');
     rules.match('nope');
     expect(rules.cached).toBe(2);
-    for (let i = 0; i < MAX_CACHED_TOPICS + 5; i++) rules.match(`t${i}`);
-    expect(rules.cached).toBeLessThanOrEqual(MAX_CACHED_TOPICS);
+    for (let i = 0; i < MAX_CACHED_NAMES + 5; i++) rules.match(`t${i}`);
+    expect(rules.cached).toBeLessThanOrEqual(MAX_CACHED_NAMES);
     expect(rules.match('chat:1')?.pattern).toBe('chat:*');
   });
 

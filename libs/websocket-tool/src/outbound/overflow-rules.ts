@@ -1,8 +1,7 @@
 import type { OverflowSettings } from '../config/overflow-options.interface.js';
+import { PatternTable } from '../config/pattern-table.js';
 import type { FrameOverflow, OutboundFrame } from './outbound-frame.js';
 
-/** How many message types' answers are cached before the cache starts over. */
-const MAX_CACHED_TYPES = 10_000;
 /** Every frame's JSON starts so (see `serializeEnvelope`): the type is the first field. */
 const TYPE_START = '{"type":"';
 const TYPE_END = '","content":';
@@ -22,15 +21,6 @@ export function messageTypeOf(json: string): string | null {
   }
 }
 
-const compile = (pattern: string): RegExp =>
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
-
 /**
  * Which `overflow` entry applies to a message type, resolved once per type and cached, and stamped on each
  * frame once, whatever the number of its recipients. Built only when some entry is not `disconnect`: with
@@ -39,14 +29,17 @@ const compile = (pattern: string): RegExp =>
  * @internal
  */
 export class OverflowRules {
-  private readonly compiled: Array<{ test: RegExp; overflow: Omit<FrameOverflow, 'type'> | null }>;
-  private readonly cache = new Map<string, FrameOverflow | null>();
+  private readonly table: PatternTable<Omit<FrameOverflow, 'type'>, FrameOverflow>;
 
   private constructor(entries: readonly OverflowSettings[]) {
-    this.compiled = entries.map((entry) => ({
-      test: compile(entry.type),
-      overflow: entry.policy === 'disconnect' ? null : { policy: entry.policy, key: entry.key },
-    }));
+    this.table = new PatternTable(
+      entries.map((entry) => ({
+        pattern: entry.type,
+        value: entry.policy === 'disconnect' ? null : { policy: entry.policy, key: entry.key },
+      })),
+      // One object per type, which every frame of that type carries.
+      (overflow, type) => ({ ...overflow, type }),
+    );
   }
 
   /** The rules, or null when every type is `disconnect`. */
@@ -65,18 +58,7 @@ export class OverflowRules {
   }
 
   match(type: string): FrameOverflow | null {
-    const known = this.cache.get(type);
-    if (known !== undefined) return known;
-    let found: FrameOverflow | null = null;
-    for (const entry of this.compiled) {
-      if (entry.test.test(type)) {
-        found = entry.overflow === null ? null : { ...entry.overflow, type };
-        break;
-      }
-    }
-    if (this.cache.size >= MAX_CACHED_TYPES) this.cache.clear();
-    this.cache.set(type, found);
-    return found;
+    return this.table.match(type);
   }
 }
 

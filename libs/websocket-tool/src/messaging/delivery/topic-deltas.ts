@@ -3,7 +3,7 @@ import { createStringDelta } from 'fossil-delta';
 import { WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
 import type { WebSocketToolSettings } from '../../config/resolved-settings.interface.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
-import { compileTopicPattern, MAX_CACHED_TOPICS } from '../../history/topic-rules.js';
+import { PatternTable } from '../../config/pattern-table.js';
 import type { OutboundFrame } from '../../outbound/outbound-frame.js';
 import { OutboundSender, type DeliveryCount } from '../../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../../protocol/envelope.interface.js';
@@ -24,8 +24,7 @@ import { serializeEnvelope } from '../../protocol/serialize-envelope.js';
 export class TopicDeltas {
   /** True when some `topics` entry has deltas: otherwise publishes never look here. */
   readonly active: boolean;
-  private readonly patterns: RegExp[];
-  private readonly cache = new Map<string, boolean>();
+  private readonly rules: PatternTable<true>;
   /** Per delta topic: the JSON of its last message. */
   private readonly last = new Map<string, string>();
   /** Per connection that asked for deltas: per topic, the JSON of the last message it was sent (null: none yet). */
@@ -35,19 +34,13 @@ export class TopicDeltas {
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
     private readonly sender: OutboundSender,
   ) {
-    this.patterns = settings.topics.filter((t) => t.delta).map((t) => compileTopicPattern(t.pattern));
-    this.active = this.patterns.length > 0;
+    this.rules = new PatternTable(settings.topics.map((t) => ({ pattern: t.pattern, value: t.delta ? (true as const) : null })));
+    this.active = !this.rules.empty;
   }
 
   /** True for a topic with deltas (the first `topics` entry that matches it says `delta: true`). */
   has(topic: string): boolean {
-    if (!this.active) return false;
-    const known = this.cache.get(topic);
-    if (known !== undefined) return known;
-    const found = this.patterns.some((p) => p.test(topic));
-    if (this.cache.size >= MAX_CACHED_TOPICS) this.cache.clear();
-    this.cache.set(topic, found);
-    return found;
+    return this.rules.match(topic) === true;
   }
 
   /** A delta topic's messages carry their topic in `meta`, so the client knows which copy to update. */
