@@ -9,7 +9,7 @@ import { WsTestClient } from './utils/ws-test-client.js';
 /** The page's DOM, as seen by the functions run inside Chromium. */
 declare const document: { getElementById(id: string): { textContent: string | null } | null };
 
-describe('the sample page: live report task (Chromium, built sample app)', () => {
+describe('the sample page: live report task and who is in a chat room (Chromium, built sample app)', () => {
   let browser: Browser;
   let child: ChildProcess | undefined;
   beforeAll(async () => {
@@ -58,18 +58,6 @@ describe('the sample page: live report task (Chromium, built sample app)', () =>
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
-});
-
-describe('the sample page: who is in a chat room (Chromium, built sample app)', () => {
-  let browser: Browser;
-  let child: ChildProcess | undefined;
-  beforeAll(async () => {
-    browser = await chromium.launch(CHROMIUM);
-  });
-  afterAll(() => browser?.close());
-  afterEach(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-  });
 
   it('joining a room lists its members, and the list follows who joins and leaves', async () => {
     const port = await freePort();
