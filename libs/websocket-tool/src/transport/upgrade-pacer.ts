@@ -8,11 +8,6 @@
  */
 export const UPGRADE_BUDGET_MS = 5;
 
-/** Where the time of a turn is read; `performance` unless a test supplies its own. */
-export interface PacerClock {
-  now(): number;
-}
-
 /**
  * Spreads bursts of handshakes over event-loop turns. An upgrade that arrives
  * while the turn has budget left is handled at once (the common case: one
@@ -41,7 +36,8 @@ export class UpgradePacer {
     }
   };
 
-  constructor(private readonly clock: PacerClock = performance) {}
+  /** `clock`: where the time of a turn is read; a test may supply its own. */
+  constructor(private readonly clock: Pick<typeof performance, 'now'> = performance) {}
 
   /** Upgrades waiting for a later turn. */
   get waiting(): number {

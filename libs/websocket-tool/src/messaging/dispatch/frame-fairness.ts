@@ -30,11 +30,6 @@ export const BYTES_AFTER_CLOSE = 1024 * 1024;
  */
 export const TURN_BUDGET_MS = 5;
 
-/** Where the time of a turn is read; `performance` unless a test supplies its own. */
-export interface TurnClock {
-  now(): number;
-}
-
 /** What handles the frames fairness lets through. */
 export interface FrameProcessor {
   process(connection: ClientConnection, data: InboundData, isBinary: boolean): void;
@@ -78,7 +73,8 @@ export class FrameFairness {
 
   constructor(
     private readonly processor: FrameProcessor,
-    private readonly clock: TurnClock = performance,
+    /** Where the time of a turn is read; a test may supply its own. */
+    private readonly clock: Pick<typeof performance, 'now'> = performance,
   ) {}
 
   /** Hands a frame to the processor now, or queues it behind the connection's backlog. */

@@ -167,7 +167,8 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
           },
         }),
       );
-    const gauge = (def: WsMetricDefinition, read: () => number, aggregator: 'sum' | 'max' | 'first' = 'sum') =>
+    // A figure read from Redis (cluster mode) comes as a promise: a failed read keeps the last figure rather than failing the scrape.
+    const gauge = (def: WsMetricDefinition, read: () => number | Promise<number>, aggregator: 'sum' | 'max' | 'first' = 'sum') =>
       entry(
         def,
         new prom.Gauge({
@@ -176,25 +177,13 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
           registers: [],
           aggregator,
           collect() {
-            this.set(read());
-          },
-        }),
-      );
-    // Read from Redis in cluster mode: a failed read keeps the last figure rather than failing the whole scrape.
-    const remoteGauge = (def: WsMetricDefinition, read: () => number | Promise<number>, aggregator: 'sum' | 'max') =>
-      entry(
-        def,
-        new prom.Gauge({
-          name: prefix + def.name,
-          help: def.help,
-          registers: [],
-          aggregator,
-          async collect() {
-            try {
-              this.set(await read());
-            } catch {
-              // The last figure stays.
-            }
+            const value = read();
+            if (typeof value === 'number') this.set(value);
+            else
+              return value.then(
+                (v) => this.set(v),
+                () => undefined,
+              );
           },
         }),
       );
@@ -265,7 +254,7 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
       gauge(m.queueSize, () => this.queue.size),
       gauge(m.queueBytes, () => this.queue.bytes),
       gauge(m.queueUtilization, () => this.queue.utilization, 'max'),
-      remoteGauge(m.historyMessages, () => this.topics.keptMessages(), this.topics.shared ? 'max' : 'sum'),
+      gauge(m.historyMessages, () => this.topics.keptMessages(), this.topics.shared ? 'max' : 'sum'),
       gauge(m.activeUsers, () => this.connections.countUsers()),
       gauge(m.presenceMembers, () => stats.presenceMembers),
       gauge(m.presenceTopics, () => stats.presenceTopics),
