@@ -13,12 +13,15 @@ export class RedisKeys {
   readonly presenceTopics: string;
   /** The set of nodes that have topics with subscribers (topic occupancy). */
   readonly occupancyNodes: string;
+  /** A random value that disappears with the occupancy sets when Redis loses its data. */
+  readonly occupancyMark: string;
 
   constructor(readonly prefix: string) {
     this.channelAll = `${prefix}:all`;
     this.nodes = `${prefix}:nodes`;
     this.presenceTopics = `${prefix}:tp-topics`;
     this.occupancyNodes = `${prefix}:occ-nodes`;
+    this.occupancyMark = `${prefix}:occ-mark`;
   }
 
   /** The channel of one node: messages for its clients, requests to it, replies to it. */

@@ -23,7 +23,13 @@ import {
   PRESENCE_REFRESH_SCRIPT,
   PRESENCE_SWEEP_SCRIPT,
 } from '../topic-presence/topic-presence-scripts.js';
-import { OCCUPANCY_ADD_SCRIPT, OCCUPANCY_REMOVE_SCRIPT, OCCUPANCY_SWEEP_SCRIPT } from '../topic-presence/topic-occupancy-scripts.js';
+import {
+  OCCUPANCY_ADD_SCRIPT,
+  OCCUPANCY_CHECK_SCRIPT,
+  OCCUPANCY_RECONCILE_SCRIPT,
+  OCCUPANCY_REMOVE_SCRIPT,
+  OCCUPANCY_SWEEP_SCRIPT,
+} from '../topic-presence/topic-occupancy-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
 import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
@@ -299,9 +305,11 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
         wstPresenceRefresh: { lua: PRESENCE_REFRESH_SCRIPT, numberOfKeys: 3 },
         wstPresenceSweep: { lua: PRESENCE_SWEEP_SCRIPT, numberOfKeys: 1 },
         wstPresenceRead: { lua: PRESENCE_READ_SCRIPT, numberOfKeys: 0 },
-        wstOccupancyAdd: { lua: OCCUPANCY_ADD_SCRIPT, numberOfKeys: 3 },
-        wstOccupancyRemove: { lua: OCCUPANCY_REMOVE_SCRIPT, numberOfKeys: 2 },
-        wstOccupancySweep: { lua: OCCUPANCY_SWEEP_SCRIPT, numberOfKeys: 2 },
+        wstOccupancyAdd: { lua: OCCUPANCY_ADD_SCRIPT, numberOfKeys: 4 },
+        wstOccupancyRemove: { lua: OCCUPANCY_REMOVE_SCRIPT, numberOfKeys: 3 },
+        wstOccupancyCheck: { lua: OCCUPANCY_CHECK_SCRIPT, numberOfKeys: 2 },
+        wstOccupancyReconcile: { lua: OCCUPANCY_RECONCILE_SCRIPT, numberOfKeys: 3 },
+        wstOccupancySweep: { lua: OCCUPANCY_SWEEP_SCRIPT, numberOfKeys: 3 },
       },
     }) as ScriptedRedis;
     const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });

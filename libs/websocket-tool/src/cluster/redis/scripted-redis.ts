@@ -42,9 +42,30 @@ export type ScriptedRedis = Redis & {
   wstPresenceRefresh(members: string, expiry: string, users: string, ttlMs: number, ...clientIds: string[]): Promise<string[]>;
   wstPresenceSweep(topics: string, prefix: string, channel: string, head: string, limit: number): Promise<number>;
   wstPresenceRead(prefix: string, channel: string, head: string, limit: number, topic: string, mode: 'm' | 's'): Promise<unknown>;
-  wstOccupancyAdd(topicKey: string, nodeKey: string, nodesKey: string, node: string, topic: string): Promise<number>;
-  wstOccupancyRemove(topicKey: string, nodeKey: string, node: string, topic: string): Promise<number>;
-  wstOccupancySweep(occupancyNodes: string, liveNodes: string, prefix: string): Promise<string[]>;
+  wstOccupancyAdd(
+    topicKey: string,
+    nodeKey: string,
+    nodesKey: string,
+    markKey: string,
+    node: string,
+    topic: string,
+    mark: string,
+    freshMark: string,
+  ): Promise<[-1 | 0 | 1, string]>;
+  wstOccupancyRemove(topicKey: string, nodeKey: string, markKey: string, node: string, topic: string, mark: string): Promise<number>;
+  wstOccupancyCheck(nodeKey: string, markKey: string): Promise<[string, number]>;
+  wstOccupancyReconcile(
+    nodeKey: string,
+    nodesKey: string,
+    markKey: string,
+    node: string,
+    prefix: string,
+    knownMark: string,
+    freshMark: string,
+    judged: number,
+    ...topicsAndStates: string[]
+  ): Promise<[string, 0 | 1, string[], string[]]>;
+  wstOccupancySweep(occupancyNodes: string, liveNodes: string, markKey: string, prefix: string, mark: string): Promise<string[]>;
   wstMailboxTake(listKey: string, droppedKey: string): Promise<Array<string | number>>;
   wstHistoryPublish(
     metaKey: string,
