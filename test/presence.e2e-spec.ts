@@ -34,6 +34,7 @@ describe('presence on one node', () => {
       topics: [
         { pattern: 'room:*', presence: { events: true } },
         { pattern: 'lobby', presence: true },
+        { pattern: 'stage:*', presence: { events: 'on-request' } },
       ],
       presenceInfo: (client, topic) => ({ name: String((client.identity as WsIdentity).userId ?? 'guest').toUpperCase(), topic }),
     });
@@ -88,6 +89,38 @@ describe('presence on one node', () => {
     await alice1.closed;
     await waitFor(() => bob.ofType('system.presence.leave').length === 2, 'bob to hear alice1 leave');
     expect(await presence.presenceStats('room:1')).toEqual({ clients: 2, users: 1 });
+  });
+
+  it("events 'on-request': only the subscribers that asked (join_leave) hear joins and leaves; the others are still members", async () => {
+    const asked = await connect('asked');
+    const quiet = await connect('quiet');
+    expect((await asked.request({ type: 'system.subscribe', content: { topic: 'stage:1', join_leave: true } })).type).toBe(
+      'system.subscribed',
+    );
+    await subscribe(quiet, 'stage:1');
+    // Asking on a topic whose events are off changes nothing.
+    expect((await quiet.request({ type: 'system.subscribe', content: { topic: 'lobby', join_leave: true } })).type).toBe(
+      'system.subscribed',
+    );
+    const late = await connect('late');
+    await subscribe(late, 'stage:1');
+    await subscribe(late, 'lobby');
+    await waitFor(() => asked.ofType('system.presence.join').length === 2, 'the asking subscriber to hear two joins');
+    expect(eventOf(asked, 'system.presence.join').map((e) => e.member.userId)).toEqual(['quiet', 'late']);
+    expect(await presence.presenceStats('stage:1')).toEqual({ clients: 3, users: 3 });
+
+    late.close();
+    await late.closed;
+    await waitFor(() => asked.ofType('system.presence.leave').length === 1, 'the asking subscriber to hear the leave');
+    // Unsubscribed and subscribed again without asking: no longer told.
+    expect((await asked.request({ type: 'system.unsubscribe', content: { topic: 'stage:1' } })).type).toBe('system.unsubscribed');
+    await subscribe(asked, 'stage:1');
+    (await connect('after')).send({ type: 'system.subscribe', content: { topic: 'stage:1' } });
+    await waitFor(async () => (await presence.presenceStats('stage:1'))?.clients === 3, 'the last member to join');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked.ofType('system.presence.join')).toHaveLength(2);
+    expect(quiet.ofType('system.presence.join')).toEqual([]);
+    expect(quiet.ofType('system.presence.leave')).toEqual([]);
   });
 
   it('a topic with presence and no events tells nobody; a topic without presence answers null', async () => {

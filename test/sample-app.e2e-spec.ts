@@ -7,6 +7,9 @@ import { freePort } from './utils/free-port.js';
 import { WsTestClient } from './utils/ws-test-client.js';
 import { startSample } from './utils/sample-process.js';
 
+/** A subscribe that asks for the topic's joins and leaves. */
+const askingForEvents = (topic: string) => ({ type: 'system.subscribe', content: { topic, join_leave: true } });
+
 describe('the sample app (built, as its own process)', () => {
   let child: ChildProcess | undefined;
   afterEach(() => {
@@ -41,9 +44,15 @@ describe('the sample app (built, as its own process)', () => {
     child = await startSample(port);
     const ann = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/ann`);
     const ben = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/ben`);
-    expect((await ann.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } })).type).toBe('system.subscribed');
-    expect((await ben.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } })).type).toBe('system.subscribed');
+    // The rooms' events are on request: ann and ben ask for them, the bot does not.
+    const bot = await WsTestClient.connect(`ws://127.0.0.1:${port}/ws/bot`);
+    expect((await bot.request({ type: 'system.subscribe', content: { topic: 'room:lobby' } })).type).toBe('system.subscribed');
+    expect((await ann.request(askingForEvents('room:lobby'))).type).toBe('system.subscribed');
+    expect((await ben.request(askingForEvents('room:lobby'))).type).toBe('system.subscribed');
     expect((await ann.next('system.presence.join')).content).toMatchObject({ topic: 'room:lobby', member: { clientId: 'ben' } });
+    expect(bot.ofType('system.presence.join')).toEqual([]);
+    bot.close();
+    expect((await ben.next('system.presence.leave')).content).toMatchObject({ topic: 'room:lobby', member: { clientId: 'bot' } });
     const listed = await ben.request({ type: 'room.members', content: { topic: 'room:lobby' } });
     expect(listed.content).toMatchObject({ topic: 'room:lobby', stats: { clients: 2, users: 0 } });
     expect((listed.content as { clients: string[] }).clients.toSorted()).toEqual(['ann', 'ben']);

@@ -17,6 +17,12 @@ export interface SubscribeOptions {
    * @default false
    */
   delta?: boolean;
+  /**
+   * Asks for the topic's joins and leaves (`system.presence.join` / `system.presence.leave`): needed on a topic
+   * whose `topics` entry has `presence: { events: 'on-request' }`, harmless on others.
+   * @default false
+   */
+  joinLeave?: boolean;
 }
 
 /** An event the client emits to its handlers about a topic. */
@@ -33,6 +39,8 @@ const requestId = (meta: Record<string, unknown>): string | undefined =>
 export class Topics {
   private readonly subscriptions = new TopicSubscriptions();
   private readonly positions = new TopicPositions();
+  /** Held topics subscribed with `joinLeave`. */
+  private readonly joinLeave = new Set<string>();
   /** Subscribes sent with `since` and not answered yet: request id → topic. */
   private readonly recovering = new Map<string, string>();
   private readonly isHeld = (topic: string): boolean => this.subscriptions.has(topic);
@@ -53,8 +61,10 @@ export class Topics {
   }
 
   /** Keeps the topic; asks the server at once if `open`, else on the next connection. */
-  subscribe(topic: string, open: boolean, delta = false): Promise<void> {
-    this.deltas.want(topic, delta);
+  subscribe(topic: string, open: boolean, options: SubscribeOptions = {}): Promise<void> {
+    this.deltas.want(topic, options.delta === true);
+    if (options.joinLeave === true) this.joinLeave.add(topic);
+    else this.joinLeave.delete(topic);
     return new Promise((resolve, reject) => {
       if (this.subscriptions.add(topic, { resolve, reject }) && open) this.sendSubscribe(topic);
     });
@@ -65,6 +75,7 @@ export class Topics {
     this.subscriptions.remove(topic, new WsRequestFailedError('closed', `Unsubscribed from "${topic}" before it was confirmed.`));
     this.positions.forget(topic);
     this.deltas.forget(topic);
+    this.joinLeave.delete(topic);
     if (!open) return false;
     const reply = await this.requests.system(SystemMessageType.Unsubscribe, { topic });
     return isPlainObject(reply.content) && reply.content.was_subscribed === true;
@@ -129,8 +140,10 @@ export class Topics {
     const since = this.positions.get(topic);
     const id = this.requests.nextId();
     if (since) this.recovering.set(id, topic);
-    const content = since ? { topic, since } : { topic };
-    this.requests.system(SystemMessageType.Subscribe, this.deltas.wants(topic) ? { ...content, delta: true } : content, {}, id).then(
+    const content: Record<string, unknown> = since ? { topic, since } : { topic };
+    if (this.deltas.wants(topic)) content.delta = true;
+    if (this.joinLeave.has(topic)) content.join_leave = true;
+    this.requests.system(SystemMessageType.Subscribe, content, {}, id).then(
       () => {
         this.recovering.delete(id);
         this.subscriptions.confirm(topic);
@@ -144,6 +157,7 @@ export class Topics {
         }
         this.positions.forget(topic);
         this.deltas.forget(topic);
+        this.joinLeave.delete(topic);
       },
     );
   }

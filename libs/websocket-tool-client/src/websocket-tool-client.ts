@@ -256,7 +256,7 @@ export class WebSocketToolClient<TIn extends MessageMap = MessageMap> {
   subscribe(topic: string, options: SubscribeOptions = {}): Promise<void> {
     if (typeof topic !== 'string' || topic.length === 0) return Promise.reject(new TypeError('A topic must be a non-empty string.'));
     if (this.connection.closed) return Promise.reject(new WsRequestFailedError('closed', 'The client is closed.'));
-    return this.subscriptions.subscribe(topic, this.states.current === 'open', options.delta === true);
+    return this.subscriptions.subscribe(topic, this.states.current === 'open', options);
   }
 
   /** Subscribes to the task monitor's topic `task:<taskId>` (progress, logs and outcome of that task). */

@@ -120,10 +120,10 @@ export const SYSTEM_MESSAGES: readonly ProtocolMessage[] = [
   sys({
     type: SystemMessageType.Subscribe,
     direction: 'toServer',
-    content: { oneOf: [str, obj({ topic: str, since: position, delta: { type: 'boolean' } }, ['topic'])] },
+    content: { oneOf: [str, obj({ topic: str, since: position, delta: { type: 'boolean' }, join_leave: { type: 'boolean' } }, ['topic'])] },
     contentRequired: true,
     description:
-      'Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas.',
+      'Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas; with `join_leave`, for its joins and leaves when its presence events are on request.',
     example: { topic: 'room:lobby' },
     reply: SystemMessageType.Subscribed,
   }),

@@ -16,6 +16,7 @@ describe('resolveTopicSettings', () => {
         { pattern: 'game:*', history: { size: 1, ttlSeconds: 0.5 }, latest: true },
         { pattern: 'room:*', presence: { events: true } },
         { pattern: 'lobby', presence: true },
+        { pattern: 'stage:*', presence: { events: 'on-request' } },
       ]).topics,
     ).toEqual([
       { pattern: 'chat:*', history: { size: 200, ttlMs: 300_000 }, latest: false, delta: false, presence: null },
@@ -23,6 +24,7 @@ describe('resolveTopicSettings', () => {
       { pattern: 'game:*', history: { size: 1, ttlMs: 500 }, latest: true, delta: false, presence: null },
       { pattern: 'room:*', history: null, latest: false, delta: false, presence: { events: true } },
       { pattern: 'lobby', history: null, latest: false, delta: false, presence: { events: false } },
+      { pattern: 'stage:*', history: null, latest: false, delta: false, presence: { events: 'on-request' } },
     ]);
   });
 
@@ -49,7 +51,7 @@ describe('resolveTopicSettings', () => {
       'option "topics[3]"="string" is invalid: it must be an object { pattern, history?, latest?, presence? }.',
       'option "topics[4].history"="number" is invalid: it must be an object { size, ttlSeconds }.',
       'option "topics[5].presence.who"="who" is invalid: it must be left out: use events.',
-      'option "topics[5].presence.events"="yes" is invalid: it must be true or false.',
+      'option "topics[5].presence.events"="yes" is invalid: it must be true, false or \'on-request\'.',
       'option "topics[6].presence"="string" is invalid: it must be true, false or an object { events? }.',
     ]);
   });

@@ -84,8 +84,8 @@ function resolvePresence(raw: unknown, path: string, bad: (path: string, shown: 
     if (!PRESENCE_KEYS.has(key)) bad(`${path}.${key}`, key, 'left out: use events');
   }
   const events = raw.events ?? false;
-  if (typeof events !== 'boolean') {
-    bad(`${path}.events`, events, 'true or false');
+  if (typeof events !== 'boolean' && events !== 'on-request') {
+    bad(`${path}.events`, events, "true, false or 'on-request'");
     return null;
   }
   return Object.freeze({ events });

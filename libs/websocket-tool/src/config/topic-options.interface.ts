@@ -33,7 +33,8 @@ export interface TopicOptions {
   /**
    * Keep the topic's members (its subscribers, with their user and info) so the app can list and count them
    * (`PresenceService`); with `{ events: true }` its subscribers are also told `system.presence.join` and
-   * `system.presence.leave`. See docs/presence.md. @default false (no presence)
+   * `system.presence.leave`, with `{ events: 'on-request' }` only those that ask for them when they subscribe.
+   * See docs/presence.md. @default false (no presence)
    */
   presence?: boolean | TopicPresenceOptions;
 }
@@ -44,8 +45,14 @@ export interface TopicOptions {
  * @publicApi
  */
 export interface TopicPresenceOptions {
-  /** Tell the topic's subscribers when a member joins or leaves. @default false */
-  events?: boolean;
+  /**
+   * Tell the topic's subscribers when a member joins or leaves: `true` every subscriber, `'on-request'` only a
+   * subscriber that asks for them (`system.subscribe` with `join_leave: true`; the client SDK's
+   * `subscribe(topic, { joinLeave: true })`). Each join is one message to each subscriber told, so a topic whose
+   * members come and go together costs the square of its size with `true`; `'on-request'` bounds it by those who
+   * ask. @default false
+   */
+  events?: boolean | 'on-request';
 }
 
 /**
@@ -60,5 +67,5 @@ export interface TopicSettings {
   readonly latest: boolean;
   readonly delta: boolean;
   /** The topic's presence, or null when the entry keeps none. */
-  readonly presence: { readonly events: boolean } | null;
+  readonly presence: { readonly events: boolean | 'on-request' } | null;
 }

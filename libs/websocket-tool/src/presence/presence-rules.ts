@@ -1,9 +1,9 @@
 import { PatternTable } from '../config/pattern-table.js';
 import type { TopicSettings } from '../config/topic-options.interface.js';
 
-/** The presence of a topic: whether its subscribers hear joins and leaves. */
+/** The presence of a topic: whether its subscribers hear joins and leaves (all of them, or those who ask). */
 export interface TopicPresenceRule {
-  readonly events: boolean;
+  readonly events: boolean | 'on-request';
 }
 
 /**

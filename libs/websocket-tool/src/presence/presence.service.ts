@@ -33,6 +33,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly stops: Unsubscribe[] = [];
   /** This node's members per topic (their sums are in the stats, for the metrics). */
   private readonly localTopics = new Map<string, number>();
+  /** This node's subscribers that asked for the joins and leaves of a topic with `events: 'on-request'`. */
+  private readonly listeners = new Map<string, Set<ClientConnection>>();
 
   constructor(
     @Inject(WEBSOCKET_TOOL_SETTINGS) settings: WebSocketToolSettings,
@@ -61,6 +63,24 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     for (const stop of this.stops.splice(0)) stop();
+  }
+
+  /**
+   * A subscriber of `topic` asks for its joins and leaves (`join_leave: true`): true when it will hear them, i.e.
+   * the topic has presence events, for everyone or on request.
+   *
+   * @internal
+   */
+  requestEvents(connection: ClientConnection, topic: string): boolean {
+    const events = this.rules.match(topic)?.events;
+    if (events !== 'on-request') return events === true;
+    let listeners = this.listeners.get(topic);
+    if (!listeners) {
+      listeners = new Set();
+      this.listeners.set(topic, listeners);
+    }
+    listeners.add(connection);
+    return true;
   }
 
   /** True when `topic` has presence (a `topics` entry with `presence`). */
@@ -98,6 +118,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   private left(connection: ClientConnection, topic: string): void {
     if (this.rules.match(topic) === null) return;
+    const listeners = this.listeners.get(topic);
+    if (listeners?.delete(connection) && listeners.size === 0) this.listeners.delete(topic);
     const left = (this.localTopics.get(topic) ?? 1) - 1;
     if (left > 0) this.localTopics.set(topic, left);
     else this.localTopics.delete(topic);
@@ -117,10 +139,11 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** A join or leave on any node, for this node's subscribers of the topic when its events are on. */
+  /** A join or leave on any node, for this node's subscribers of the topic when its events are on (or those who asked). */
   private tell(type: string, topic: string, member: PresenceMember): void {
-    if (this.rules.match(topic)?.events !== true) return;
-    const subscribers = this.registry.subscribers(topic);
+    const events = this.rules.match(topic)?.events;
+    if (!events) return;
+    const subscribers = events === true ? this.registry.subscribers(topic) : this.listeners.get(topic);
     if (!subscribers) return;
     const json = serializeEnvelope({ type, content: { topic, member } });
     this.sender.deliver(subscribers, this.sender.frame(json), new Set([member.clientId]), { queued: 0, dropped: 0 });

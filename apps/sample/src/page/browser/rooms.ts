@@ -59,7 +59,7 @@ export function roomsPanel(current: () => WebSocketToolClient | null, membership
     const client = current();
     if (!client || !room) return;
     pending.add(room);
-    const joined = client.subscribe(ROOM_PREFIX + room);
+    const joined = client.subscribe(ROOM_PREFIX + room, { joinLeave: true });
     render();
     joined.then(
       () => {

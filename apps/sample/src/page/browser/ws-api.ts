@@ -79,7 +79,7 @@ export interface ClientMessages {
   };
   /** The client's answer to a server request (a message with `meta.request_id`): the content is what its `handle()` handler returned; `meta.error` when it failed. */
   "system.reply": unknown;
-  /** Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas. */
+  /** Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas; with `join_leave`, for its joins and leaves when its presence events are on request. */
   "system.subscribe": string | {
     topic: string;
     since?: {
@@ -87,6 +87,7 @@ export interface ClientMessages {
       epoch: string;
     };
     delta?: boolean;
+    join_leave?: boolean;
   };
   /** Ends a subscription. */
   "system.unsubscribe": string | {
@@ -1352,6 +1353,9 @@ export type WsApi = ReturnType<typeof createWsApi>;
        },
        "delta": {
         "type": "boolean"
+       },
+       "join_leave": {
+        "type": "boolean"
        }
       },
       "required": [
@@ -1362,7 +1366,7 @@ export type WsApi = ReturnType<typeof createWsApi>;
    },
    "contentRequired": true,
    "meta": null,
-   "description": "Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas.",
+   "description": "Subscribes to a topic; with `since`, recovers what was missed since that position; with `delta`, asks for `system.delta` messages on a topic with deltas; with `join_leave`, for its joins and leaves when its presence events are on request.",
    "reply": "system.subscribed"
   },
   {

@@ -10,6 +10,7 @@ import { PendingDeliveries } from '../delivery/pending-deliveries.js';
 import { TopicDeltas } from '../delivery/topic-deltas.js';
 import type { OutboundSender } from '../../outbound/outbound-sender.js';
 import { WsHandlerRegistry, type HandlerEntry } from '../discovery/ws-handler-registry.js';
+import type { PresenceService } from '../../presence/presence.service.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { SystemMessages } from '../system/system-messages.js';
 import { HandlerInvoker } from './handler-invoker.js';
@@ -53,6 +54,8 @@ describe('MessageDispatcher', () => {
       stats,
       new PendingDeliveries(),
       new TopicDeltas(settings, {} as OutboundSender),
+      // No topic has presence here.
+      { requestEvents: () => false } as unknown as PresenceService,
     );
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);

@@ -8,6 +8,7 @@ import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
 import type { TopicSettings } from '../../config/topic-options.interface.js';
 import type { TopicHistoryStore } from '../../history/topic-history-store.js';
+import type { PresenceService } from '../../presence/presence.service.js';
 import type { TopicDeltas } from '../delivery/topic-deltas.js';
 import type { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
@@ -47,6 +48,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     private readonly topics: TopicHistoryStore,
     private readonly stats: WsStatsService,
     private readonly deltas: TopicDeltas,
+    private readonly presence: PresenceService,
   ) {}
 
   handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation): void {
@@ -63,6 +65,8 @@ export class SubscriptionHandler implements SystemMessageHandler {
       return;
     }
     const delta = isPlainObject(content) && content.delta === true;
+    // Asks for the joins and leaves of a topic whose presence events are 'on-request'.
+    const joinLeave = isPlainObject(content) && content.join_leave === true;
     const canSubscribe = this.options?.canSubscribe;
     if (canSubscribe && isValidTopic(topic, this.settings.maxTopicLength)) {
       // The app decides who may listen to a topic (e.g. a task's log); until it
@@ -70,12 +74,13 @@ export class SubscriptionHandler implements SystemMessageHandler {
       Promise.resolve()
         .then(() => canSubscribe(this.registry.toClient(connection), topic))
         .then(
-          (allowed) => (allowed ? this.subscribe(connection, type, topic, id, since, delta) : this.refuseTopic(connection, type, id)),
+          (allowed) =>
+            allowed ? this.subscribe(connection, type, topic, id, since, delta, joinLeave) : this.refuseTopic(connection, type, id),
           () => this.refuseTopic(connection, type, id),
         );
       return;
     }
-    this.subscribe(connection, type, topic, id, since, delta);
+    this.subscribe(connection, type, topic, id, since, delta, joinLeave);
   }
 
   private unsubscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation): void {
@@ -92,9 +97,18 @@ export class SubscriptionHandler implements SystemMessageHandler {
     this.admission.succeeded(connection);
   }
 
-  private subscribe(connection: ClientConnection, type: string, topic: unknown, id: Correlation, since: unknown, delta: boolean): void {
+  private subscribe(
+    connection: ClientConnection,
+    type: string,
+    topic: unknown,
+    id: Correlation,
+    since: unknown,
+    delta: boolean,
+    joinLeave: boolean,
+  ): void {
     if (connection.closing) return;
     const outcome = this.registry.subscribeConnection(connection, topic as string);
+    if (joinLeave && connection.topics.has(topic as string)) this.presence.requestEvents(connection, topic as string);
     if (outcome === 'invalid_topic') {
       this.refuseInvalidTopic(connection, type, id);
     } else if (outcome === 'too_many_topics') {

@@ -10,6 +10,7 @@ import { TopicDeltas } from '../delivery/topic-deltas.js';
 import type { OutboundSender } from '../../outbound/outbound-sender.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { SystemMessages } from './system-messages.js';
+import type { PresenceService } from '../../presence/presence.service.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
 
 const settings = settingsOf({ maxTopicsPerClient: 2, maxTopicLength: 20 });
@@ -29,6 +30,8 @@ function setUp(options: SubscriptionOptions = {}) {
     new PendingDeliveries(),
     // No topic has deltas here: nothing is ever sent through it.
     new TopicDeltas(settings, {} as OutboundSender),
+    // No topic has presence here.
+    { requestEvents: () => false } as unknown as PresenceService,
   );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {

@@ -7,6 +7,7 @@ import { WsErrorCode } from '../../protocol/error-codes.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
+import { PresenceService } from '../../presence/presence.service.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
 import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import type { Correlation } from '../dispatch/envelope.js';
@@ -50,10 +51,11 @@ export class SystemMessages {
     stats: WsStatsService,
     deliveries: PendingDeliveries,
     deltas: TopicDeltas,
+    presence: PresenceService,
   ) {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
-    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats, deltas));
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats, deltas, presence));
     this.register(new DeltaResetHandler(deltas));
     this.solicited = new DeliveryAnswerHandler(deliveries);
     this.register(this.solicited);
