@@ -27,7 +27,6 @@ import { TopicDeltas } from './delivery/topic-deltas.js';
 import { OfflineMailbox } from './offline-mailbox.js';
 import type { SendResult } from './send-result.interface.js';
 
-const NO_COUNTS: DeliveryCounts = Object.freeze({ delivered: 0, timeout: 0, offline: 0, dropped: 0 });
 const UNKNOWN_CLIENT = (): SendResult => ({ ok: false, queued: 0, dropped: 0, reason: 'unknown_client' });
 
 /** Options of `BroadcastService.broadcast`. @publicApi */
@@ -210,7 +209,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (options && 'idempotencyKey' in options) {
       return this.once(`t:${topic}:${options.idempotencyKey}`, options.idempotencyWindowMs, () => this.publish(topic, message));
     }
-    if (options?.ack) return this.publishAcked(topic, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
+    if (options?.ack) return this.acked.publish(topic, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     const rule = this.topics.rule(topic);
     if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
     const delta = this.deltas.active && this.deltas.has(topic);
@@ -240,28 +239,6 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   /** The original plugin's entry point: to one client when `clientId` is given, else to all. */
   notify(message: WsOutboundMessage, clientId?: string | null): SendResult {
     return clientId ? this.sendToClient(clientId, message) : this.broadcast(message);
-  }
-
-  /**
-   * An acknowledged publish. A topic that keeps its messages keeps this one first (its frame then carries
-   * `topic`, `offset` and `epoch`); with history in Redis, each node sends it when it comes back stamped.
-   */
-  private publishAcked(topic: string, message: WsOutboundMessage, timeoutMs: number): Promise<DeliveryCounts> {
-    const rule = this.topics.rule(topic);
-    if (rule === null) return this.acked.fanOut({ topic, except: null }, message, timeoutMs);
-    const unsent = (): Promise<DeliveryCounts> => Promise.resolve({ ...NO_COUNTS, dropped: this.registry.subscribers(topic)?.size ?? 0 });
-    // Deltas resume after it, from a message in full.
-    this.deltas.forget(topic);
-    if (this.topics.shared && rule.history !== null) {
-      const frame = this.topics.stamp(topic, message);
-      const stamped = this.acked.stampedId(timeoutMs);
-      if (frame === null || !this.topics.publishShared(topic, frame, rule, stamped)) return unsent();
-      return this.acked.fanOut({ topic, except: null, stamped }, message, timeoutMs);
-    }
-    const json = this.topics.record(topic, message, rule);
-    if (json === null) return unsent();
-    const { type, content, meta } = JSON.parse(json) as WsOutboundMessage;
-    return this.acked.fanOut({ topic, except: null }, { type, content, meta }, timeoutMs);
   }
 
   /** Runs `send` when `key` is new within its window, cluster-wide. */
@@ -330,9 +307,12 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     const members = this.registry.subscribers(topic);
     // Subscribers whose recovery is being read get it after their replay instead.
     const held = members ? this.topics.capture(topic, offset, epoch, json) : null;
-    if (ackId !== undefined) this.acked.deliverStamped(ackId, json, members ?? [], held);
-    else if (!members) return;
-    else if (this.deltas.active && this.deltas.has(topic)) this.fanOutDeltas(topic, members, json, held, offset, epoch);
+    if (ackId !== undefined) {
+      this.acked.deliverStamped(ackId, json, members ?? [], held);
+      return;
+    }
+    if (!members) return;
+    if (this.deltas.active && this.deltas.has(topic)) this.fanOutDeltas(topic, members, json, held, offset, epoch);
     else this.fanOut(members, this.sender.frame(json), held);
   }
 

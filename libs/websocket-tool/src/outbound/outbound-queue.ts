@@ -185,6 +185,7 @@ export class OutboundQueue implements OnApplicationShutdown {
    * high-water mark: not reading) that hold the most.
    */
   private sharedBudgetFits(length: number): boolean {
+    if (this.budget.fits(length)) return true;
     const fits = (): boolean => this.budget.fits(length);
     while (!fits()) {
       const heaviest = this.parked.heaviest();

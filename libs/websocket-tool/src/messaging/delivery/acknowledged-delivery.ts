@@ -5,6 +5,7 @@ import { ClusterPresence } from '../../cluster/presence/cluster-presence.js';
 import { ClusterRequests, type ClusterReplies } from '../../cluster/requests/cluster-requests.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
 import { ConnectionRegistry } from '../../connection/connection-registry.js';
+import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { OutboundSender } from '../../outbound/outbound-sender.js';
 import type { WsOutboundMessage } from '../../protocol/envelope.interface.js';
 import { ACK_ID_META, REQUEST_ID_META } from '../../protocol/message-types.js';
@@ -12,6 +13,7 @@ import { serializeEnvelope } from '../../protocol/serialize-envelope.js';
 import type { DeliveryCounts } from './delivery.interface.js';
 import { PendingDeliveries, type DeliverySettlement } from './pending-deliveries.js';
 import { StampedAcks } from './stamped-acks.js';
+import { TopicDeltas } from './topic-deltas.js';
 
 /** The cluster requests this service answers: one client of this node, and this node's share of a fan-out. */
 const TO_CLIENT = 'delivery.client';
@@ -69,6 +71,8 @@ export class AcknowledgedDelivery implements OnModuleInit, OnModuleDestroy {
     private readonly presence: ClusterPresence,
     private readonly requests: ClusterRequests,
     private readonly pending: PendingDeliveries,
+    private readonly topics: TopicHistoryStore,
+    private readonly deltas: TopicDeltas,
   ) {}
 
   onModuleInit(): void {
@@ -91,7 +95,7 @@ export class AcknowledgedDelivery implements OnModuleInit, OnModuleDestroy {
    * A cluster-wide id for an acknowledged publish through a topic's shared history. It carries the deadline
    * (`<timeoutMs>:<uuid>`), which the nodes that receive the message need before the tally request comes.
    */
-  stampedId(timeoutMs: number): string {
+  private stampedId(timeoutMs: number): string {
     return `${Math.max(0, Math.floor(timeoutMs))}:${randomUUID()}`;
   }
 
@@ -116,6 +120,30 @@ export class AcknowledgedDelivery implements OnModuleInit, OnModuleDestroy {
     if (node === undefined) return Promise.resolve(single('offline'));
     const args: ToClientArgs = { clientId, message, kind, timeoutMs };
     return this.requests.request(TO_CLIENT, args, node, timeoutMs + CLUSTER_MARGIN_MS).then((answer) => settlementOf(answer, 'timeout'));
+  }
+
+  /**
+   * `publish(topic, message, { ack: true })`. A topic that keeps its messages keeps this one first, as any
+   * publish (its frame then carries `topic`, `offset` and `epoch`); with the history in Redis, each node sends
+   * it when it comes back stamped (`deliverStamped`), in the topic's one order.
+   */
+  publish(topic: string, message: WsOutboundMessage, timeoutMs: number): Promise<DeliveryCounts> {
+    const rule = this.topics.rule(topic);
+    if (rule === null) return this.fanOut({ topic, except: null }, message, timeoutMs);
+    const unsent = (): Promise<DeliveryCounts> =>
+      Promise.resolve({ ...emptyCounts(), dropped: this.registry.subscribers(topic)?.size ?? 0 });
+    // Deltas resume after it, from a message in full.
+    this.deltas.forget(topic);
+    if (this.topics.shared && rule.history !== null) {
+      const frame = this.topics.stamp(topic, message);
+      const stamped = this.stampedId(timeoutMs);
+      if (frame === null || !this.topics.publishShared(topic, frame, rule, stamped)) return unsent();
+      return this.fanOut({ topic, except: null, stamped }, message, timeoutMs);
+    }
+    const json = this.topics.record(topic, message, rule);
+    if (json === null) return unsent();
+    const { type, content, meta } = JSON.parse(json) as WsOutboundMessage;
+    return this.fanOut({ topic, except: null }, { type, content, meta }, timeoutMs);
   }
 
   /** Every node's recipients (this node's included), tallied together. */
