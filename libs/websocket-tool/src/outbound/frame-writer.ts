@@ -95,7 +95,7 @@ export class FrameWriter {
     raw?.cork();
     const frames = queue.frames;
     const now = this.listener.listening ? Date.now() : -1;
-    if (queue.head < frames.length) queue.batches++;
+    const first = queue.head;
     try {
       while (queue.head < frames.length && (budget > 0 || coalesced(frames[queue.head] as OutboundFrame))) {
         const frame = this.shift(queue, now);
@@ -107,6 +107,7 @@ export class FrameWriter {
         }
       }
     } finally {
+      if (queue.head > first) queue.batches++;
       raw?.uncork();
     }
   }
