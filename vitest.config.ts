@@ -17,7 +17,7 @@ const BROWSER_TESTS = [
 
 /**
  * Tests that load both cores on purpose (10,000 clients, streams of large
- * broadcasts, 1,000 clients recovering at once). They run after the others, one file at a time: beside them, the
+ * broadcasts, 1,000 clients recovering at once, 300,000 publishes on three nodes). They run after the others, one file at a time: beside them, the
  * latency bars of the other reliability tests would measure this load.
  */
 const LOAD_TESTS = [
@@ -26,6 +26,7 @@ const LOAD_TESTS = [
   'test/reliability/mass-recovery.e2e-spec.ts',
   'test/reliability/presence-load.e2e-spec.ts',
   'test/cluster-recovery.e2e-spec.ts',
+  'test/reliability/idempotent-publish-load.e2e-spec.ts',
 ];
 
 export default defineConfig({

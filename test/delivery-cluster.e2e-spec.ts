@@ -1,4 +1,4 @@
-import { WebSocketToolClient } from '@websocket-tool/client';
+import { WebSocketToolClient, type WsMessage } from '@websocket-tool/client';
 import { ClientRequestError, ConnectionRegistry, type DeliveryReceipt } from '@websocket-tool/nestjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -110,5 +110,72 @@ describe('acknowledged sends and server requests across three nodes on one Redis
     await Promise.all([clients[0].subscribe('acked-room'), clients[15].subscribe('acked-room'), clients[29].subscribe('acked-room')]);
     const counts = await nodes[0].broadcast.publish('acked-room', { type: 'room' }, { ack: true, timeoutMs: 2000 });
     expect(counts).toEqual({ delivered: 3, timeout: 0, offline: 0, dropped: 0 });
+  });
+});
+
+describe('acknowledged sends kept like any other, three nodes on one Redis', () => {
+  const prefix = uniquePrefix('delivery-kept');
+  let nodes: ClusterNode[] = [];
+  const clients: WebSocketToolClient[] = [];
+
+  beforeAll(async () => {
+    if (!(await redisAnswers())) throw new Error('Redis is not reachable at 127.0.0.1:6379: the cluster delivery tests need it.');
+    nodes = await startCluster(SHARED_REDIS_URL, prefix, 3, {
+      topics: [{ pattern: 'ledger:*', history: { size: 100, ttlSeconds: 60 } }],
+      mailbox: { size: 10, ttlSeconds: 60 },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(nodes.map((n) => n.close()));
+    await deleteKeys(SHARED_REDIS_URL, prefix);
+  });
+
+  it('an acknowledged publish on a topic with history in Redis is kept with its offset, in the topic order, and counted on every node', async () => {
+    const seen: WsMessage[][] = nodes.map(() => []);
+    for (const [n, node] of nodes.entries()) {
+      const client = new WebSocketToolClient(`${node.ws}/ws`, { clientId: `ledger-${n}` });
+      clients.push(client);
+      client.on('entry', (m) => void seen[n].push(m));
+      await client.whenOpen(5000);
+      await client.subscribe('ledger:1');
+    }
+    nodes[0].broadcast.publish('ledger:1', { type: 'entry', content: 1 });
+    const counts = await nodes[1].broadcast.publish('ledger:1', { type: 'entry', content: 2 }, { ack: true, timeoutMs: 3000 });
+    nodes[2].broadcast.publish('ledger:1', { type: 'entry', content: 3 });
+    expect(counts).toEqual({ delivered: 3, timeout: 0, offline: 0, dropped: 0 });
+
+    await waitFor(() => seen.every((s) => s.length === 3), 'the three entries on every node');
+    const page = (await nodes[2].broadcast.history('ledger:1'))!;
+    expect(page.messages.map((m) => m.content)).toEqual([1, 2, 3]);
+    const offsets = page.messages.map((m) => m.meta.offset as number);
+    expect(offsets).toEqual([offsets[0], offsets[0] + 1, offsets[0] + 2]);
+    expect(page.messages[1].meta.ack_id).toBeUndefined();
+    for (const s of seen) {
+      expect(s.map((m) => [m.content, m.meta.offset])).toEqual(page.messages.map((m) => [m.content, m.meta.offset]));
+      expect(s[1].meta.ack_id).toEqual(expect.any(String));
+    }
+  });
+
+  it('an acknowledged publish to a topic nobody follows answers at once, with nothing counted', async () => {
+    const started = performance.now();
+    expect(await nodes[0].broadcast.publish('ledger:empty', { type: 'entry' }, { ack: true, timeoutMs: 5000 })).toEqual({
+      delivered: 0,
+      timeout: 0,
+      offline: 0,
+      dropped: 0,
+    });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect((await nodes[1].broadcast.history('ledger:empty'))!.messages).toHaveLength(1);
+  });
+
+  it('an acknowledged send to a named client connected nowhere is kept in its mailbox; it gets it on another node', async () => {
+    expect(await nodes[0].broadcast.sendToClient('kept-away', { type: 'invoice', content: 9 }, { ack: true, timeoutMs: 5000 })).toEqual({
+      status: 'kept',
+    });
+    const back = await WsTestClient.connect(`${nodes[2].ws}/ws/kept-away`);
+    expect((await back.next('invoice')).content).toBe(9);
+    back.close();
   });
 });

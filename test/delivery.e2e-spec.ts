@@ -1,7 +1,8 @@
-import { WebSocketToolClient, type WebSocketToolClientOptions } from '@websocket-tool/client';
+import { WebSocketToolClient, type WebSocketToolClientOptions, type WsMessage } from '@websocket-tool/client';
 import { BroadcastService, ClientRequestError } from '@websocket-tool/nestjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { waitFor } from './fixtures/cluster.fixture.js';
 import { WsTestClient } from './utils/ws-test-client.js';
 
 /** The error a promise rejects with, or null. */
@@ -157,5 +158,69 @@ describe('acknowledged sends and server requests, one node', () => {
     expect(await failure(broadcast.request('req-mute', { type: 'boom' }, { timeoutMs: 200 }))).toMatchObject({ code: 'timeout' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(199);
     expect(await failure(broadcast.request('nobody', { type: 'boom' }, { timeoutMs: 200 }))).toMatchObject({ code: 'offline' });
+  });
+});
+
+describe('acknowledged sends are kept like any other, one node', () => {
+  let t: TestApp;
+  let broadcast: BroadcastService;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      enableMetrics: false,
+      topics: [{ pattern: 'ledger:*', history: { size: 100, ttlSeconds: 60 } }],
+      mailbox: { size: 10, ttlSeconds: 60 },
+    });
+    broadcast = t.app.get(BroadcastService);
+  });
+  afterAll(() => t.close());
+
+  it('an acknowledged publish on a topic with history is kept with its offset, between the plain ones', async () => {
+    const sub = new WebSocketToolClient(`${t.ws}/ws`, { clientId: 'ledger-sub' });
+    try {
+      await sub.whenOpen(5000);
+      const seen: WsMessage[] = [];
+      sub.on('entry', (m) => void seen.push(m));
+      await sub.subscribe('ledger:1');
+      broadcast.publish('ledger:1', { type: 'entry', content: 1 });
+      const counts = await broadcast.publish('ledger:1', { type: 'entry', content: 2 }, { ack: true, timeoutMs: 2000 });
+      broadcast.publish('ledger:1', { type: 'entry', content: 3 });
+      expect(counts).toEqual({ delivered: 1, timeout: 0, offline: 0, dropped: 0 });
+
+      const page = (await broadcast.history('ledger:1'))!;
+      expect(page.messages.map((m) => m.content)).toEqual([1, 2, 3]);
+      const offsets = page.messages.map((m) => m.meta.offset as number);
+      expect(offsets).toEqual([offsets[0], offsets[0] + 1, offsets[0] + 2]);
+      // The history keeps the message as published: the acknowledgement id was this delivery's only.
+      expect(page.messages[1].meta.ack_id).toBeUndefined();
+
+      await waitFor(() => seen.length === 3, 'the three entries');
+      expect(seen.map((m) => [m.content, m.meta.offset])).toEqual(page.messages.map((m) => [m.content, m.meta.offset]));
+      expect(seen[1].meta.ack_id).toEqual(expect.any(String));
+
+      // A subscriber recovering from before them gets the acknowledged one in its replay.
+      const late = await WsTestClient.connect(`${t.ws}/ws/ledger-late`);
+      late.send({ type: 'system.subscribe', content: { topic: 'ledger:1', since: { offset: offsets[0] - 1, epoch: page.epoch } } });
+      expect((await late.next('system.subscribed')).content).toMatchObject({ recovered: true, replayed: 3 });
+      await late.next((m) => m.type === 'entry' && m.content === 3);
+      expect(late.ofType('entry').map((m) => m.content)).toEqual([1, 2, 3]);
+      late.close();
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('an acknowledged send to a named client that is away goes to its mailbox: kept at once, delivered when it connects', async () => {
+    const started = performance.now();
+    expect(await broadcast.sendToClient('away-1', { type: 'invoice', content: 7 }, { ack: true, timeoutMs: 5000 })).toEqual({
+      status: 'kept',
+    });
+    expect(performance.now() - started).toBeLessThan(50);
+    const back = await WsTestClient.connect(`${t.ws}/ws/away-1`);
+    expect((await back.next('system.mailbox')).content).toMatchObject({ delivered: 1, dropped: 0 });
+    expect((await back.next('invoice')).content).toBe(7);
+    back.close();
+    // An anonymous id can never connect again: nothing is kept.
+    expect(await broadcast.sendToClient('anon-1', { type: 'invoice' }, { ack: true, timeoutMs: 5000 })).toEqual({ status: 'offline' });
   });
 });

@@ -2,7 +2,15 @@ import { WebSocketToolClient, type WebSocketConstructorLike, type WsMessage } fr
 import { BroadcastService } from '@websocket-tool/nestjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
-import { deleteKeys, redisAnswers, SHARED_REDIS_URL, startCluster, uniquePrefix, type ClusterNode } from './fixtures/cluster.fixture.js';
+import {
+  deleteKeys,
+  redisAnswers,
+  SHARED_REDIS_URL,
+  startCluster,
+  uniquePrefix,
+  waitFor,
+  type ClusterNode,
+} from './fixtures/cluster.fixture.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { WsTestClient, sleep } from './utils/ws-test-client.js';
 
@@ -148,6 +156,54 @@ describe('delta messages in cluster mode: published on one node, sent as deltas 
       expect(client.deltaStats.rebuilt).toBeGreaterThanOrEqual(docs.length - 1);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('delta messages on a topic whose history is in Redis, three nodes', () => {
+  const prefix = uniquePrefix('delta-history');
+  let nodes: ClusterNode[] = [];
+  const docs = documents(60);
+
+  beforeAll(async () => {
+    if (!(await redisAnswers())) throw new Error('Redis is not reachable at 127.0.0.1:6379: the cluster delta test needs it.');
+    nodes = await startCluster(SHARED_REDIS_URL, prefix, 3, {
+      topics: [{ pattern: 'hdoc:*', history: { size: 100, ttlSeconds: 60 }, delta: true }],
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.close()));
+    await deleteKeys(SHARED_REDIS_URL, prefix);
+  });
+
+  it('documents published on all three nodes: every subscriber rebuilds each one, in the history order, from deltas', async () => {
+    const counters = nodes.map(() => ({ bytes: 0 }));
+    const full = { bytes: 0 };
+    const clients = nodes.map(
+      (node, n) => new WebSocketToolClient(`${node.ws}/ws`, { clientId: `hdelta-${n}`, WebSocket: countingWebSocket(counters[n]) }),
+    );
+    const fullClient = new WebSocketToolClient(`${nodes[0].ws}/ws`, { clientId: 'hdelta-full', WebSocket: countingWebSocket(full) });
+    try {
+      const seen: WsMessage[][] = nodes.map(() => []);
+      for (const [n, client] of clients.entries()) client.on('doc.state', (m) => void seen[n].push(m));
+      await Promise.all([...clients.map((c) => c.subscribe('hdoc:1', { delta: true })), fullClient.subscribe('hdoc:1')]);
+      const before = { deltas: counters.map((c) => c.bytes), full: full.bytes };
+
+      // Round robin over the nodes, not waiting: Redis decides the one order all of them deliver.
+      for (const [seq, doc] of docs.entries()) nodes[seq % 3].broadcast.publish('hdoc:1', { type: 'doc.state', content: { seq, doc } });
+      await waitFor(() => seen.every((s) => s.length === docs.length), 'every document at every subscriber', 15_000);
+
+      const page = (await nodes[1].broadcast.history('hdoc:1'))!;
+      expect(page.messages).toHaveLength(docs.length);
+      for (const [n, client] of clients.entries()) {
+        // Byte-identical to what the history keeps, in its order.
+        expect(seen[n].map(textOf)).toEqual(page.messages.map((m) => JSON.stringify(m)));
+        expect(client.deltaStats.mismatched).toBe(0);
+        expect(client.deltaStats.rebuilt).toBeGreaterThanOrEqual(docs.length - 1);
+        expect((full.bytes - before.full) / (counters[n].bytes - before.deltas[n])).toBeGreaterThanOrEqual(5);
+      }
+    } finally {
+      await Promise.all([...clients.map((c) => c.close()), fullClient.close()]);
     }
   });
 });

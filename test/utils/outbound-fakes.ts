@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { WebSocketToolOptions } from '../../libs/websocket-tool/src/config/websocket-tool-options.interface.js';
+import type { WebSocketToolConfigOptions } from '../../libs/websocket-tool/src/config/websocket-tool-module-options.interface.js';
 import { resolveSettings } from '../../libs/websocket-tool/src/config/resolve-settings.js';
 import { ClientConnection } from '../../libs/websocket-tool/src/connection/client-connection.js';
 import type { ConnectionOutput } from '../../libs/websocket-tool/src/connection/connection-output.js';
@@ -75,7 +75,7 @@ export function fakeConnection(
 }
 
 /** The real registry and outbound pieces, wired as the module wires them. */
-export function outbound(options: WebSocketToolOptions = {}) {
+export function outbound(options: WebSocketToolConfigOptions = {}) {
   const settings = resolveSettings(options, {});
   const stats = new WsStatsService();
   const registry = new ConnectionRegistry(settings, stats);

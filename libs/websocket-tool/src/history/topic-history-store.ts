@@ -197,9 +197,12 @@ export class TopicHistoryStore implements OnModuleInit, OnModuleDestroy {
     return stampableFrame(topic, message);
   }
 
-  /** Cluster mode: stamps, keeps and sends to every node; false when Redis is unreachable (nothing sent). */
-  publishShared(topic: string, frame: StampableFrame, rule: TopicSettings): boolean {
-    return this.cluster.publish(topic, frame, rule.history as NonNullable<TopicSettings['history']>);
+  /**
+   * Cluster mode: stamps, keeps and sends to every node; false when Redis is unreachable (nothing sent).
+   * `ackId` for an acknowledged publish (see `ClusterHistory.publish`).
+   */
+  publishShared(topic: string, frame: StampableFrame, rule: TopicSettings, ackId?: string): boolean {
+    return this.cluster.publish(topic, frame, rule.history as NonNullable<TopicSettings['history']>, ackId);
   }
 
   /** Cluster mode: holds back `topic`'s live messages for a subscriber whose recovery is being read. */

@@ -79,7 +79,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.broker.subscribe(this.delivery);
     if (this.topics.shared) {
       this.unlisten = this.topics.listen({
-        deliverStamped: (topic, offset, epoch, json) => this.deliverStamped(topic, offset, epoch, json),
+        deliverStamped: (topic, offset, epoch, json, ackId) => this.deliverStamped(topic, offset, epoch, json, ackId),
       });
     }
   }
@@ -126,13 +126,18 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    */
   sendToClient(clientId: string, message: WsOutboundMessage): SendResult;
   /**
-   * With `ack: true`: resolves with `delivered` once the client SDK acknowledged the message, `offline` when
-   * the client is connected nowhere or leaves first (the mailbox does not keep it), `timeout` at the deadline,
-   * or `dropped` with the reason. In cluster mode the node holding the client sends it and keeps the deadline.
+   * With `ack: true`: resolves with `delivered` once the client SDK acknowledged the message, `kept` at once
+   * when the client is connected nowhere and the `mailbox` option kept it, `offline` when it is connected
+   * nowhere otherwise or leaves first, `timeout` at the deadline, or `dropped` with the reason. In cluster
+   * mode the node holding the client sends it and keeps the deadline.
    */
   sendToClient(clientId: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryReceipt>;
   sendToClient(clientId: string, message: WsOutboundMessage, options?: AckOptions): SendResult | Promise<DeliveryReceipt> {
     if (options?.ack) {
+      if (this.mailbox.enabled && !this.registry.has(clientId) && this.presence.locate(clientId) === undefined) {
+        const kept = this.keep(clientId, message);
+        return Promise.resolve({ status: kept.kept === 1 ? 'kept' : 'offline' });
+      }
       return this.acked.toClient(clientId, message, 'ack', options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS).then(receiptOf);
     }
     const connection = this.registry.get(clientId);
@@ -186,8 +191,8 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
   publish(topic: string, message: WsOutboundMessage): SendResult;
   /**
    * With `ack: true`: sends to the topic's subscribers on every node and resolves, once each has
-   * acknowledged, left or timed out, with how many ended in each outcome. The message is not kept in the
-   * topic's history.
+   * acknowledged, left or timed out, with how many ended in each outcome. A topic with history keeps the
+   * message with its offset, as any publish (in cluster mode it goes through Redis in the topic's order).
    */
   publish(topic: string, message: WsOutboundMessage, options: AckOptions): Promise<DeliveryCounts>;
   /**
@@ -204,7 +209,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (options && 'idempotencyKey' in options) {
       return this.once(`t:${topic}:${options.idempotencyKey}`, options.idempotencyWindowMs, () => this.publish(topic, message));
     }
-    if (options?.ack) return this.acked.fanOut({ topic, except: null }, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
+    if (options?.ack) return this.acked.publish(topic, message, options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
     const rule = this.topics.rule(topic);
     if (rule !== null && this.topics.shared && rule.history !== null) return this.publishShared(topic, message, rule);
     const delta = this.deltas.active && this.deltas.has(topic);
@@ -294,12 +299,21 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     return { ok: true, queued: local, dropped: 0 };
   }
 
-  /** A stamped message of a topic with history (any node's, this one's included), for this node's subscribers. */
-  private deliverStamped(topic: string, offset: number, epoch: string, json: string): void {
+  /**
+   * A stamped message of a topic with history (any node's, this one's included), for this node's subscribers;
+   * with `ackId`, an acknowledged publish (each node tallies its own subscribers, none included).
+   */
+  private deliverStamped(topic: string, offset: number, epoch: string, json: string, ackId?: string): void {
     const members = this.registry.subscribers(topic);
-    if (!members) return;
     // Subscribers whose recovery is being read get it after their replay instead.
-    this.fanOut(members, this.sender.frame(json), this.topics.capture(topic, offset, epoch, json));
+    const held = members ? this.topics.capture(topic, offset, epoch, json) : null;
+    if (ackId !== undefined) {
+      this.acked.deliverStamped(ackId, json, members ?? [], held);
+      return;
+    }
+    if (!members) return;
+    if (this.deltas.active && this.deltas.has(topic)) this.fanOutDeltas(topic, members, json, held, offset, epoch);
+    else this.fanOut(members, this.sender.frame(json), held);
   }
 
   private deliverTopic(topic: string, json: string): void {
@@ -325,11 +339,20 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     if (mine) this.fanOut(mine, this.sender.frame(json), null);
   }
 
-  /** This node's recipients, through the one sender. */
-  /** A topic with deltas: the subscribers that asked for them may get a delta instead of the message. */
-  private fanOutDeltas(topic: string, members: Iterable<ClientConnection>, json: string, except: ReadonlySet<string> | null): SendResult {
+  /**
+   * A topic with deltas: the subscribers that asked for them may get a delta instead of the message. With an
+   * `offset` (history in Redis), only against the message of the offset before it in the same epoch.
+   */
+  private fanOutDeltas(
+    topic: string,
+    members: Iterable<ClientConnection>,
+    json: string,
+    except: ReadonlySet<string> | null,
+    offset?: number,
+    epoch?: string,
+  ): SendResult {
     const result: SendResult = { ok: true, queued: 0, dropped: 0, reason: undefined };
-    this.deltas.deliver(topic, json, members, except, result);
+    this.deltas.deliver(topic, json, members, except, result, offset === undefined ? null : { offset, epoch: epoch as string });
     if (result.dropped > 0) {
       result.ok = false;
       result.reason = 'queue_full';

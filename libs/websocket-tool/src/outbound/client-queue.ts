@@ -37,6 +37,8 @@ export class ClientQueue implements ConnectionOutput {
    */
   stalledSince = 0;
   stalledAt = 0;
+  /** Corked batches written to the socket since the connection opened (a batch is one consumer turn for this client). */
+  batches = 0;
   /** True while the queue sits in the ready list or is parked. */
   scheduled = false;
   readonly socket: WebSocket;

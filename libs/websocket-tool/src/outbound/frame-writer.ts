@@ -6,6 +6,13 @@ import type { OutboundFrame } from './outbound-frame.js';
 
 const TEXT_FRAME = { binary: false } as const;
 
+/**
+ * A `coalesce` frame is written past the high-water mark: the queue holds at most one per key (and stays
+ * within its caps), so a reader that resumes gets every key's latest value in the one batch, not spread
+ * over as many turns as the mark divides them into.
+ */
+const coalesced = (frame: OutboundFrame): boolean => frame.overflow !== null && frame.overflow.policy === 'coalesce';
+
 /** Where a write's completion goes. */
 export interface SendResultRecorder {
   recordSendResult(queue: ClientQueue, err?: Error | null, count?: number): void;
@@ -47,7 +54,8 @@ export class FrameWriter {
    * The common case: the frames are written as they are (already framed) to
    * the TCP socket, corked so they leave in one write, with one completion
    * callback for the whole batch rather than one per frame. The budget keeps
-   * one batch from pushing the socket buffer far past the high-water mark.
+   * one batch from pushing the socket buffer far past the high-water mark
+   * (`coalesce` frames aside, see `coalesced`).
    */
   private writeBatch(queue: ClientQueue, raw: Socket): void {
     let budget = this.hwm - queue.socket.bufferedAmount;
@@ -57,7 +65,7 @@ export class FrameWriter {
     let count = 0;
     raw.cork();
     try {
-      while (queue.head < frames.length && budget > 0) {
+      while (queue.head < frames.length && (budget > 0 || coalesced(frames[queue.head] as OutboundFrame))) {
         const frame = this.shift(queue, now);
         budget -= frame.bytes.length;
         // Each write waits for the next so that the last one carries the callback.
@@ -65,8 +73,10 @@ export class FrameWriter {
         last = frame;
         count++;
       }
-      if (last)
+      if (last) {
+        queue.batches++;
         raw.write(last.bytes, count === 1 ? queue.onSent : (err?: Error | null) => this.results.recordSendResult(queue, err, count));
+      }
     } catch (err) {
       this.results.recordSendResult(queue, err as Error, count);
     } finally {
@@ -85,8 +95,9 @@ export class FrameWriter {
     raw?.cork();
     const frames = queue.frames;
     const now = this.listener.listening ? Date.now() : -1;
+    const first = queue.head;
     try {
-      while (queue.head < frames.length && budget > 0) {
+      while (queue.head < frames.length && (budget > 0 || coalesced(frames[queue.head] as OutboundFrame))) {
         const frame = this.shift(queue, now);
         budget -= frame.bytes.length;
         try {
@@ -96,6 +107,7 @@ export class FrameWriter {
         }
       }
     } finally {
+      if (queue.head > first) queue.batches++;
       raw?.uncork();
     }
   }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeConnection, outbound } from '../../../../test/utils/outbound-fakes.js';
-import type { WebSocketToolOptions } from '../config/websocket-tool-options.interface.js';
+import type { WebSocketToolConfigOptions } from '../config/websocket-tool-module-options.interface.js';
+import { serializeEnvelope } from '../protocol/serialize-envelope.js';
+import { queueOf } from './client-queue.js';
 import { OutboundFrame } from './outbound-frame.js';
 import { OutboundQueue } from './outbound-queue.js';
 import { OutboundSender } from './outbound-sender.js';
@@ -10,7 +12,7 @@ const connection = (id: string) => current.connect(id);
 
 const frame = (bytes: number) => new OutboundFrame(JSON.stringify({ type: 't', content: 'x'.repeat(Math.max(0, bytes - 27)) }), Date.now());
 
-function setup(options: WebSocketToolOptions = {}) {
+function setup(options: WebSocketToolConfigOptions = {}) {
   current = outbound(options);
   return current;
 }
@@ -239,6 +241,75 @@ describe('OutboundQueue sends', () => {
     queue.flush(c);
     expect(waits).toHaveLength(1);
     expect(waits[0]).toBeGreaterThanOrEqual(40);
+    queue.stop();
+  });
+});
+
+const price = (symbol: string, seq: number) => serializeEnvelope({ type: 'price', content: { symbol, seq, pad: 'x'.repeat(1000) } });
+
+describe('OutboundQueue overflow policies', () => {
+  it('a socket above the mark with the queue under its cap: coalesce keeps one value per key, then writes them all in one batch', () => {
+    const { queue, sender, stats } = setup({
+      sendHighWaterMarkBytes: 4096,
+      maxClientQueueSize: 1000,
+      overflow: [{ type: 'price', policy: 'coalesce', key: 'symbol' }],
+    });
+    const c = connection('reader');
+    c.fake.bufferedAmount = 10_000;
+    for (let seq = 0; seq < 100; seq++) expect(queue.enqueue(c, sender.frame(price(`s${seq % 10}`, seq)))).toBe('queued');
+    const q = queueOf(c);
+    expect(q.queued).toBe(10);
+    expect(stats.overflowByPolicy.get('coalesce')?.get('price')).toBe(90);
+    // The reader resumes: ten values of 1 KB, more than twice the mark, leave in one batch.
+    c.fake.bufferedAmount = 0;
+    const before = q.batches;
+    queue.flush(c);
+    expect(q.batches - before).toBe(1);
+    expect(c.fake.texts().map((t) => (JSON.parse(t) as { content: { seq: number } }).content.seq)).toEqual(
+      Array.from({ length: 10 }, (_, i) => 90 + i),
+    );
+    queue.stop();
+  });
+
+  it('the shared budget trims a stalled client holding only messages with a policy; one holding others is closed', () => {
+    const { queue, sender, slow, stats } = setup({
+      sendHighWaterMarkBytes: 1024,
+      maxQueueSize: 20,
+      overflow: [{ type: 'price', policy: 'drop-newest' }],
+    });
+    const lenient = connection('lenient');
+    const strict = connection('strict');
+    for (const c of [lenient, strict]) {
+      // Over the mark after the first write: parked, the others queued behind it.
+      c.fake.bufferedAmount = 0;
+      queue.enqueue(c, sender.frame(c === lenient ? price('a', 0) : serializeEnvelope({ type: 'plain', content: 0 })));
+      queue.flush(c);
+      c.fake.bufferedAmount = 10_000;
+    }
+    // drop-newest queues nothing new while the socket is above the mark: fill the budget through the cap path instead.
+    const qLenient = queueOf(lenient);
+    for (let i = 1; i <= 15; i++) {
+      const f = sender.frame(price('a', i));
+      qLenient.frames.push(f);
+      qLenient.queuedBytes += f.bytes.length;
+      queue.budget.hold(f);
+    }
+    queue.flush(lenient);
+    for (let i = 1; i <= 5; i++) queue.enqueue(strict, sender.frame(serializeEnvelope({ type: 'plain', content: i })));
+    queue.flush(strict);
+    expect(queue.size).toBe(20);
+    // A new message needs room: the heaviest stalled client (lenient, 15 queued) is trimmed, not closed.
+    expect(queue.enqueue(connection('other'), frame(10))).toBe('queued');
+    expect(slow).toEqual([]);
+    expect(qLenient.queued).toBe(14);
+    expect(stats.overflowByPolicy.get('drop-newest')?.get('price')).toBe(1);
+    // Newest first, until it holds nothing; then the stalled client without a policy makes room by closing.
+    for (let i = 0; i < 15; i++) expect(queue.enqueue(connection(`more-${i}`), frame(10))).toBe('queued');
+    expect(qLenient.queued).toBe(0);
+    expect(stats.overflowByPolicy.get('drop-newest')?.get('price')).toBe(15);
+    expect(slow).toEqual(['strict']);
+    expect(lenient.closing).toBe(false);
+    expect(stats.queueOverflows).toBe(0);
     queue.stop();
   });
 });

@@ -30,11 +30,15 @@ const OPEN = 1;
  *   no more (above `sendHighWaterMarkBytes`) does not read: it is closed as a
  *   slow consumer (4003). So is one whose socket stays above the mark without
  *   draining for `slowConsumerTimeout` (see `ParkedQueues`).
+ * - A message type with an overflow policy (the `overflow` option) is handled
+ *   by its policy instead (`QueueOverflow`) as soon as the client is over
+ *   either limit: its queue at a cap, or its socket above the mark.
  * - The shared budget (`OutboundBudget`) counts each distinct frame once.
  *   When it is reached, the clients that stopped reading and hold the most
- *   are closed first to make room, so a handful of them can never take the
- *   budget from everyone else; only when no such client is left is the new
- *   message dropped (a queue overflow).
+ *   make room first, so a handful of them can never take the budget from
+ *   everyone else: one holding only messages with a policy is trimmed by its
+ *   policies, any other is closed. Only when no such client is left is the
+ *   new message dropped (a queue overflow).
  * - A consumer writes all of a client's pending frames at once inside one
  *   cork/uncork (`FrameWriter`), so messages queued in the same tick leave in
  *   one write.
@@ -127,7 +131,12 @@ export class OutboundQueue implements OnApplicationShutdown {
       // takes data is not slow.
       this.flushQueue(queue);
     }
-    if (this.overClientCap(queue, length)) {
+    if (frame.overflow !== null && !this.socketTakesMore(queue) && !this.overClientCap(queue, length)) {
+      // Not reading: the policy decides before anything else waits behind the socket.
+      const room = this.overflow.whileStalled(queue, frame);
+      if (room === 'drop') return 'client_queue_full';
+      if (room === 'placed') return 'queued';
+    } else if (this.overClientCap(queue, length)) {
       if (frame.overflow === null) {
         this.stats.queueOverflows++;
         this.stats.recordOverflow('disconnect', messageTypeOf(frame.payload.toString()) ?? '', 1);
@@ -176,9 +185,16 @@ export class OutboundQueue implements OnApplicationShutdown {
    * high-water mark: not reading) that hold the most.
    */
   private sharedBudgetFits(length: number): boolean {
-    while (!this.budget.fits(length)) {
+    if (this.budget.fits(length)) return true;
+    const fits = (): boolean => this.budget.fits(length);
+    while (!fits()) {
       const heaviest = this.parked.heaviest();
       if (!heaviest) return false;
+      if (QueueOverflow.lenient(heaviest)) {
+        // Its every message has a policy: trimmed by them, it stays connected.
+        this.overflow.trim(heaviest, fits);
+        continue;
+      }
       this.closeSlowConsumer(heaviest);
       // The close discards its queue; a client that is somehow still queued is not picked twice.
       if (heaviest.queued > 0) this.discardQueue(heaviest);
@@ -195,10 +211,7 @@ export class OutboundQueue implements OnApplicationShutdown {
    * everything it has queued has a policy other than `disconnect` (its queue is kept bounded by dropping).
    */
   private evictStalled(queue: ClientQueue): void {
-    const frames = queue.frames;
-    let lenient = queue.head < frames.length;
-    for (let i = queue.head; lenient && i < frames.length; i++) lenient = (frames[i] as OutboundFrame).overflow !== null;
-    if (!lenient) {
+    if (queue.queued === 0 || !QueueOverflow.lenient(queue)) {
       this.closeSlowConsumer(queue);
       return;
     }

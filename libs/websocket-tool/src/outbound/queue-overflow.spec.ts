@@ -61,4 +61,36 @@ describe('QueueOverflow', () => {
     expect(stats.overflowByPolicy.get('drop-oldest')?.get('log')).toBe(1);
     expect(stats.overflowByPolicy.get('drop-newest')?.get('sample')).toBe(1);
   });
+
+  it('while the socket is full: coalesce keeps one value per key, drop-oldest the newest of its type, drop-newest nothing new', () => {
+    const { overflow, stats, queue, contents } = setUp(['price', { k: 'a', v: 1 }], ['log', 1], ['log', 2]);
+    expect(overflow.whileStalled(queue, frame('price', { k: 'a', v: 2 }))).toBe('placed');
+    expect(overflow.whileStalled(queue, frame('price', { k: 'b', v: 1 }))).toBe('queue');
+    expect(overflow.whileStalled(queue, frame('log', 3))).toBe('queue');
+    expect(overflow.whileStalled(queue, frame('sample', 1))).toBe('drop');
+    expect(contents()).toEqual([{ k: 'a', v: 2 }, 2]);
+    expect(stats.overflowByPolicy.get('coalesce')?.get('price')).toBe(1);
+    expect(stats.overflowByPolicy.get('drop-oldest')?.get('log')).toBe(1);
+    expect(stats.overflowByPolicy.get('drop-newest')?.get('sample')).toBe(1);
+  });
+
+  it('trim for the shared budget: oldest first, drop-newest from the end, only until it fits, each counted', () => {
+    const { overflow, stats, budget, queue, contents } = setUp(
+      ['sample', 1],
+      ['log', 1],
+      ['sample', 2],
+      ['price', { k: 'a' }],
+      ['sample', 3],
+    );
+    expect(QueueOverflow.lenient(queue)).toBe(true);
+    expect(overflow.trim(queue, () => budget.size <= 3)).toBe(2);
+    expect(contents()).toEqual([1, 2, 3]);
+    expect(overflow.trim(queue, () => budget.size <= 1)).toBe(2);
+    expect(contents()).toEqual([1]);
+    expect(stats.overflowByPolicy.get('drop-newest')?.get('sample')).toBe(2);
+    expect(stats.overflowByPolicy.get('coalesce')?.get('price')).toBe(1);
+    expect(queue.queuedBytes).toBe(queue.frames.slice(queue.head).reduce((sum, f) => sum + f!.bytes.length, 0));
+    queue.frames.push(frame('plain', 1));
+    expect(QueueOverflow.lenient(queue)).toBe(false);
+  });
 });

@@ -21,7 +21,8 @@ export interface StampableFrame {
 
 /** Receives every stamped message of the cluster, this node's own included, in the topic's offset order. @internal */
 export interface ClusterHistoryListener {
-  deliverStamped(topic: string, offset: number, epoch: string, json: string): void;
+  /** `ackId`: the message was published with `ack: true`; each node asks its subscribers to acknowledge it under this id. */
+  deliverStamped(topic: string, offset: number, epoch: string, json: string, ackId?: string): void;
 }
 
 /**
@@ -59,9 +60,10 @@ export abstract class ClusterHistory {
   /**
    * Stamps, keeps and sends a message to every node (this one included, which
    * delivers it to its own subscribers when it comes back). False when it
-   * could not be sent (Redis unreachable now): nothing was kept.
+   * could not be sent (Redis unreachable now): nothing was kept. `ackId` travels beside the message (not in
+   * it, so the history keeps it as any other) to every node's `deliverStamped`.
    */
-  abstract publish(topic: string, frame: StampableFrame, limits: HistoryLimits): boolean;
+  abstract publish(topic: string, frame: StampableFrame, limits: HistoryLimits, ackId?: string): boolean;
   /**
    * Reads what a subscriber gets: the messages after `since` (when given) or,
    * if not recovered and `latest`, the last kept message. Rejects on a Redis

@@ -58,11 +58,12 @@ export class RedisClusterHistory extends ClusterHistory {
     return addListener(this.listeners, listener);
   }
 
-  publish(topic: string, frame: StampableFrame, limits: HistoryLimits): boolean {
+  publish(topic: string, frame: StampableFrame, limits: HistoryLimits, ackId?: string): boolean {
     const pub = this.link.openPub();
     if (pub === null) return false;
     const keys = this.link.keys;
-    const wireHead = `{"k":"h","o":${JSON.stringify(this.link.nodeId)},"t":${JSON.stringify(topic)},"n":`;
+    const ack = ackId === undefined ? '' : `"a":${JSON.stringify(ackId)},`;
+    const wireHead = `{"k":"h","o":${JSON.stringify(this.link.nodeId)},"t":${JSON.stringify(topic)},${ack}"n":`;
     pub
       .wstHistoryPublish(
         keys.historyMeta(topic),
@@ -167,7 +168,7 @@ export class RedisClusterHistory extends ClusterHistory {
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) {
       try {
-        listeners[i].deliverStamped(h.t, h.n, h.e, body);
+        listeners[i].deliverStamped(h.t, h.n, h.e, body, h.a);
       } catch (err) {
         this.logger.error(`Delivering a topic message failed: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -5,7 +5,7 @@
  * and nothing is parsed or serialized again on the way.
  *
  * Header kinds: `b` broadcast, `t` topic, `h` a topic message stamped
- * with its offset `n` and epoch `e` (sent by Redis itself, see `HISTORY_PUBLISH_SCRIPT`), `c` one client, `u` every connection of one user, `pj`/`pl` a member
+ * with its offset `n`, epoch `e` and, when acknowledged, ack id `a` (sent by Redis itself, see `HISTORY_PUBLISH_SCRIPT`), `c` one client, `u` every connection of one user, `pj`/`pl` a member
  * joined/left topic `t` (the member's JSON as body, see `topic-presence/`), `j`/`l` a client
  * joined/left a node, `s` a node rewrote its presence (reload it), `y` a node
  * left the cluster, `q`/`r` a request to the nodes and its reply, `m` a message was kept in the offline
@@ -16,7 +16,7 @@
 export type WireHeader =
   | { k: 'b'; o: string; x?: string[] }
   | { k: 't'; o: string; t: string }
-  | { k: 'h'; o: string; t: string; n: number; e: string }
+  | { k: 'h'; o: string; t: string; n: number; e: string; a?: string }
   | { k: 'c'; o: string; c: string }
   | { k: 'u'; o: string; u: string }
   | { k: 'pj' | 'pl'; o: string; t: string }
@@ -67,7 +67,7 @@ function isValidHeader(h: unknown): h is WireHeader {
     case 'pl':
       return isString(r.t);
     case 'h':
-      return isString(r.t) && typeof r.n === 'number' && isString(r.e);
+      return isString(r.t) && typeof r.n === 'number' && isString(r.e) && (r.a === undefined || isString(r.a));
     case 'u':
       return isString(r.u);
     case 'c':

@@ -6,11 +6,13 @@ import type { SendFailureReason } from '../send-result.interface.js';
  * - `delivered`: the client SDK received it and said so (`system.ack`);
  * - `timeout`: no acknowledgement came before the deadline (the message may still have arrived);
  * - `offline`: the client is connected nowhere, or left before acknowledging;
+ * - `kept` (`sendToClient` only, with the `mailbox` option): the client is connected nowhere and its offline
+ *   mailbox kept the message, to be delivered when it connects again; no acknowledgement is awaited then;
  * - `dropped`: it was never queued for the client; `reason` says why.
  *
  * @publicApi
  */
-export type DeliveryStatus = 'delivered' | 'timeout' | 'offline' | 'dropped';
+export type DeliveryStatus = 'delivered' | 'timeout' | 'offline' | 'kept' | 'dropped';
 
 /** The outcome of `sendToClient(id, message, { ack: true })`. @publicApi */
 export interface DeliveryReceipt {

@@ -18,6 +18,11 @@ import { serializeEnvelope } from '../../protocol/serialize-envelope.js';
  * delta and checks it (fossil's checksum); one it cannot rebuild asks for a reset and gets the topic's last
  * message in full.
  *
+ * In cluster mode with the topic's history in Redis every node gets the topic's messages in the one order
+ * Redis stamped them, with their offsets: a delta goes out only against the message of the offset just
+ * before (same epoch), so each subscriber's base is the topic's previous message in the cluster's order;
+ * after a gap (a message this node did not get) everyone gets the next one in full.
+ *
  * @internal
  */
 @Injectable()
@@ -27,6 +32,8 @@ export class TopicDeltas {
   private readonly rules: PatternTable<true>;
   /** Per delta topic: the JSON of its last message. */
   private readonly last = new Map<string, string>();
+  /** Per delta topic with history in Redis: `epoch:offset` of its last message. */
+  private readonly lastAt = new Map<string, string>();
   /** Per connection that asked for deltas: per topic, the JSON of the last message it was sent (null: none yet). */
   private readonly bases = new WeakMap<ClientConnection, Map<string, string | null>>();
 
@@ -69,16 +76,30 @@ export class TopicDeltas {
     if (last !== undefined) this.sender.deliverTo(connection, this.sender.frame(last));
   }
 
-  /** Queues a message of a delta topic for its subscribers: in full, or as a delta for those that can take one. */
+  /** Forgets a topic's last message: the next one goes to everyone in full (after one sent another way). */
+  forget(topic: string): void {
+    this.last.delete(topic);
+    this.lastAt.delete(topic);
+  }
+
+  /**
+   * Queues a message of a delta topic for its subscribers: in full, or as a delta for those that can take one.
+   * `at`: the message's place in the topic's shared history (cluster mode), null otherwise.
+   */
   deliver(
     topic: string,
     json: string,
     members: Iterable<ClientConnection>,
     except: ReadonlySet<string> | null,
     count: DeliveryCount,
+    at: { offset: number; epoch: string } | null = null,
   ): void {
-    const previous = this.last.get(topic);
+    let previous = this.last.get(topic);
     this.last.set(topic, json);
+    if (at !== null) {
+      if (this.lastAt.get(topic) !== `${at.epoch}:${at.offset - 1}`) previous = undefined;
+      this.lastAt.set(topic, `${at.epoch}:${at.offset}`);
+    }
     const full = this.sender.frame(json);
     let delta: OutboundFrame | null | undefined;
     for (const connection of members) {

@@ -115,7 +115,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
       const text = `A connection may subscribe to at most ${this.settings.maxTopicsPerClient} topics.`;
       this.replies.error(connection, WsErrorCode.TooManyTopics, text, id, { original_type: type });
     } else if (this.topics.shared && this.topics.rule(topic as string) !== null) {
-      this.resumeShared(connection, topic as string, id, since);
+      this.resumeShared(connection, topic as string, id, since, delta);
     } else {
       const resumed = this.topics.resume(topic as string, since);
       this.stats.recordResumption(resumed.fields);
@@ -134,16 +134,18 @@ export class SubscriptionHandler implements SystemMessageHandler {
    * synchronous step, the answer, the replay, and the held messages the replay
    * does not cover (merged by offset: no duplicate, no gap).
    */
-  private resumeShared(connection: ClientConnection, topic: string, id: Correlation, since: unknown): void {
+  private resumeShared(connection: ClientConnection, topic: string, id: Correlation, since: unknown, delta: boolean): void {
     const hold = this.topics.hold(topic, connection.clientId);
     const rule = this.topics.rule(topic) as TopicSettings;
     void this.topics.resumeShared(topic, since, rule).then((resumed) => {
       const held = this.topics.release(hold);
       if (connection.closing) return;
       this.stats.recordResumption(resumed.fields);
+      // Deltas start after the replay: the next live message goes in full.
+      const deltas = connection.topics.has(topic) && this.deltas.subscribed(connection, topic, delta);
       this.replies.send(connection, {
         type: SystemMessageType.Subscribed,
-        content: { topic, ...resumed.fields },
+        content: deltas ? { topic, ...resumed.fields, delta: true } : { topic, ...resumed.fields },
         meta: id !== undefined ? { id } : {},
       });
       // Unsubscribed while the read ran: the answer only.
