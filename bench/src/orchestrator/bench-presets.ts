@@ -122,11 +122,12 @@ const MANY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnectionFirstStep', label: 'server RSS per connection, first step (KiB)', better: 'lower' },
   { metric: 'rssKbPerConnectionLastStep', label: 'server RSS per connection, last step (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
+  { metric: 'heapKbPerConnectionFirstStep', label: 'server JS heap + external per connection, first step (KiB)', better: 'lower' },
+  { metric: 'heapKbPerConnectionLastStep', label: 'server JS heap + external per connection, last step (KiB)', better: 'lower' },
   { metric: 'idleCpuPctOfCore', label: 'idle server CPU, heartbeat rounds included (% of one core)', better: 'lower' },
   { metric: 'loopDelayMaxMs', label: 'longest event-loop delay while idle (ms)', better: 'lower' },
   { metric: 'loopDelayP99Ms', label: 'event-loop delay while idle, p99 of the longest per 100 ms (ms)', better: 'lower' },
   { metric: 'loopDelayMaxQuietMs', label: "longest event-loop delay before connecting: the machine's noise (ms)", better: 'lower' },
-  { metric: 'loopDelayP99QuietMs', label: 'event-loop delay before connecting, p99 of the longest per 100 ms (ms)', better: 'lower' },
   { metric: 'serverCpuUsPerConnection', label: 'server CPU per connection opened (µs)', better: 'lower' },
   { metric: 'connectionsPerSec', label: 'connections opened/s', better: 'higher' },
 ];

@@ -44,7 +44,7 @@ export async function runManyConnections(ctx: ScenarioContext, s: ManyConnection
   const lifetimeMs = Math.max(60_000, ctx.deadline - performance.now() + 10_000);
   const holders = new ConnectionHolders(s.clientProcesses, url, s.inFlight, ctx.config.connectTimeoutMs, lifetimeMs);
   try {
-    const marks: Array<{ held: number; rss: number | null }> = [{ held: 0, rss: before.rss }];
+    const marks: Array<{ held: number; rss: number | null; heap: number | null }> = [{ held: 0, rss: before.rss, heap: before.heap }];
     const connectWindow = startWindow(ctx.server);
     let connectMs = 0;
     let held = 0;
@@ -57,7 +57,7 @@ export async function runManyConnections(ctx: ScenarioContext, s: ManyConnection
       ctx.log(`${held}/${s.connections} held`);
       await sleep(s.settleMs);
       loaded = await settledMemory(ctx);
-      marks.push({ held, rss: loaded.rss });
+      marks.push({ held, rss: loaded.rss, heap: loaded.heap });
       if (performance.now() > ctx.deadline - s.idleMs - 5000) {
         notes.push(`stopped opening at the deadline after step ${step} of ${s.steps}`);
         break;
@@ -89,11 +89,12 @@ export async function runManyConnections(ctx: ScenarioContext, s: ManyConnection
         heapKbPerConnection: perConnection(before.heap, loaded.heap, held),
         rssKbPerConnectionFirstStep: first ? perConnection(before.rss, first.rss, first.held) : null,
         rssKbPerConnectionLastStep: last && beforeLast ? perConnection(beforeLast.rss, last.rss, last.held - beforeLast.held) : null,
+        heapKbPerConnectionFirstStep: first ? perConnection(before.heap, first.heap, first.held) : null,
+        heapKbPerConnectionLastStep: last && beforeLast ? perConnection(beforeLast.heap, last.heap, last.held - beforeLast.held) : null,
         idleCpuPctOfCore: percent(figures.serverCpuMs, figures.wallMs),
         loopDelayMaxMs: idleDelay?.max ?? null,
         loopDelayP99Ms: idleDelay?.p99 ?? null,
         loopDelayMaxQuietMs: quietDelay?.max ?? null,
-        loopDelayP99QuietMs: quietDelay?.p99 ?? null,
         connectionsPerSec: connectMs > 0 ? held / (connectMs / 1000) : null,
         serverCpuUsPerConnection: connectCpuMs === null || held === 0 ? null : (connectCpuMs * 1000) / held,
         rssLoadedMb: loaded.rss === null ? null : loaded.rss / 1024,
