@@ -20,7 +20,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --scenarios <a,b>   only these scenarios (fan-out, fan-out-large, echo, echo-capacity, connect, memory, topics, cluster, recovery, delta, presence,
                       many-connections)
   --targets <a,b>     only these targets (raw, raw-corked, websocket-tool, nest-ws, socket-io, cluster-1, cluster-2,
-                      websocket-tool-history);
+                      websocket-tool-history, websocket-tool-short-heartbeat);
                       raw is the baseline, cluster-1 in the cluster scenario (which needs redis-server on the PATH)
   --connections <n>   connections the many-connections scenario holds (default: as many as the
                       open-file limit of one process allows, less headroom, up to 100,000)
