@@ -25,6 +25,7 @@ const LOAD_TESTS = [
   'test/reliability/slow-consumers.e2e-spec.ts',
   'test/reliability/mass-recovery.e2e-spec.ts',
   'test/reliability/presence-load.e2e-spec.ts',
+  'test/reliability/idle-connections.e2e-spec.ts',
   'test/cluster-recovery.e2e-spec.ts',
   'test/reliability/idempotent-publish-load.e2e-spec.ts',
 ];

@@ -1,8 +1,8 @@
 import type { BenchConnection } from './bench-connection.interface.js';
 
 /** What opening a batch of connections gave. */
-export interface ConnectOutcome {
-  connections: BenchConnection[];
+export interface ConnectOutcome<T = BenchConnection> {
+  connections: T[];
   failures: number;
   firstError: string | null;
   /** True if the overall deadline cut the batch short. */
@@ -14,13 +14,13 @@ export interface ConnectOutcome {
  * time. Each attempt is bounded by `open`'s own timeout, the whole batch by
  * `deadline` (a `performance.now()` value); failures are counted, not thrown.
  */
-export async function connectAll(
+export async function connectAll<T = BenchConnection>(
   count: number,
   inFlight: number,
-  open: () => Promise<BenchConnection>,
+  open: () => Promise<T>,
   deadline: number,
-): Promise<ConnectOutcome> {
-  const connections: BenchConnection[] = [];
+): Promise<ConnectOutcome<T>> {
+  const connections: T[] = [];
   let next = 0;
   let failures = 0;
   let firstError: string | null = null;

@@ -9,6 +9,7 @@ import { runCluster } from './scenarios/cluster.scenario.js';
 import { runConnect } from './scenarios/connect.scenario.js';
 import { runEcho } from './scenarios/echo.scenario.js';
 import { runFanOut } from './scenarios/fan-out.scenario.js';
+import { runManyConnections } from './scenarios/many-connections.scenario.js';
 import { runMemory } from './scenarios/memory.scenario.js';
 import { runDelta } from './scenarios/delta.scenario.js';
 import { runRecovery } from './scenarios/recovery.scenario.js';
@@ -66,6 +67,8 @@ function run(ctx: ScenarioContext, scenario: ScenarioConfig): Promise<LoadResult
       return runDelta(ctx, scenario);
     case 'presence':
       return runPresence(ctx, scenario);
+    case 'many-connections':
+      return runManyConnections(ctx, scenario);
   }
 }
 

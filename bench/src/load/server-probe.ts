@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 /**
  * Reads the target's CPU time and resident memory from `/proc/<pid>`
@@ -40,11 +40,45 @@ export class ServerProbe {
     }
   }
 
+  /**
+   * Waits until the target has written the memory file asked for by
+   * `collectGarbage()` (a collection of a large heap on a busy machine takes
+   * a while); false if it has not after `timeoutMs`.
+   */
+  async memoryWritten(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (!existsSync(this.memoryFile)) {
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  }
+
   /** JS heap in use plus external memory (buffers) in KiB, from the last `collectGarbage()`, or null. */
   heapKb(): number | null {
     try {
       const usage = JSON.parse(readFileSync(this.memoryFile, 'utf8')) as { heapUsed: number; external: number };
       return (usage.heapUsed + usage.external) / 1024;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The delays of the target's event loop between two wall-clock times
+   * (epoch ms): the longest, and the 99th percentile of the longest per
+   * 100 ms (one bad moment apart), from the last `collectGarbage()` of a
+   * target that runs its loop probe (`BENCH_LOOP_PROBE=1`); null otherwise.
+   */
+  loopDelayMs(fromMs: number, toMs: number): { max: number; p99: number } | null {
+    try {
+      const { loopDelay } = JSON.parse(readFileSync(this.memoryFile, 'utf8')) as { loopDelay?: Array<[number, number]> };
+      const inWindow = (loopDelay ?? [])
+        .filter(([end]) => end > fromMs && end <= toMs)
+        .map(([, delay]) => delay)
+        .toSorted((a, b) => a - b);
+      if (inWindow.length === 0) return null;
+      return { max: inWindow[inWindow.length - 1] as number, p99: inWindow[Math.floor(inWindow.length * 0.99)] as number };
     } catch {
       return null;
     }

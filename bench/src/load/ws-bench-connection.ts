@@ -1,5 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
 import type { BenchConnection, BenchSink } from './bench-connection.interface.js';
+import { openWebSocket } from './open-websocket.js';
 import type { PayloadFactory } from './payload-factory.js';
 import { readSendTime, type WireCodec } from './wire-codec.js';
 
@@ -16,20 +17,14 @@ export class WsBenchConnection implements BenchConnection {
   }
 
   /** Opens a connection; rejects on an error, a refused upgrade or after `timeoutMs`. */
-  static open(url: string, codec: WireCodec, payloads: PayloadFactory, sink: BenchSink, timeoutMs: number): Promise<WsBenchConnection> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
-      const fail = (err: Error) => {
-        ws.terminate();
-        reject(err);
-      };
-      ws.once('error', fail);
-      ws.once('open', () => {
-        ws.off('error', fail);
-        ws.on('error', () => undefined);
-        resolve(new WsBenchConnection(ws, codec, payloads, sink));
-      });
-    });
+  static async open(
+    url: string,
+    codec: WireCodec,
+    payloads: PayloadFactory,
+    sink: BenchSink,
+    timeoutMs: number,
+  ): Promise<WsBenchConnection> {
+    return new WsBenchConnection(await openWebSocket(url, timeoutMs), codec, payloads, sink);
   }
 
   private onFrame(frame: Buffer): void {

@@ -64,6 +64,26 @@ export function checkGoals(summary: Summary): GoalCheck[] {
   checks.push(overRawGoal(summary, 'rssKbPerConnection', 'RSS per idle connection at most raw ws + 2 KiB'));
   checks.push(overRawGoal(summary, 'heapKbPerConnection', 'JS heap + external per idle connection at most raw ws + 2 KiB'));
   checks.push(valueGoal(summary, 'memory', 'idleCpuPctOfCore', 'idle connections (heartbeat on) under 5 % of one core', '%', (v) => v < 5));
+  for (const target of ['websocket-tool-short-heartbeat', MODULE]) {
+    const at = `many-connections, ${target === MODULE ? 'default heartbeat' : 'heartbeat every 5 s'}`;
+    checks.push(
+      valueGoal(summary, 'many-connections', 'rssKbPerConnection', `${at}: RSS per connection at most 8 KiB`, 'KiB', (v) => v <= 8, target),
+    );
+    checks.push(
+      valueGoal(summary, 'many-connections', 'idleCpuPctOfCore', `${at}: idle CPU at most 10 % of one core`, '%', (v) => v <= 10, target),
+    );
+    checks.push(
+      valueGoal(
+        summary,
+        'many-connections',
+        'loopDelayMaxMs',
+        `${at}: longest event-loop delay at most 20 ms`,
+        'ms',
+        (v) => v <= 20,
+        target,
+      ),
+    );
+  }
   for (const target of ['websocket-tool-presence', 'websocket-tool-presence-redis']) {
     checks.push(
       valueGoal(summary, 'presence', 'presenceStatsP99Ms', `${target}: presenceStats p99 under 10 ms`, 'ms', (v) => v < 10, target),

@@ -6,6 +6,8 @@ export interface BenchOptions {
   repetitions: number | null;
   scenarios: string[] | null;
   targets: TargetId[] | null;
+  /** Connections of the many-connections scenario; null: as many as the open-file limit allows. */
+  connections: number | null;
   verbose: boolean;
   help: boolean;
 }
@@ -15,10 +17,13 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick             small sizes, one repetition (two to three minutes); also BENCH_MODE=quick
   --smoke             tiny sizes, to check that the harness works; also BENCH_MODE=smoke
   --reps <n>          repetitions per target (default: 3 in full mode, 1 otherwise)
-  --scenarios <a,b>   only these scenarios (fan-out, fan-out-large, echo, echo-capacity, connect, memory, topics, cluster, recovery, delta, presence)
+  --scenarios <a,b>   only these scenarios (fan-out, fan-out-large, echo, echo-capacity, connect, memory, topics, cluster, recovery, delta, presence,
+                      many-connections)
   --targets <a,b>     only these targets (raw, raw-corked, websocket-tool, nest-ws, socket-io, cluster-1, cluster-2,
-                      websocket-tool-history);
+                      websocket-tool-history, websocket-tool-short-heartbeat);
                       raw is the baseline, cluster-1 in the cluster scenario (which needs redis-server on the PATH)
+  --connections <n>   connections the many-connections scenario holds (default: as many as the
+                      open-file limit of one process allows, less headroom, up to 100,000)
   --verbose           show the output of every child process
   --no-build          skip building the library and the benchmark first
 `;
@@ -39,6 +44,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     repetitions: null,
     scenarios: null,
     targets: null,
+    connections: null,
     verbose: false,
     help: false,
   };
@@ -71,6 +77,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case '--targets':
         options.targets = list(value()) as TargetId[] | null;
         break;
+      case '--connections': {
+        const count = Number(value());
+        if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+          throw new Error('--connections takes an integer from 1 to 1,000,000');
+        options.connections = count;
+        break;
+      }
       case '--verbose':
         options.verbose = true;
         break;

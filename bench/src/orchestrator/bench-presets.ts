@@ -23,6 +23,12 @@ export interface ScenarioDefinition {
   timeoutMs: number;
   /** The target this scenario's ratios divide by, when not raw ws. */
   baseline?: TargetId;
+  /**
+   * The nice value the target runs at, where the machine permits: a scenario
+   * that measures the delays of the target's event loop wants its own delays,
+   * not the time other processes of a shared machine held its core.
+   */
+  serverNiceness?: number;
 }
 
 export interface BenchPreset {
@@ -110,6 +116,75 @@ const PRESENCE_FIGURES: FigureDefinition[] = [
   { metric: 'connectsPerSecPlain', label: 'connects + subscribes/s, topic without presence', better: 'higher' },
   { metric: 'presenceConnectRatio', label: 'connect throughput with presence ÷ without', better: 'higher' },
 ];
+const MANY_FIGURES: FigureDefinition[] = [
+  { metric: 'connections', label: 'connections held', better: 'higher' },
+  { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
+  { metric: 'rssKbPerConnectionFirstStep', label: 'server RSS per connection, first step (KiB)', better: 'lower' },
+  { metric: 'rssKbPerConnectionLastStep', label: 'server RSS per connection, last step (KiB)', better: 'lower' },
+  { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
+  { metric: 'heapKbPerConnectionFirstStep', label: 'server JS heap + external per connection, first step (KiB)', better: 'lower' },
+  { metric: 'heapKbPerConnectionLastStep', label: 'server JS heap + external per connection, last step (KiB)', better: 'lower' },
+  { metric: 'idleCpuPctOfCore', label: 'idle server CPU, heartbeat rounds included (% of one core)', better: 'lower' },
+  { metric: 'loopDelayMaxMs', label: 'longest event-loop delay while idle (ms)', better: 'lower' },
+  { metric: 'loopDelayP99Ms', label: 'event-loop delay while idle, p99 of the longest per 100 ms (ms)', better: 'lower' },
+  { metric: 'loopDelayMaxQuietMs', label: "longest event-loop delay before connecting: the machine's noise (ms)", better: 'lower' },
+  { metric: 'serverCpuUsPerConnection', label: 'server CPU per connection opened (µs)', better: 'lower' },
+  { metric: 'connectionsPerSec', label: 'connections opened/s', better: 'higher' },
+];
+/** Connections the many-connections scenario stops at, whatever the limits allow. */
+const MANY_CONNECTIONS_GOAL = 100_000;
+/** Descriptors a process keeps besides its connections (listening socket, epoll, pipes, files, Redis). */
+const FD_HEADROOM = 500;
+/** Time idle after the last step: longer than the default heartbeat interval (30 s), so a round falls in it. */
+const MANY_IDLE_MS = 35_000;
+/** The limits the many-connections scenario is sized by. */
+export interface MachineLimits {
+  /** Open files one process may have (`ulimit -n` of the benchmark); null if unknown. */
+  openFileLimit: number | null;
+  /** Connections asked for on the command line; null: as many as the limit allows. */
+  connections: number | null;
+}
+
+/**
+ * The many-connections scenario's size: what was asked, else as many as one
+ * server process can hold (its open-file limit less headroom), up to 100,000;
+ * spread over enough holder processes that none passes the same limit, and
+ * at least four, which connect in parallel.
+ */
+function manyConnections(mode: BenchMode, limits: MachineLimits): ScenarioDefinition {
+  const perProcess = limits.openFileLimit === null ? 10_000 : Math.max(100, limits.openFileLimit - FD_HEADROOM);
+  const most = Math.min(MANY_CONNECTIONS_GOAL, perProcess);
+  const byMode = { full: most, quick: Math.min(5000, most), smoke: Math.min(500, most) }[mode];
+  const connections = limits.connections ?? byMode;
+  const clientProcesses = Math.max(4, Math.ceil(connections / perProcess));
+  const idleMs = mode === 'smoke' ? 6000 : MANY_IDLE_MS;
+  const why =
+    limits.connections === null && mode === 'full' && connections < MANY_CONNECTIONS_GOAL && limits.openFileLimit !== null
+      ? ` (not ${n(MANY_CONNECTIONS_GOAL)}: every connection is a descriptor of the one server process, whose open-file limit is ` +
+        `${n(limits.openFileLimit)}, less ${FD_HEADROOM} kept for the rest)`
+      : '';
+  return {
+    id: 'many-connections',
+    title:
+      `Many connections: ${n(connections)} idle connections with heartbeat${why}, from ${clientProcesses} client processes ` +
+      `(source addresses 127.0.0.2 and up), held ${idleMs / 1000} s`,
+    targets: ['websocket-tool-short-heartbeat', 'websocket-tool'],
+    config: {
+      kind: 'many-connections',
+      connections,
+      clientProcesses,
+      inFlight: 50,
+      steps: 4,
+      settleMs: 1000,
+      idleMs,
+    },
+    figures: MANY_FIGURES,
+    timeoutMs: 120_000 + idleMs + Math.ceil(connections / 200) * 1000,
+    baseline: 'websocket-tool',
+    serverNiceness: -10,
+  };
+}
+
 const MEMORY_FIGURES: FigureDefinition[] = [
   { metric: 'rssKbPerConnection', label: 'server RSS per connection (KiB)', better: 'lower' },
   { metric: 'heapKbPerConnection', label: 'server JS heap + external per connection (KiB)', better: 'lower' },
@@ -306,8 +381,11 @@ const SIZES: Record<BenchMode, Sizes> = {
   },
 };
 
-/** The scenarios and repetitions of a mode; `full` uses the published sizes with three repetitions. */
-export function presetFor(mode: BenchMode): BenchPreset {
+/**
+ * The scenarios and repetitions of a mode; `full` uses the published sizes with three repetitions.
+ * `limits` size the many-connections scenario.
+ */
+export function presetFor(mode: BenchMode, limits: MachineLimits = { openFileLimit: null, connections: null }): BenchPreset {
   return {
     mode,
     repetitions: mode === 'full' ? 3 : 1,
@@ -316,6 +394,6 @@ export function presetFor(mode: BenchMode): BenchPreset {
     stallTimeoutMs: mode === 'full' ? 10_000 : 5000,
     cooldownMs: mode === 'full' ? 500 : 300,
     maxTotalMs: { full: 45, quick: 6, smoke: 3 }[mode] * 60_000,
-    scenarios: scenarios(SIZES[mode]),
+    scenarios: [...scenarios(SIZES[mode]), manyConnections(mode, limits)],
   };
 }

@@ -5,6 +5,7 @@ export type TargetId =
   | 'raw-corked'
   | 'websocket-tool'
   | 'websocket-tool-defaults'
+  | 'websocket-tool-short-heartbeat'
   | 'websocket-tool-history'
   | 'websocket-tool-presence'
   | 'websocket-tool-presence-redis'
@@ -66,6 +67,15 @@ export const TARGETS: readonly TargetDefinition[] = [
     protocol: 'websocket-tool',
     description:
       'The same app with every queue setting as shipped (maxQueueSize 10,000 counting each broadcast once); only the load limits raised.',
+  },
+  {
+    id: 'websocket-tool-short-heartbeat',
+    label: 'WebSocketTool, heartbeat every 5 s',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: ['--heartbeat-interval', '5'],
+    protocol: 'websocket-tool',
+    description:
+      'The WebSocketTool target with a heartbeat round every 5 s instead of 30 s, so several rounds fall in a measurement (many-connections scenario).',
   },
   {
     id: 'websocket-tool-history',

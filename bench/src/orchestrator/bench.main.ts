@@ -72,6 +72,7 @@ function peakConnections(s: ScenarioDefinition): number {
       return c.clients + 1;
     case 'connect':
     case 'memory':
+    case 'many-connections':
       return c.connections;
     case 'topics':
       return c.topics + 1;
@@ -111,10 +112,13 @@ async function main(): Promise<void> {
   if (!existsSync(`/proc/${process.pid}/stat`)) {
     write('Warning: /proc is not readable here; server CPU and memory figures will be empty.\n');
   }
-  const preset = applyFilters(presetFor(options.mode), options);
   const ticks = clockTicksPerSecond();
   const machine = machineInfo(ticks);
   const limit = Number(machine.openFileLimit);
+  const preset = applyFilters(
+    presetFor(options.mode, { openFileLimit: Number.isFinite(limit) ? limit : null, connections: options.connections }),
+    options,
+  );
   for (const s of preset.scenarios) {
     if (Number.isFinite(limit) && peakConnections(s) + 200 > limit) {
       write(`Warning: ${s.id} holds ${peakConnections(s)} connections but the open-file limit is ${limit}; connections will fail.\n`);

@@ -74,8 +74,12 @@ export function spawnNode(
   args: string[],
   env: NodeJS.ProcessEnv,
   onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  /** A nice value to run it at, through `nice` (which execs node: same process; unchanged where not permitted). */
+  niceness?: number,
 ): TrackedChild {
-  return spawnTracked(process.execPath, [...nodeFlags, file, ...args], env, onLine);
+  const command = [process.execPath, ...nodeFlags, file, ...args];
+  if (niceness === undefined) return spawnTracked(command[0] as string, command.slice(1), env, onLine);
+  return spawnTracked('nice', ['-n', String(niceness), ...command], env, onLine);
 }
 
 const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> =>

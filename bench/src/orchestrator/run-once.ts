@@ -69,6 +69,7 @@ async function startTarget(
   memoryFile: string,
   extraEnv: Record<string, string> = {},
   name: string = target.id,
+  niceness?: number,
 ): Promise<StartedNode> {
   let onReady: ((port: number) => void) | undefined;
   const ready = new Promise<number>((resolve) => {
@@ -84,6 +85,7 @@ async function startTarget(
       if (typeof announced?.port === 'number') onReady?.(announced.port);
       else if (env.verbose) env.write(`    [${name} ${stream}] ${line}\n`);
     },
+    niceness,
   );
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
@@ -183,7 +185,9 @@ export async function runOnce(
       });
       nodes.push(...(await startNodes(env, target, lifetimeMs, memoryFiles, redis.url)));
     } else {
-      nodes.push(await startTarget(env, target, lifetimeMs, memoryFiles[0] as string));
+      // The many-connections scenario reads the longest delay of the target's event loop.
+      const probe: Record<string, string> = scenario.config.kind === 'many-connections' ? { BENCH_LOOP_PROBE: '1' } : {};
+      nodes.push(await startTarget(env, target, lifetimeMs, memoryFiles[0] as string, probe, target.id, scenario.serverNiceness));
     }
     const pids = nodes.map((node) => node.child.process.pid);
     const [first, ...peers] = nodes;

@@ -103,6 +103,28 @@ export interface PresenceScenario {
   reads: number;
 }
 
+/**
+ * Idle connections held in bulk, by `clientProcesses` processes of their own
+ * (each under its own open-file limit, each from its own loopback source
+ * address from `127.0.0.2` up, so no address runs out of ephemeral ports).
+ * They are opened in `steps` equal steps, with the server's RSS read after
+ * each (after a garbage collection), so the cost of the last connections
+ * compares with the cost of the first; then the server's CPU and the longest
+ * delay of its event loop while they sit idle for `idleMs` (heartbeat rounds
+ * included), beside the longest delay before any connection (the machine's
+ * own noise).
+ */
+export interface ManyConnectionsScenario {
+  kind: 'many-connections';
+  connections: number;
+  clientProcesses: number;
+  /** Handshakes pending at a time, per client process. */
+  inFlight: number;
+  steps: number;
+  settleMs: number;
+  idleMs: number;
+}
+
 export type ScenarioConfig =
   | FanOutScenario
   | EchoScenario
@@ -112,7 +134,8 @@ export type ScenarioConfig =
   | ClusterScenario
   | RecoveryScenario
   | DeltaScenario
-  | PresenceScenario;
+  | PresenceScenario
+  | ManyConnectionsScenario;
 
 /** Another node of a clustered target. */
 export interface PeerNode {

@@ -5,7 +5,9 @@ import { WebSocketToolBenchHandlers } from './websocket-tool-bench.handlers.js';
 
 /**
  * What a benchmark must raise so that the load itself is measured: rate
- * limits, and the per-IP connection cap (every client comes from 127.0.0.1).
+ * limits, the handshake rate per IP (`rateLimitConnectionsPerWindow`, 10 a
+ * window by default) and the per-IP connection cap (256 by default; every
+ * client comes from a loopback address, a few addresses in all).
  */
 const LOAD_LIMITS_RAISED: WebSocketToolOptions = {
   rateLimitMessagesPerWindow: 100_000_000,
@@ -21,7 +23,8 @@ const LOAD_LIMITS_RAISED: WebSocketToolOptions = {
  */
 @Module({})
 export class WebSocketToolBenchModule {
-  static register(variant: 'tuned' | 'defaults', history = false, presence = false): DynamicModule {
+  /** `heartbeatInterval`: seconds between heartbeat rounds, when not the default. */
+  static register(variant: 'tuned' | 'defaults', history = false, presence = false, heartbeatInterval?: number): DynamicModule {
     const queue: WebSocketToolOptions = variant === 'tuned' ? { maxQueueSize: 10_000_000 } : {};
     // Only the recovery and delta scenarios' target keeps history or deltas; the others measure the module without.
     const topics: WebSocketToolModuleOptions = history
@@ -34,9 +37,10 @@ export class WebSocketToolBenchModule {
       : presence
         ? { topics: [{ pattern: PRESENCE_TOPIC_PREFIX + '*', presence: true }] }
         : {};
+    const heartbeat: WebSocketToolOptions = heartbeatInterval === undefined ? {} : { heartbeatInterval };
     return {
       module: WebSocketToolBenchModule,
-      imports: [WebSocketToolModule.forRoot({ ...LOAD_LIMITS_RAISED, enableHeartbeat: true, ...queue, ...topics })],
+      imports: [WebSocketToolModule.forRoot({ ...LOAD_LIMITS_RAISED, enableHeartbeat: true, ...heartbeat, ...queue, ...topics })],
       providers: [WebSocketToolBenchHandlers],
     };
   }

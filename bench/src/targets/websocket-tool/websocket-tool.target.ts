@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const variant = process.argv.includes('--defaults') ? 'defaults' : 'tuned';
   const history = process.argv.includes('--history');
   const presence = process.argv.includes('--presence');
-  const app = await NestFactory.create(WebSocketToolBenchModule.register(variant, history, presence), { logger: ['error', 'warn'] });
+  const interval = process.argv.indexOf('--heartbeat-interval');
+  const heartbeatInterval = interval >= 0 ? Number(process.argv[interval + 1]) : undefined;
+  const app = await NestFactory.create(WebSocketToolBenchModule.register(variant, history, presence, heartbeatInterval), {
+    logger: ['error', 'warn'],
+  });
   app.useWebSocketAdapter(new WebSocketToolAdapter(app));
   await app.listen(0, BENCH_HOST);
   announceReady((app.getHttpServer().address() as AddressInfo).port);

@@ -15,14 +15,31 @@ import { WEBSOCKET_TOOL_SETTINGS } from '../config/config.constants.js';
 /** Name of the heartbeat interval in the `SchedulerRegistry`. */
 export const HEARTBEAT_INTERVAL_NAME = 'websocket-tool:heartbeat';
 
-/** How often a round goes on with its next slice of connections. */
+/** How often a round goes on with its next slice of connections, when it keeps to its schedule. */
 export const HEARTBEAT_SLICE_EVERY_MS = 50;
 /**
- * Connections a round handles at once, at least. Up to this many (every
- * connection of most apps) are pinged together at the start of the round; a
- * slice costs a few milliseconds of the event loop.
+ * Connections a round handles at once, at least, within the budget below.
+ * Up to this many (every connection of most apps) are pinged together at the
+ * start of the round.
  */
 export const HEARTBEAT_SLICE_MIN = 250;
+/**
+ * Milliseconds of pinging in one event-loop turn. A ping costs tens of
+ * microseconds (its write is a system call), so 250 of them at once held
+ * the loop for 10 to 30 ms on a loaded machine; past this budget a slice
+ * stops and the round goes on in a later turn.
+ */
+export const HEARTBEAT_SLICE_BUDGET_MS = 5;
+/** Connections pinged between two reads of the clock. */
+const CLOCK_EVERY = 16;
+/**
+ * A protocol ping frame from the server: FIN + opcode 9, no mask, no payload.
+ * The same for every connection and every round, written with the
+ * `system.ping` message in one write, where `ws` would frame it anew and
+ * write it in a second system call.
+ */
+const PING_FRAME = Buffer.from([0x89, 0x00]);
+const OPEN = 1;
 
 /**
  * One round over all connections every `heartbeatInterval` seconds: a client
@@ -33,9 +50,11 @@ export const HEARTBEAT_SLICE_MIN = 250;
  *
  * A round over many connections is spread over the first half of the
  * interval, in slices every `HEARTBEAT_SLICE_EVERY_MS`: pinging 100,000
- * connections at once would hold the event loop for over a second. Each
- * connection keeps its place in the order of the rounds (the registry's), so
- * it is still pinged about once per interval.
+ * connections at once would hold the event loop for over a second. A slice
+ * also stops after `HEARTBEAT_SLICE_BUDGET_MS` of work; a round that falls
+ * behind its schedule then goes on in the very next turn instead of waiting
+ * for the next slice. Each connection keeps its place in the order of the
+ * rounds (the registry's), so it is still pinged about once per interval.
  *
  * @internal
  */
@@ -47,9 +66,14 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   private next = 0;
   private roundPing: OutboundFrame | null = null;
   private sliceSize = 0;
+  /** When the round started, and how long it may take (half the interval), in `performance.now()` time. */
+  private roundStart = 0;
+  private roundSpan = 1;
   private sliceTimer: NodeJS.Timeout | null = null;
+  private sliceImmediate: NodeJS.Immediate | null = null;
   private readonly continueRound = () => {
     this.sliceTimer = null;
+    this.sliceImmediate = null;
     this.slice(Date.now());
   };
 
@@ -87,8 +111,9 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     this.next = 0;
     const slices = Math.max(1, Math.floor(this.settings.heartbeatIntervalMs / 2 / HEARTBEAT_SLICE_EVERY_MS));
     this.sliceSize = Math.max(HEARTBEAT_SLICE_MIN, Math.ceil(this.round.length / slices));
-    if (this.sliceTimer) clearTimeout(this.sliceTimer);
-    this.sliceTimer = null;
+    this.roundStart = performance.now();
+    this.roundSpan = Math.max(1, this.settings.heartbeatIntervalMs / 2);
+    this.cancelSlice();
     this.slice(now);
   }
 
@@ -96,7 +121,10 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     const timeoutMs = this.settings.heartbeatTimeoutMs;
     const ping = this.roundPing as OutboundFrame;
     const end = Math.min(this.round.length, this.next + this.sliceSize);
+    const started = performance.now();
+    let visited = 0;
     for (; this.next < end; this.next++) {
+      if (++visited % CLOCK_EVERY === 0 && performance.now() - started > HEARTBEAT_SLICE_BUDGET_MS) break;
       const connection = this.round[this.next];
       this.round[this.next] = undefined as never;
       // Gone since the round started: its close already did the cleanup.
@@ -107,25 +135,52 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
         continue;
       }
       connection.lastPing = now;
-      this.sender.sendNow(connection, ping);
-      try {
-        connection.socket.ping();
-      } catch {
-        // The socket is closing; its close event does the cleanup.
-      }
+      this.ping(connection, ping);
     }
     if (this.next < this.round.length && !this.stopped) {
-      this.sliceTimer = setTimeout(this.continueRound, HEARTBEAT_SLICE_EVERY_MS);
+      this.scheduleSlice();
       return;
     }
     this.round = [];
     this.roundPing = null;
   }
 
+  /** The `system.ping` message and a protocol ping, in one write when the socket is written to directly. */
+  private ping(connection: ClientConnection, message: OutboundFrame): void {
+    const raw = connection.rawSocket;
+    const socket = connection.socket;
+    if (raw === null) {
+      this.sender.sendNow(connection, message);
+      try {
+        socket.ping();
+      } catch {
+        // The socket is closing; its close event does the cleanup.
+      }
+      return;
+    }
+    raw.cork();
+    this.sender.sendNow(connection, message);
+    if (socket.readyState === OPEN) raw.write(PING_FRAME);
+    raw.uncork();
+  }
+
+  /** The next slice: in the next turn if the round is behind its schedule, else after `HEARTBEAT_SLICE_EVERY_MS`. */
+  private scheduleSlice(): void {
+    const due = (this.round.length * (performance.now() - this.roundStart)) / this.roundSpan;
+    if (this.next < due) this.sliceImmediate = setImmediate(this.continueRound);
+    else this.sliceTimer = setTimeout(this.continueRound, HEARTBEAT_SLICE_EVERY_MS);
+  }
+
+  private cancelSlice(): void {
+    if (this.sliceTimer) clearTimeout(this.sliceTimer);
+    if (this.sliceImmediate) clearImmediate(this.sliceImmediate);
+    this.sliceTimer = null;
+    this.sliceImmediate = null;
+  }
+
   beforeApplicationShutdown(): void {
     this.stopped = true;
-    if (this.sliceTimer) clearTimeout(this.sliceTimer);
-    this.sliceTimer = null;
+    this.cancelSlice();
     this.round = [];
     if (this.scheduler.doesExist('interval', HEARTBEAT_INTERVAL_NAME)) this.scheduler.deleteInterval(HEARTBEAT_INTERVAL_NAME);
   }

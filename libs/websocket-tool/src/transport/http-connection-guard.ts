@@ -49,8 +49,22 @@ export class HttpConnectionGuard {
   private sweep: NodeJS.Timeout | null = null;
   private readonly sweepEveryMs: number;
   private readonly detaches: Array<() => void> = [];
+  /**
+   * The 'close' listener of every counted connection: one function for all,
+   * reading the address from the socket (`this`), rather than a closure kept
+   * for each connection's life.
+   */
+  private readonly releaseOpen: (this: Socket) => void;
 
   constructor(private readonly limits: HttpConnectionLimits) {
+    const openPerIp = this.openPerIp;
+    this.releaseOpen = function (this: Socket) {
+      // The address was read (and cached by the socket) when the connection was counted.
+      const ip = normalizeIp(this.remoteAddress ?? 'unknown');
+      const left = (openPerIp.get(ip) ?? 1) - 1;
+      if (left <= 0) openPerIp.delete(ip);
+      else openPerIp.set(ip, left);
+    };
     // A request's start is seen one sweep late at most, and its deadline one sweep late: two sweeps of slack in all.
     this.sweepEveryMs = Math.min(500, Math.max(50, limits.requestTimeoutMs / 20));
   }
@@ -101,11 +115,7 @@ export class HttpConnectionGuard {
       return false;
     }
     this.openPerIp.set(ip, open);
-    socket.once('close', () => {
-      const left = (this.openPerIp.get(ip) ?? 1) - 1;
-      if (left <= 0) this.openPerIp.delete(ip);
-      else this.openPerIp.set(ip, left);
-    });
+    socket.on('close', this.releaseOpen);
     return true;
   }
 

@@ -65,8 +65,8 @@ export class WebSocketToolAdapter extends WsAdapter {
   private lifecycle: ConnectionLifecycle | null = null;
   /** Slowloris guard and per-address cap on the HTTP servers the endpoint shares. */
   private connectionGuard: HttpConnectionGuard | null = null;
-  /** Spreads bursts of upgrades over event-loop turns. */
-  private readonly pacer = new UpgradePacer();
+  /** Spreads bursts of upgrades over event-loop turns; one per HTTP server (port). */
+  private readonly pacers: UpgradePacer[] = [];
   private disposed = false;
 
   constructor(private readonly appContext: INestApplicationContext) {
@@ -121,22 +121,27 @@ export class WebSocketToolAdapter extends WsAdapter {
   protected override ensureHttpServerExists(port: number, httpServer: http.Server = http.createServer()): http.Server | undefined {
     if (this.httpServersRegistry.has(port)) return undefined;
     this.httpServersRegistry.set(port, httpServer);
-    const listener = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(port, request, socket, head);
+    const pacer = new UpgradePacer((request, socket, head) => this.onPaced(port, request, socket, head));
+    this.pacers.push(pacer);
+    const listener = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(pacer, request, socket, head);
     httpServer.on('upgrade', listener);
     this.ownListeners.set(port, { server: httpServer, listener });
     this.guardConnections(httpServer);
     return httpServer;
   }
 
-  private onUpgrade(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  private onUpgrade(pacer: UpgradePacer, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     // A reset during the handshake must never become an uncaught error.
     socket.on('error', noop);
     this.connectionGuard?.upgraded(socket);
-    this.pacer.admit(() => {
-      if (socket.destroyed) return;
-      if (this.disposed) rejectUpgrade(socket, 503, 'Server shutting down');
-      else this.handleUpgrade(port, request, socket, head);
-    });
+    pacer.admit(request, socket, head);
+  }
+
+  /** An upgrade's turn has come (at once, or after a burst ahead of it). */
+  private onPaced(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (socket.destroyed) return;
+    if (this.disposed) rejectUpgrade(socket, 503, 'Server shutting down');
+    else this.handleUpgrade(port, request, socket, head);
   }
 
   private handleUpgrade(port: number, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -242,7 +247,7 @@ export class WebSocketToolAdapter extends WsAdapter {
 
   override async dispose(): Promise<void> {
     this.disposed = true;
-    for (const handshake of this.pacer.takeWaiting()) handshake();
+    for (const pacer of this.pacers.splice(0)) pacer.flushWaiting();
     this.connectionGuard?.dispose();
     this.connectionGuard = null;
     for (const { server, listener } of this.ownListeners.values()) server.off('upgrade', listener);
