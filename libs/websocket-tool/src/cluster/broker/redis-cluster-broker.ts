@@ -41,7 +41,7 @@ export class RedisClusterBroker extends ClusterBroker {
   }
 
   publishTopic(topic: string, json: string): void {
-    this.link.send(this.link.keys.channelAll, encodeWire({ k: 't', o: this.link.nodeId, t: topic }, json));
+    this.link.send(this.link.keys.topicChannel(topic), encodeWire({ k: 't', o: this.link.nodeId, t: topic }, json));
   }
 
   publishUser(userId: string, json: string): void {

@@ -43,6 +43,7 @@ export class RedisBackplane extends Backplane {
       received: this.broker.received,
       disconnects: this.link.disconnects,
       remote_clients: this.presence.remoteClients,
+      ...(this.link.keys.sharded ? { redis_cluster: this.link.clusterStatus() } : {}),
     };
   }
 

@@ -40,6 +40,8 @@ describe('RedisClusterTopicOccupancy (real Redis at 127.0.0.1:6379)', () => {
     a.node.topicOccupancy.nodeOccupied('room');
     await eventually(() => a.got.heard.length === 1, 'a to hear occupied');
     b.node.topicOccupancy.nodeOccupied('room');
+    // b's add has run once a command sent after it on the same connection is answered: a leaves after it.
+    await b.node.link.openPub()?.ping();
     a.node.topicOccupancy.nodeVacated('room');
     b.node.topicOccupancy.nodeVacated('room');
     await eventually(() => b.got.heard.length === 1, 'b to hear vacated');

@@ -65,7 +65,7 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
     if (!pub || !this.active) return;
     const keys = this.link.keys;
     try {
-      for (const topic of await pub.wstOccupancySweep(keys.occupancyNodes, keys.nodes, keys.prefix)) this.tell('vacated', topic);
+      for (const topic of await pub.wstOccupancySweep(keys.occupancyNodes, keys.nodes, keys.controlPrefix)) this.tell('vacated', topic);
     } catch {
       // Redis went away; the next sweep tries again.
     }
