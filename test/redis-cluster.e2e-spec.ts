@@ -15,7 +15,13 @@ const OPTIONS: WebSocketToolModuleOptions = {
   ],
 };
 
-type ShardRow = { master: string; slots: Array<[number, number]>; reachable: boolean; role: string };
+type ShardRow = {
+  master: string;
+  slots: Array<[number, number]>;
+  reachable: boolean;
+  role: string;
+  replicas: Array<{ address: string; reachable: boolean }>;
+};
 type Stats = {
   cluster: { nodes: Array<{ node_id: string; backplane: { state: string; redis_cluster?: { shards: ShardRow[] } } }> };
 };
@@ -125,9 +131,29 @@ describe('cluster mode on a Redis Cluster (3 masters, 3 replicas)', () => {
     } finally {
       inspector.disconnect();
     }
-    const { body } = await adminJson<Stats>(nodes[0].http, '/ws/stats');
-    const shards = body.cluster.nodes[0].backplane.redis_cluster?.shards ?? [];
-    expect(shards.filter((s) => s.role === 'master' && s.reachable)).toHaveLength(3);
+    // Every master and replica reachable, as the probe every 2 s found them.
+    const shardRows = async (): Promise<ShardRow[]> =>
+      (await adminJson<Stats>(nodes[0].http, '/ws/stats')).body.cluster.nodes[0].backplane.redis_cluster?.shards ?? [];
+    await waitFor(async () => {
+      const shards = await shardRows();
+      return shards.length === 3 && shards.every((s) => s.reachable && s.replicas.length === 1 && s.replicas[0].reachable);
+    }, 'every shard to show a reachable master and replica');
+    expect((await shardRows()).map((s) => s.role)).toEqual(['master', 'master', 'master']);
+
+    // The topic list names the shard of each topic.
+    const topic = 'feed:spread-0';
+    await subscribeTo(await connect(nodes[1]), topic);
+    const slot = keySlot(keys.topicChannel(topic));
+    const master = await (redis as TestRedisCluster).masterOf(slot);
+    const listed = await adminJson<{ topics: Array<{ topic: string; shard?: { bucket: number; slot: number; master: string } }> }>(
+      nodes[2].http,
+      '/ws/topics',
+    );
+    expect(listed.body.topics.find((row) => row.topic === topic)?.shard).toEqual({
+      bucket: keys.bucketOf(topic),
+      slot,
+      master: `127.0.0.1:${master}`,
+    });
   });
 
   it('recovers across a reconnect to another instance: exactly what was missed', async () => {

@@ -142,5 +142,6 @@ export {
   type BackplaneStatus,
   type RedisClusterStatus,
   type RedisShardStatus,
+  type TopicShard,
 } from './cluster/backplane.interface.js';
 export { InMemoryBackplane } from './cluster/in-memory.backplane.js';

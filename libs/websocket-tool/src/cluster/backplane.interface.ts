@@ -70,6 +70,23 @@ export abstract class Backplane {
   abstract status(): BackplaneStatus;
   /** The node holding a client connected elsewhere, or undefined (unknown, or connected here). */
   abstract locate(clientId: string): string | undefined;
+  /** On a Redis Cluster: where a topic's messages, history and presence live; null otherwise. */
+  shardOf(topic: string): TopicShard | null {
+    void topic;
+    return null;
+  }
+}
+
+/**
+ * Where a topic lives on a Redis Cluster: its bucket, the slot of that
+ * bucket's hash tag, and the master serving it (null before the slot map is read).
+ *
+ * @publicApi
+ */
+export interface TopicShard {
+  bucket: number;
+  slot: number;
+  master: string | null;
 }
 
 /**

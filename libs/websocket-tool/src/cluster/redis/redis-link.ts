@@ -12,7 +12,6 @@ import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
 import { openConnections, pubSubFor, type PubSub } from './redis-connections.js';
 import { RedisShards } from './redis-shards.js';
-import type { RedisClusterStatus } from '../backplane.interface.js';
 
 /**
  * What the users of the link hear. One object per user, registered once;
@@ -382,9 +381,9 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
     if (!this.leaving && !this.closed) this.logger.warn(redisLostMessage(this.redactedUrl));
   }
 
-  /** The shards of the Redis Cluster and their health; undefined on one Redis. */
-  clusterStatus(): RedisClusterStatus | undefined {
-    return this.shards?.status();
+  /** The shards of the Redis Cluster and their health; null on one Redis. */
+  get redisShards(): RedisShards | null {
+    return this.shards;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisClusterStatus, RedisShardStatus } from '../backplane.interface.js';
+import type { RedisClusterStatus, RedisShardStatus, TopicShard } from '../backplane.interface.js';
 import { keySlot } from './key-slot.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -10,6 +10,20 @@ const PROBE_TIMEOUT_MS = 1000;
 
 const addressOf = (node: Redis): string => `${node.options.host}:${node.options.port}`;
 
+/** One row of `CLUSTER SLOTS`: from, to, the master `[host, port, id]`, then its replicas. */
+type SlotRange = [number, number, ...Array<[string, number, ...unknown[]]>];
+
+function replicasOf(ranges: SlotRange[]): Map<string, string[]> {
+  const replicas = new Map<string, string[]>();
+  for (const [, , master, ...others] of ranges) {
+    replicas.set(
+      `${master[0]}:${master[1]}`,
+      others.map(([host, port]) => `${host}:${port}`),
+    );
+  }
+  return replicas;
+}
+
 /**
  * The shards of a Redis Cluster as this node sees them, for the admin API:
  * the slot map ioredis reads (again every second), and a ping of every server
@@ -19,6 +33,8 @@ const addressOf = (node: Redis): string => `${node.options.host}:${node.options.
  */
 export class RedisShards {
   private readonly reachable = new Map<string, boolean>();
+  /** The replicas of each master, from the last `CLUSTER SLOTS` (ioredis's slot map names the masters only). */
+  private replicas = new Map<string, string[]>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -55,6 +71,14 @@ export class RedisShards {
     );
     this.reachable.clear();
     servers.forEach((node, i) => this.reachable.set(addressOf(node), answers[i]));
+    for (const node of this.cluster.nodes('master')) {
+      try {
+        this.replicas = replicasOf((await node.call('CLUSTER', 'SLOTS')) as SlotRange[]);
+        return;
+      } catch {
+        // Ask the next master.
+      }
+    }
   }
 
   /** The master serving `slot`, as `host:port`, or null before the slot map is read. */
@@ -63,13 +87,21 @@ export class RedisShards {
     return owners && owners.length > 0 ? owners[0] : null;
   }
 
+  /** A topic's bucket, the slot of that bucket and its master. */
+  shardOf(topic: string): TopicShard {
+    const bucket = this.keys.bucketOf(topic);
+    const slot = keySlot(this.keys.bucketChannel(bucket));
+    return { bucket, slot, master: this.masterOf(slot) };
+  }
+
   status(): RedisClusterStatus {
     const shards = new Map<string, RedisShardStatus>();
     const slots = this.cluster.slots;
     for (let slot = 0; slot < slots.length; slot++) {
       const owners = slots[slot];
       if (!owners || owners.length === 0) continue;
-      const [master, ...replicas] = owners;
+      const master = owners[0];
+      const replicas = this.replicas.get(master) ?? owners.slice(1);
       let shard = shards.get(master);
       if (!shard) {
         shard = {
