@@ -330,7 +330,7 @@ describe('admin dashboard page in Chromium', () => {
     const row = await page.evaluate(() =>
       [...(document.querySelectorAll('#topics-body td') as unknown as PageElement[])].map((td) => td.textContent),
     );
-    expect(row).toEqual([HOSTILE, '1', '1', '1', '<b>e</b>']);
+    expect(row).toEqual([HOSTILE, '1', '1', '1', '<b>e</b>', '—']);
     expect(await page.evaluate(() => document.querySelectorAll('main img, main script, #topics-body b').length)).toBe(0);
     expect(problems).toEqual([]);
   });

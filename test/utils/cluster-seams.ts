@@ -57,6 +57,7 @@ export async function startSeamNode(
   const parts = createRedisCluster(
     {
       url: SEAM_REDIS_URL,
+      redisCluster: false,
       nodeId,
       keyPrefix: prefix,
       presenceTtlMs: 3000,

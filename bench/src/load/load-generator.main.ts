@@ -5,6 +5,7 @@ import { envMs, exitWithParent } from '../shared/process-lifetime.js';
 import type { BenchConnection, BenchSink } from './bench-connection.interface.js';
 import { PayloadFactory } from './payload-factory.js';
 import type { ScenarioContext } from './scenario-context.js';
+import { runShards } from './scenarios/shards.scenario.js';
 import { runCluster } from './scenarios/cluster.scenario.js';
 import { runConnect } from './scenarios/connect.scenario.js';
 import { runEcho } from './scenarios/echo.scenario.js';
@@ -61,6 +62,8 @@ function run(ctx: ScenarioContext, scenario: ScenarioConfig): Promise<LoadResult
       return runTopics(ctx, scenario);
     case 'cluster':
       return runCluster(ctx, scenario);
+    case 'shards':
+      return runShards(ctx, scenario);
     case 'recovery':
       return runRecovery(ctx, scenario);
     case 'delta':

@@ -17,11 +17,12 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick             small sizes, one repetition (two to three minutes); also BENCH_MODE=quick
   --smoke             tiny sizes, to check that the harness works; also BENCH_MODE=smoke
   --reps <n>          repetitions per target (default: 3 in full mode, 1 otherwise)
-  --scenarios <a,b>   only these scenarios (fan-out, fan-out-large, echo, echo-capacity, connect, memory, topics, cluster, recovery, delta, presence,
-                      many-connections)
+  --scenarios <a,b>   only these scenarios (fan-out, fan-out-large, echo, echo-capacity, connect, memory, topics, cluster, shards, recovery,
+                      delta, presence, many-connections)
   --targets <a,b>     only these targets (raw, raw-corked, websocket-tool, nest-ws, socket-io, cluster-1, cluster-2,
-                      websocket-tool-history, websocket-tool-short-heartbeat);
-                      raw is the baseline, cluster-1 in the cluster scenario (which needs redis-server on the PATH)
+                      shards-1, shards-3, websocket-tool-history, websocket-tool-short-heartbeat);
+                      raw is the baseline, cluster-1 in the cluster scenario, shards-1 in the shards scenario
+                      (both need redis-server on the PATH; shards also redis-cli)
   --connections <n>   connections the many-connections scenario holds (default: as many as the
                       open-file limit of one process allows, less headroom, up to 100,000)
   --verbose           show the output of every child process

@@ -70,6 +70,36 @@ const CONNECT_FIGURES: FigureDefinition[] = [
 ];
 /** Targets of the cluster scenario; the one-node run with Redis is its baseline. */
 const CLUSTER: TargetId[] = ['cluster-1', 'cluster-2', 'websocket-tool'];
+/** Targets of the shards scenario; one Redis is its baseline. */
+const SHARDS: TargetId[] = ['shards-1', 'shards-3'];
+
+const SHARDS_FIGURES: FigureDefinition[] = [
+  { metric: 'fanOutDeliveriesPerSec', label: 'fan-out deliveries/s', better: 'higher' },
+  {
+    metric: 'fanOutRedisCpuUsPerMessage',
+    label: 'fan-out: Redis CPU µs per broadcast (all servers, idle CPU subtracted)',
+    better: 'lower',
+  },
+  { metric: 'topicDeliveriesPerSec', label: 'topics: deliveries/s', better: 'higher' },
+  {
+    metric: 'topicRedisCpuUsPerDelivery',
+    label: 'topics: Redis CPU µs per delivered message (all servers, idle CPU subtracted)',
+    better: 'lower',
+  },
+  {
+    metric: 'topicRedisCpuUsPerMessage',
+    label: 'topics: Redis CPU µs per published message (all servers, idle CPU subtracted)',
+    better: 'lower',
+  },
+  {
+    metric: 'topicBusiestServerCpuUsPerMessage',
+    label: 'topics: the busiest Redis server, CPU µs per published message of the whole cluster',
+    better: 'lower',
+  },
+  { metric: 'busiestShardPublishesPct', label: "topics: the busiest Redis server's share of the publishes (%)", better: 'lower' },
+  { metric: 'redisIdleCpuPct', label: 'Redis CPU with no traffic, all servers (% of a core; subtracted above)', better: 'lower' },
+];
+
 const CLUSTER_FIGURES: FigureDefinition[] = [
   { metric: 'deliveriesPerSec', label: 'deliveries/s, burst', better: 'higher' },
   {
@@ -201,6 +231,7 @@ interface Sizes {
   memory: [connections: number, idleMs: number];
   topics: [topics: number, subscribers: number, rounds: number];
   cluster: [clients: number, broadcasts: number, probes: number];
+  shards: [clients: number, broadcasts: number, topics: number, rounds: number];
   recovery: [missed: number, reconnects: number, subscribers: number, publishes: number, rounds: number];
   delta: [subscribers: number, updates: number];
   presence: [members: number, inFlight: number, reads: number];
@@ -220,6 +251,7 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
   const [idleConnections, idleMs] = z.memory;
   const [topics, subscribers, rounds] = z.topics;
   const [clusterClients, clusterCount, probes] = z.cluster;
+  const [shardClients, shardBroadcasts, shardTopics, shardRounds] = z.shards;
   const [missed, reconnects, recSubscribers, recPublishes, recRounds] = z.recovery;
   const [members, presenceInFlight, reads] = z.presence;
   const t = z.timeoutMs;
@@ -304,6 +336,15 @@ function scenarios(z: Sizes): ScenarioDefinition[] {
       baseline: 'cluster-1',
     },
     {
+      id: 'shards',
+      title: `Redis Cluster: ${n(shardClients)} clients over 3 nodes on 1 Redis or on 3 shards; ${n(shardBroadcasts)} broadcasts, then ${shardRounds} rounds of one publish to each of ${n(shardTopics)} topics`,
+      targets: SHARDS,
+      config: { kind: 'shards', clients: shardClients, broadcasts: shardBroadcasts, topics: shardTopics, rounds: shardRounds },
+      figures: SHARDS_FIGURES,
+      timeoutMs: t,
+      baseline: 'shards-1',
+    },
+    {
       id: 'recovery',
       title: `Recovery: ${n(missed)} missed messages replayed after a reconnect (${reconnects} times); ${n(recPublishes)} publishes to ${recSubscribers} subscribers with and without history`,
       targets: ['websocket-tool-history'],
@@ -343,6 +384,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: [10_000, 30_000],
     topics: [1000, 10, 10],
     cluster: [2000, 200, 200],
+    shards: [2000, 200, 1000, 20],
     recovery: [1000, 100, 100, 2000, 3],
     delta: [50, 500],
     presence: [3000, 100, 2000],
@@ -358,6 +400,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: [1000, 3000],
     topics: [200, 10, 3],
     cluster: [500, 50, 100],
+    shards: [600, 100, 200, 10],
     recovery: [1000, 30, 50, 1000, 3],
     delta: [20, 200],
     presence: [3000, 100, 1000],
@@ -373,6 +416,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: [100, 1000],
     topics: [50, 5, 2],
     cluster: [50, 10, 20],
+    shards: [60, 10, 20, 3],
     recovery: [1000, 5, 10, 200, 1],
     delta: [5, 50],
     presence: [100, 20, 50],

@@ -12,7 +12,9 @@ export type TargetId =
   | 'nest-ws'
   | 'socket-io'
   | 'cluster-1'
-  | 'cluster-2';
+  | 'cluster-2'
+  | 'shards-1'
+  | 'shards-3';
 
 /** One server under test: its own process, started fresh for every run. */
 export interface TargetDefinition {
@@ -26,8 +28,9 @@ export interface TargetDefinition {
   /**
    * Run as a cluster: a Redis server of the benchmark's own on a spare port,
    * and `nodes` processes of `entry`, each given its URL in `FP_WST_REDIS_URL`.
+   * With `redisShards` above 1 the Redis is a Redis Cluster of that many masters.
    */
-  cluster?: { nodes: number };
+  cluster?: { nodes: number; redisShards?: number };
 }
 
 /** Every ratio in a report divides by this target's median in the same run. */
@@ -138,6 +141,25 @@ export const TARGETS: readonly TargetDefinition[] = [
     protocol: 'websocket-tool',
     description: 'Two processes of the WebSocketTool target sharing a Redis server of their own; half the clients on each.',
     cluster: { nodes: 2 },
+  },
+  {
+    id: 'shards-1',
+    label: 'WebSocketTool, 3 nodes + 1 Redis',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: [],
+    protocol: 'websocket-tool',
+    description: 'Three processes of the WebSocketTool target sharing one Redis server of their own (PUBLISH/SUBSCRIBE).',
+    cluster: { nodes: 3 },
+  },
+  {
+    id: 'shards-3',
+    label: 'WebSocketTool, 3 nodes + Redis Cluster (3 shards)',
+    entry: 'targets/websocket-tool/websocket-tool.target.js',
+    args: [],
+    protocol: 'websocket-tool',
+    description:
+      'Three processes of the WebSocketTool target on a Redis Cluster of three masters of their own (sharded pub/sub, hash-tagged keys).',
+    cluster: { nodes: 3, redisShards: 3 },
   },
 ];
 

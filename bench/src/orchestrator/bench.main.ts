@@ -69,6 +69,7 @@ function peakConnections(s: ScenarioDefinition): number {
     case 'fan-out':
     case 'echo':
     case 'cluster':
+    case 'shards':
       return c.clients + 1;
     case 'connect':
     case 'memory':

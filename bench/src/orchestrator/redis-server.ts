@@ -13,13 +13,14 @@ const START_ATTEMPTS = 3;
 /** A Redis server of the benchmark's own, for one run of a clustered target. */
 export interface BenchRedis {
   url: string;
+  port: number;
   /** redis-server's own process id (the tracked child is the `timeout` wrapper around it). */
   pid: number | undefined;
   stop(): Promise<void>;
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago, never the shared Redis's. */
-function sparePort(): Promise<number> {
+export function sparePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -33,7 +34,7 @@ function sparePort(): Promise<number> {
   });
 }
 
-async function startOnce(lifetimeMs: number, onLine: (line: string) => void): Promise<BenchRedis> {
+async function startOnce(lifetimeMs: number, onLine: (line: string) => void, extraArgs: string[]): Promise<BenchRedis> {
   const port = await sparePort();
   let pid: number | undefined;
   let onReady: (() => void) | undefined;
@@ -61,6 +62,7 @@ async function startOnce(lifetimeMs: number, onLine: (line: string) => void): Pr
     'no',
     '--loglevel',
     'notice',
+    ...extraArgs,
   ];
   const child: TrackedChild = spawnTracked(
     'timeout',
@@ -105,19 +107,24 @@ async function startOnce(lifetimeMs: number, onLine: (line: string) => void): Pr
     await stop();
     throw new Error(`${outcome} (port ${port}):\n${child.tail()}`);
   }
-  return { url: `redis://${BENCH_HOST}:${port}`, pid, stop };
+  return { url: `redis://${BENCH_HOST}:${port}`, port, pid, stop };
 }
 
 /**
  * Starts `redis-server` on a spare port of 127.0.0.1, without persistence
  * (`--save ''`, `--appendonly no`), killed after `lifetimeMs` at the latest.
  * The machine's own Redis (6379) is never used. Call `stop()` when done.
+ * `extraArgs` are added to redis-server's (a cluster node's settings).
  */
-export async function startBenchRedis(lifetimeMs: number, onLine: (line: string) => void): Promise<BenchRedis> {
+export async function startBenchRedis(
+  lifetimeMs: number,
+  onLine: (line: string) => void,
+  extraArgs: () => Promise<string[]> = async () => [],
+): Promise<BenchRedis> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      return await startOnce(lifetimeMs, onLine);
+      return await startOnce(lifetimeMs, onLine, await extraArgs());
     } catch (err) {
       lastError = err;
       if (err instanceof Error && err.message.includes('not installed')) break;

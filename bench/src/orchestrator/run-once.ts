@@ -8,6 +8,7 @@ import type { BenchPreset, ScenarioDefinition } from './bench-presets.js';
 import type { TargetDefinition } from './bench-targets.js';
 import { spawnNode, stopChild, type TrackedChild } from './child-processes.js';
 import { startBenchRedis, type BenchRedis } from './redis-server.js';
+import { startBenchRedisCluster, type BenchRedisCluster } from './redis-cluster.js';
 
 /** How long a target may take to print its ready line. */
 const READY_TIMEOUT_MS = 30_000;
@@ -174,15 +175,20 @@ export async function runOnce(
   });
   const nodes: StartedNode[] = [];
   let redis: BenchRedis | undefined;
+  let redisCluster: BenchRedisCluster | undefined;
   const lifetimeMs = scenario.timeoutMs + 60_000;
   const memoryFiles = Array.from({ length: target.cluster?.nodes ?? 1 }, (_, i) =>
     join(tmpdir(), `websocket-tool-bench-${process.pid}-${order}${i === 0 ? '' : `-${i + 1}`}.json`),
   );
   try {
-    if (target.cluster) {
-      redis = await startBenchRedis(lifetimeMs, (line) => {
-        if (env.verbose) env.write(`    [redis] ${line}\n`);
-      });
+    const onRedisLine = (line: string): void => {
+      if (env.verbose) env.write(`    [redis] ${line}\n`);
+    };
+    if (target.cluster && (target.cluster.redisShards ?? 1) > 1) {
+      redisCluster = await startBenchRedisCluster(target.cluster.redisShards ?? 1, lifetimeMs, onRedisLine);
+      nodes.push(...(await startNodes(env, target, lifetimeMs, memoryFiles, redisCluster.url)));
+    } else if (target.cluster) {
+      redis = await startBenchRedis(lifetimeMs, onRedisLine);
       nodes.push(...(await startNodes(env, target, lifetimeMs, memoryFiles, redis.url)));
     } else {
       // The many-connections scenario reads the longest delay of the target's event loop.
@@ -203,6 +209,7 @@ export async function runOnce(
       stallTimeoutMs: env.preset.stallTimeoutMs,
       peers: peers.map((node, i) => ({ port: node.port, serverPid: pids[i + 1] as number })),
       redisPid: redis?.pid,
+      redisPorts: redisCluster?.ports ?? (redis ? [redis.port] : undefined),
       scenario: scenario.config,
     };
     return record({ status: 'ok', result: await runLoadGenerator(env, config, scenario.timeoutMs) });
@@ -211,6 +218,7 @@ export async function runOnce(
   } finally {
     await Promise.all(nodes.map((node) => stopChild(node.child)));
     if (redis) await redis.stop();
+    if (redisCluster) await redisCluster.stop();
     for (const file of memoryFiles) rmSync(file, { force: true });
   }
 }

@@ -60,6 +60,22 @@ export interface ClusterScenario {
 }
 
 /**
+ * Redis's share of the work, one Redis against the shards of a Redis
+ * Cluster: the clients split evenly over the target's nodes; a burst of
+ * `broadcasts` from the first node (fan-out), then `rounds` rounds of one
+ * publish to each of `topics` topics, every client subscribed to one topic.
+ * Redis CPU (`used_cpu_sys + used_cpu_user` of every server) is read before
+ * and after each part.
+ */
+export interface ShardsScenario {
+  kind: 'shards';
+  clients: number;
+  broadcasts: number;
+  topics: number;
+  rounds: number;
+}
+
+/**
  * Topic history (the `websocket-tool-history` target). Recovery: `reconnects`
  * times, a subscriber leaves a topic with history, `missed` messages are
  * published, and a new connection subscribes with `since`; the time from
@@ -132,6 +148,7 @@ export type ScenarioConfig =
   | MemoryScenario
   | TopicsScenario
   | ClusterScenario
+  | ShardsScenario
   | RecoveryScenario
   | DeltaScenario
   | PresenceScenario
@@ -162,5 +179,7 @@ export interface LoadConfig {
   peers?: PeerNode[];
   /** The Redis server a clustered target shares, for its CPU time. */
   redisPid?: number;
+  /** The ports of every Redis server (every master of a Redis Cluster) a clustered target uses, for `INFO`. */
+  redisPorts?: number[];
   scenario: ScenarioConfig;
 }

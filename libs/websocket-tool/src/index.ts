@@ -136,5 +136,12 @@ export type {
 } from './task-monitor/task-event.interface.js';
 export type { TaskMonitorOptions, TaskMonitorBullMqOptions, TaskMonitorRedisConnection } from './config/task-monitor-options.interface.js';
 
-export { Backplane, type BackplaneState, type BackplaneStatus } from './cluster/backplane.interface.js';
+export {
+  Backplane,
+  type BackplaneState,
+  type BackplaneStatus,
+  type RedisClusterStatus,
+  type RedisShardStatus,
+  type TopicShard,
+} from './cluster/backplane.interface.js';
 export { InMemoryBackplane } from './cluster/in-memory.backplane.js';

@@ -1,3 +1,4 @@
+import { Backplane } from '../cluster/backplane.interface.js';
 import { BadRequestException, Get, Inject, NotFoundException, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -32,6 +33,7 @@ export class AdminTopicsController {
     @Inject(WEBSOCKET_TOOL_SETTINGS) private readonly settings: WebSocketToolSettings,
     private readonly broadcast: BroadcastService,
     private readonly cluster: ClusterAdminService,
+    private readonly backplane: Backplane,
   ) {}
 
   @Get('ws/topics')
@@ -43,7 +45,10 @@ export class AdminTopicsController {
   async list(): Promise<TopicsResponseDto> {
     const { topics, missing } = await this.cluster.topics();
     const rows: TopicRowDto[] = [];
-    for (const { topic, subscribers } of topics) rows.push({ topic, subscribers, history: await this.state(topic) });
+    for (const { topic, subscribers } of topics) {
+      const shard = this.backplane.shardOf(topic);
+      rows.push({ topic, subscribers, history: await this.state(topic), ...(shard ? { shard } : {}) });
+    }
     return { topics: rows, total: rows.length, timestamp: Date.now() / 1000, ...(missing ? { missing_nodes: missing } : {}) };
   }
 

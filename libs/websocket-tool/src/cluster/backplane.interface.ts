@@ -34,6 +34,8 @@ export interface BackplaneStatus {
   disconnects: number;
   /** Clients on the other nodes that this node knows of. */
   remote_clients: number;
+  /** On a Redis Cluster: its shards, their health, and the shard of each bucket of topics. */
+  redis_cluster?: RedisClusterStatus;
 }
 
 /**
@@ -68,4 +70,52 @@ export abstract class Backplane {
   abstract status(): BackplaneStatus;
   /** The node holding a client connected elsewhere, or undefined (unknown, or connected here). */
   abstract locate(clientId: string): string | undefined;
+  /** On a Redis Cluster: where a topic's messages, history and presence live; null otherwise. */
+  shardOf(topic: string): TopicShard | null {
+    void topic;
+    return null;
+  }
+}
+
+/**
+ * Where a topic lives on a Redis Cluster: its bucket, the slot of that
+ * bucket's hash tag, and the master serving it (null before the slot map is read).
+ *
+ * @publicApi
+ */
+export interface TopicShard {
+  bucket: number;
+  slot: number;
+  master: string | null;
+}
+
+/**
+ * One shard of a Redis Cluster as this node sees it: its master, the slot
+ * ranges it serves, and whether each server answered the last probe.
+ *
+ * @publicApi
+ */
+export interface RedisShardStatus {
+  /** `host:port` of the master. */
+  master: string;
+  /** The slot ranges it serves, `[from, to]` inclusive. */
+  slots: Array<[number, number]>;
+  /** True if the master answered the last probe (every 2 s). */
+  reachable: boolean;
+  /** Always `master` (its replicas are listed under it). */
+  role: 'master';
+  replicas: Array<{ address: string; reachable: boolean; role: 'replica' }>;
+}
+
+/**
+ * Where the cluster's names live on a Redis Cluster: the shards, and for each
+ * bucket (a topic's is `crc16(topic) % buckets`) its slot and master.
+ *
+ * @publicApi
+ */
+export interface RedisClusterStatus {
+  shards: RedisShardStatus[];
+  buckets: Array<{ bucket: number; slot: number; master: string | null }>;
+  /** The slot and master of the control keys and the cluster channel (node registry, broadcasts). */
+  control: { slot: number; master: string | null };
 }

@@ -10,8 +10,12 @@
  * @publicApi
  */
 export interface WebSocketClusterOptions {
-  /** The Redis server shared by the nodes: `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. @default none (single node) */
-  redis?: { url: string };
+  /**
+   * The Redis server shared by the nodes: `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS.
+   * Several comma-separated URLs are the seeds of a Redis Cluster (credentials and TLS of the first apply to all);
+   * `cluster: true` makes a single URL a Redis Cluster seed too. @default none (single node)
+   */
+  redis?: { url: string; cluster?: boolean };
   /**
    * This node's id, unique in the cluster: 1 to 64 letters, digits and `._:-`. Admin rows carry it.
    * @default '<hostname>-<pid>-<6 random hex digits>'

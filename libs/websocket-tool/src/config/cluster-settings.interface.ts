@@ -4,8 +4,10 @@
  * @publicApi
  */
 export interface ClusterSettings {
-  /** The Redis URL in force (`FP_WST_REDIS_URL`, else `cluster.redis.url`, else `redisUrl`). */
+  /** The Redis URL in force (`FP_WST_REDIS_URL`, else `cluster.redis.url`, else `redisUrl`): one, or comma-separated seeds. */
   readonly url: string;
+  /** True when the URL names a Redis Cluster (several seeds, or `cluster.redis.cluster`): sharded pub/sub, hash-tagged keys. */
+  readonly redisCluster: boolean;
   /** `cluster.nodeId`, or a generated one. */
   readonly nodeId: string;
   /** `cluster.presenceTtlSeconds` in milliseconds. */

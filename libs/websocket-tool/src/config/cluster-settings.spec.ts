@@ -53,6 +53,7 @@ describe('cluster settings, resolved with the others', () => {
     };
     expect(cluster({ FP_WST_REDIS_URL: 'redis://from-env:6379' }, { redisUrl: 'redis://opt:1', cluster: options })).toEqual({
       url: 'redis://from-env:6379',
+      redisCluster: false,
       nodeId: 'web-1',
       presenceTtlMs: 3000,
       outboxSize: 5,
@@ -85,7 +86,7 @@ describe('cluster settings, resolved with the others', () => {
 
   it('validates FP_WST_REDIS_URL without echoing it', () => {
     expect(() => cluster({ FP_WST_REDIS_URL: 'http://:s3cret@host' })).toThrow(
-      'FP_WST_REDIS_URL="[redacted]" is invalid: it must be empty (single node) or a redis:// or rediss:// URL',
+      'FP_WST_REDIS_URL="[redacted]" is invalid: it must be empty (single node), a redis:// or rediss:// URL, or several comma-separated',
     );
   });
 

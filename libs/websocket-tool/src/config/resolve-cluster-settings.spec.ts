@@ -25,6 +25,19 @@ describe('resolveClusterSettings', () => {
     expect(resolveClusterSettings('redis://env:1', true, { redis: { url: 'nonsense' } })?.url).toBe('redis://env:1');
   });
 
+  it('names a Redis Cluster by several comma-separated seeds or by redis.cluster; one URL stays one Redis', () => {
+    expect(resolveClusterSettings('redis://r:6379', true, undefined)?.redisCluster).toBe(false);
+    expect(resolveClusterSettings('redis://a:7000,redis://b:7001', true, undefined)).toMatchObject({
+      url: 'redis://a:7000,redis://b:7001',
+      redisCluster: true,
+    });
+    expect(resolveClusterSettings('', false, { redis: { url: 'redis://a:7000', cluster: true } })?.redisCluster).toBe(true);
+    expect(() => resolveClusterSettings('', false, { redis: { url: 'redis://a:7000,http://b' } })).toThrow('"cluster.redis.url"');
+    expect(() => resolveClusterSettings('', false, { redis: { url: 'redis://a:7000', cluster: 'yes' as never } })).toThrow(
+      '"cluster.redis.cluster"="yes" is invalid: it must be true or false.',
+    );
+  });
+
   it('refuses a cluster option that is not an object', () => {
     expect(() => resolveClusterSettings('', false, 'redis://x' as never)).toThrow(
       'option "cluster."="redis://x" is invalid: it must be an object.',

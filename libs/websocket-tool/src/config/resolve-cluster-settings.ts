@@ -9,6 +9,9 @@ const NAME_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 /** `redis://` or `rediss://` and no white space. */
 const REDIS_URL_PATTERN = /^rediss?:\/\/\S+$/i;
 
+/** One URL, or several separated by commas (the seeds of a Redis Cluster). */
+const isRedisUrlList = (value: string): boolean => value.split(',').every((url) => REDIS_URL_PATTERN.test(url.trim()));
+
 const DEFAULTS = { presenceTtlSeconds: 10, outboxSize: 1000, keyPrefix: 'wst', requestTimeoutSeconds: 2 } as const;
 
 /** A generated node id: host, process and a random suffix, so two processes on one host never collide. */
@@ -44,10 +47,15 @@ export function resolveClusterSettings(
   if (!fromEnv && options?.redis !== undefined) {
     const given = (options.redis as { url?: unknown } | null)?.url;
     // The URL may hold a password: it is never echoed.
-    if (typeof given !== 'string' || !REDIS_URL_PATTERN.test(given)) {
-      problems.push(invalidClusterOptionMessage('redis.url', '[redacted]', 'a redis:// or rediss:// URL'));
+    if (typeof given !== 'string' || !isRedisUrlList(given)) {
+      problems.push(invalidClusterOptionMessage('redis.url', '[redacted]', 'a redis:// or rediss:// URL, or several comma-separated'));
+    }
+    const cluster = (options.redis as { cluster?: unknown } | null)?.cluster;
+    if (cluster !== undefined && typeof cluster !== 'boolean') {
+      problems.push(invalidClusterOptionMessage('redis.cluster', cluster, 'true or false'));
     }
   }
+
   const o = options ?? {};
   if (o.nodeId !== undefined && (typeof o.nodeId !== 'string' || !NAME_PATTERN.test(o.nodeId))) {
     problems.push(invalidClusterOptionMessage('nodeId', o.nodeId, "1 to 64 letters, digits or '._:-'"));
@@ -68,6 +76,7 @@ export function resolveClusterSettings(
   if (!url) return null;
   return Object.freeze({
     url,
+    redisCluster: url.includes(',') || options?.redis?.cluster === true,
     nodeId: o.nodeId ?? defaultNodeId(),
     presenceTtlMs: Math.round((o.presenceTtlSeconds ?? DEFAULTS.presenceTtlSeconds) * 1000),
     outboxSize: o.outboxSize ?? DEFAULTS.outboxSize,

@@ -74,6 +74,7 @@ describe('resolveSettings: the one resolved settings object', () => {
     );
     expect(s.cluster).toEqual({
       url: 'redis://from-cluster:6379',
+      redisCluster: false,
       nodeId: 'web-1',
       presenceTtlMs: 3000,
       outboxSize: 1000,

@@ -96,5 +96,10 @@ export const SETTINGS_TABLE: readonly SettingDefinition[] = [
     '/ws-client.js',
     "empty or 'off' (not served), or a path that starts with '/' and has only URL-safe characters",
   ),
-  row('redisUrl', 'string', '', 'empty (single node) or a redis:// or rediss:// URL; it turns cluster mode on'),
+  row(
+    'redisUrl',
+    'string',
+    '',
+    'empty (single node), a redis:// or rediss:// URL, or several comma-separated (the seeds of a Redis Cluster); it turns cluster mode on',
+  ),
 ];

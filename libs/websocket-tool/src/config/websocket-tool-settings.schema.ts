@@ -58,5 +58,5 @@ export class WebSocketToolSettingsSchema {
   @IsString() adminToken!: string;
   @IsNumber() @Min(0.1) @Max(86_400) healthWindow!: number;
   @IsString() @Matches(/^(off|(\/[A-Za-z0-9._~-]+)+)?$/) clientBundlePath!: string;
-  @IsString() @Matches(/^(rediss?:\/\/\S+)?$/i) redisUrl!: string;
+  @IsString() @Matches(/^(rediss?:\/\/[^\s,]+(,rediss?:\/\/[^\s,]+)*)?$/i) redisUrl!: string;
 }

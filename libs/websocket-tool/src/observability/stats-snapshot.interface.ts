@@ -1,3 +1,4 @@
+import type { RedisClusterStatus } from '../cluster/backplane.interface.js';
 /**
  * The shapes of the module's figures as the admin API and the cluster merge
  * read them (field names of the original plugin). The admin layer's DTO
@@ -80,6 +81,8 @@ export interface BackplaneFigures {
   received: number;
   disconnects: number;
   remote_clients: number;
+  /** On a Redis Cluster: its shards, their health, and the shard of each bucket of topics. */
+  redis_cluster?: RedisClusterStatus;
 }
 
 /** One node's row in the cluster stats. @publicApi */

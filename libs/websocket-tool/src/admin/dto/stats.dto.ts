@@ -10,6 +10,7 @@ import type {
   TopRateLimitedIp,
   WsStatsFigures,
 } from '../../observability/stats-snapshot.interface.js';
+import type { RedisClusterStatus } from '../../cluster/backplane.interface.js';
 
 /** Hooks registered per event, under the original plugin's names. @publicApi */
 export class RegisteredHooksDto implements RegisteredHooks {
@@ -97,6 +98,11 @@ export class BackplaneStatusDto implements BackplaneFigures {
   @ApiProperty({ description: 'Messages received from the other nodes' }) received!: number;
   @ApiProperty({ description: 'Times the connection to Redis was lost' }) disconnects!: number;
   @ApiProperty({ description: 'Clients of the other nodes known here' }) remote_clients!: number;
+  @ApiPropertyOptional({
+    description:
+      'On a Redis Cluster: `shards` (master, slot ranges, reachable, role, replicas), `buckets` (the slot and master of each bucket of topics; a topic is in bucket crc16(topic) % 16) and `control` (slot and master of the node registry and cluster channel)',
+  })
+  redis_cluster?: RedisClusterStatus;
 }
 
 /** One node of the cluster in `GET /ws/stats`. @publicApi */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '../api-docs.decorators.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { TopicShard } from '../../cluster/backplane.interface.js';
 
 /** Most messages `GET /ws/topics/{topic}/history` returns at once. */
 export const MAX_HISTORY_PAGE = 1000;
@@ -25,6 +26,11 @@ export class TopicRowDto {
   subscribers!: number;
   @ApiProperty({ type: TopicHistoryStateDto, nullable: true, description: 'Null when the topic keeps no history' })
   history!: TopicHistoryStateDto | null;
+  @ApiPropertyOptional({
+    description: 'On a Redis Cluster: the bucket of the topic, its slot and the master serving it (`host:port`)',
+    example: { bucket: 3, slot: 12565, master: '10.0.0.23:6379' },
+  })
+  shard?: TopicShard;
 }
 
 /** `GET /ws/topics`. @publicApi */

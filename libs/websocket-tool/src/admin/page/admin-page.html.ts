@@ -108,7 +108,7 @@ export function renderAdminPage(apiBase: string, pagePath: string, script: strin
   </section>
   <section>
     <h2>Topics <span id="topics-sub" class="muted small"></span></h2>
-    <div class="scroll"><table id="topics"><thead><tr><th>Topic</th><th class="num">Subscribers</th><th class="num">Offset</th><th class="num">Messages kept</th><th>Epoch</th></tr></thead><tbody id="topics-body"></tbody></table></div>
+    <div class="scroll"><table id="topics"><thead><tr><th>Topic</th><th class="num">Subscribers</th><th class="num">Offset</th><th class="num">Messages kept</th><th>Epoch</th><th>Shard</th></tr></thead><tbody id="topics-body"></tbody></table></div>
     <p id="topics-empty" class="muted" hidden>No topic has subscribers.</p>
   </section>
   <section>

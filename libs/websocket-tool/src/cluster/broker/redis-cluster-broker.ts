@@ -6,8 +6,9 @@ import type { RedisLink } from '../redis/redis-link.js';
 import { ClusterBroker, type ClusterDeliveryListener } from './cluster-broker.js';
 
 /**
- * Fan-out over Redis pub/sub: one PUBLISH per message on the cluster
- * channel (or on the holding node's channel for one client), the envelope
+ * Fan-out over Redis pub/sub: one PUBLISH (SPUBLISH on a Redis Cluster) per
+ * message on the cluster channel, on the topic's channel for a topic, or on
+ * the holding node's channel for one client (see `RedisKeys`), the envelope
  * serialized once by the caller after a one-line header. A node's own echo
  * is dropped: it delivered locally already.
  *
@@ -41,7 +42,7 @@ export class RedisClusterBroker extends ClusterBroker {
   }
 
   publishTopic(topic: string, json: string): void {
-    this.link.send(this.link.keys.channelAll, encodeWire({ k: 't', o: this.link.nodeId, t: topic }, json));
+    this.link.send(this.link.keys.topicChannel(topic), encodeWire({ k: 't', o: this.link.nodeId, t: topic }, json));
   }
 
   publishUser(userId: string, json: string): void {

@@ -25,7 +25,7 @@ type ReadReply = [string, number | string, number | string, ...string[]];
 /**
  * Topic history in Redis: per topic a hash (epoch, last offset) and a stream
  * of the stamped frames, written by one Lua script per publish that also
- * PUBLISHes the stamped frame on the cluster channel (`HISTORY_PUBLISH_SCRIPT`).
+ * PUBLISHes the stamped frame on the topic's channel (`HISTORY_PUBLISH_SCRIPT`).
  * Every node, the publishing one included, delivers the frame when it comes
  * back from Redis: one order for all.
  *
@@ -68,11 +68,11 @@ export class RedisClusterHistory extends ClusterHistory {
       .wstHistoryPublish(
         keys.historyMeta(topic),
         keys.historyStream(topic),
-        keys.historyIndex,
+        keys.historyIndex(topic),
         newEpoch(),
         limits.ttlMs,
         limits.size,
-        keys.channelAll,
+        keys.topicChannel(topic),
         frame.head,
         frame.mid,
         frame.tail,
@@ -97,7 +97,10 @@ export class RedisClusterHistory extends ClusterHistory {
   keptMessages(): Promise<number> {
     const pub = this.link.openPub();
     if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
-    return this.bounded(pub.wstHistoryCount(this.link.keys.historyIndex, COUNTED_STREAMS_MAX)).then(([messages]) => Number(messages));
+    // One count per bucket index (one on one Redis): on a Redis Cluster a script touches one slot.
+    const keys = this.link.keys;
+    const counts = keys.bucketPrefixes().map((prefix) => pub.wstHistoryCount(keys.historyIndexOf(prefix), COUNTED_STREAMS_MAX));
+    return this.bounded(Promise.all(counts)).then((replies) => replies.reduce((sum, [messages]) => sum + Number(messages), 0));
   }
 
   resume(

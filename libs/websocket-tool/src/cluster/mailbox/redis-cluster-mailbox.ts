@@ -38,7 +38,15 @@ export class RedisClusterMailbox extends ClusterMailbox {
     const keys = this.link.keys;
     const notice = encodeWire({ k: 'm', o: this.link.nodeId, c: clientId });
     pub
-      .wstMailboxKeep(keys.mailbox(clientId), keys.mailboxDropped(clientId), json, settings.size, settings.ttlMs, keys.channelAll, notice)
+      .wstMailboxKeep(
+        keys.mailbox(clientId),
+        keys.mailboxDropped(clientId),
+        json,
+        settings.size,
+        settings.ttlMs,
+        keys.mailboxChannel(clientId),
+        notice,
+      )
       .catch(noop);
     return true;
   }

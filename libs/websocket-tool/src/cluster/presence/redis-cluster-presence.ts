@@ -195,21 +195,22 @@ export class RedisClusterPresence extends ClusterPresence {
     if (!pub) return;
     // Sent first on the same connection: this node is in the node set before anyone reloads it.
     const refreshed = this.nodes.refresh().catch(noop);
-    const pipeline = pub.pipeline();
-    pipeline.del(this.clientsKey);
+    // Sent one by one, now, rather than as a pipeline: a Redis Cluster client sends a pipeline later, and a
+    // join sent meanwhile would run before the delete and be lost from the hash.
+    const sent: Array<Promise<unknown>> = [pub.del(this.clientsKey)];
     let batch: string[] = [];
     for (const [clientId, p] of this.local) {
       batch.push(clientId, presenceEntry(p.at, p.named));
       if (batch.length >= PRESENCE_BATCH * 2) {
-        pipeline.hset(this.clientsKey, ...batch);
+        sent.push(pub.hset(this.clientsKey, ...batch));
         batch = [];
       }
     }
-    if (batch.length > 0) pipeline.hset(this.clientsKey, ...batch);
-    pipeline.pexpire(this.clientsKey, this.presenceTtlMs);
-    pipeline.publish(this.link.keys.channelAll, encodeWire({ k: 's', o: this.link.nodeId, s: this.seq }));
+    if (batch.length > 0) sent.push(pub.hset(this.clientsKey, ...batch));
+    sent.push(pub.pexpire(this.clientsKey, this.presenceTtlMs));
+    sent.push(this.link.pubsub.publish(pub, this.link.keys.channelAll, encodeWire({ k: 's', o: this.link.nodeId, s: this.seq })));
     try {
-      await pipeline.exec();
+      await Promise.all(sent);
     } catch {
       // The connection dropped again; the next 'ready' rewrites it.
     }

@@ -1,4 +1,4 @@
-import { Backplane, type BackplaneState, type BackplaneStatus } from '../backplane.interface.js';
+import { Backplane, type BackplaneState, type BackplaneStatus, type TopicShard } from '../backplane.interface.js';
 import type { RedisClusterBroker } from '../broker/redis-cluster-broker.js';
 import type { ClusterPresence } from '../presence/cluster-presence.js';
 import type { RedisLink } from './redis-link.js';
@@ -43,10 +43,15 @@ export class RedisBackplane extends Backplane {
       received: this.broker.received,
       disconnects: this.link.disconnects,
       remote_clients: this.presence.remoteClients,
+      ...(this.link.redisShards ? { redis_cluster: this.link.redisShards.status() } : {}),
     };
   }
 
   locate(clientId: string): string | undefined {
     return this.presence.locate(clientId);
+  }
+
+  override shardOf(topic: string): TopicShard | null {
+    return this.link.redisShards?.shardOf(topic) ?? null;
   }
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteSeamKeys, requireRedis, seamPrefix, startSeamNode } from '../../../../../test/utils/cluster-seams.js';
 import type { ClusterSettings as ClusterConfig } from '../../config/cluster-settings.interface.js';
-import { reconnectDelayMs, RedisLink } from './redis-link.js';
+import { reconnectDelayMs } from './link-timing.js';
+import { RedisLink } from './redis-link.js';
 
 const CONFIG: ClusterConfig = {
   url: 'redis://127.0.0.1:1',
+  redisCluster: false,
   nodeId: 'here',
   presenceTtlMs: 10_000,
   outboxSize: 10,

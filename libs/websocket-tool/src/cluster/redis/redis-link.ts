@@ -1,38 +1,17 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { BackplaneState } from '../backplane.interface.js';
 import type { ClusterSettings as ClusterConfig } from '../../config/cluster-settings.interface.js';
 import { addListener, type Unsubscribe } from '../cluster-listener.js';
 import { redisBackMessage, redisLostMessage, redisUnreachableAtBootMessage } from '../cluster.messages.js';
 import { redactRedisUrl } from '../../config/redis-url.js';
 import { ClusterOutbox } from './cluster-outbox.js';
-import {
-  HISTORY_COUNT_SCRIPT,
-  HISTORY_PUBLISH_SCRIPT,
-  HISTORY_READ_SCRIPT,
-  IP_ADMIT_SCRIPT,
-  JOIN_SCRIPT,
-  LEAVE_SCRIPT,
-  REFRESH_SCRIPT,
-} from './cluster-scripts.js';
-import { MAILBOX_KEEP_SCRIPT, MAILBOX_TAKE_SCRIPT } from '../mailbox/mailbox-scripts.js';
-import {
-  PRESENCE_JOIN_SCRIPT,
-  PRESENCE_LEAVE_SCRIPT,
-  PRESENCE_READ_SCRIPT,
-  PRESENCE_REFRESH_SCRIPT,
-  PRESENCE_SWEEP_SCRIPT,
-} from '../topic-presence/topic-presence-scripts.js';
-import {
-  OCCUPANCY_ADD_SCRIPT,
-  OCCUPANCY_CHECK_SCRIPT,
-  OCCUPANCY_RECONCILE_SCRIPT,
-  OCCUPANCY_REMOVE_SCRIPT,
-  OCCUPANCY_SWEEP_SCRIPT,
-} from '../topic-presence/topic-occupancy-scripts.js';
 import { decodeWire, type WireHeader } from './cluster-wire.js';
+import { delay, MAX_RECONNECT_DELAY_MS, nextTurn, reconnectDelayMs } from './link-timing.js';
 import { RedisKeys } from './redis-keys.js';
 import type { ScriptedRedis } from './scripted-redis.js';
+import { openConnections, pubSubFor, type PubSub } from './redis-connections.js';
+import { RedisShards } from './redis-shards.js';
 
 /**
  * What the users of the link hear. One object per user, registered once;
@@ -57,8 +36,6 @@ const BOOT_WAIT_MS = 3000;
 const SHUTDOWN_WAIT_MS = 1000;
 /** Publishes in flight (sent, not yet acknowledged) above which Redis counts as stalled and the outbox is used. */
 const MAX_IN_FLIGHT = 10_000;
-/** Longest pause between two reconnection attempts (before jitter): a node is back within about 4 s of Redis. */
-const MAX_RECONNECT_DELAY_MS = 4000;
 /**
  * How long a node whose link is back waits, at most, for the nodes it knew before the outage to
  * subscribe again before it sends its outbox: one reconnection interval of theirs, with jitter and margin.
@@ -69,24 +46,10 @@ const OUTBOX_POLL_MS = 50;
 /** Outbox messages published per turn of the event loop, so a long outbox does not hold up local delivery. */
 const OUTBOX_BATCH = 100;
 
+/** Pause before a failed subscription to the shards of a Redis Cluster is tried again. */
+const SUBSCRIBE_RETRY_MS = 200;
+
 const noop = (): void => undefined;
-
-/** Resolves after `ms`, without holding the process open. @internal */
-export const delay = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Delay before reconnection attempt `attempt` (1, 2, ...): 200 ms doubling up
- * to 4 s, plus up to 100 ms of jitter so nodes do not reconnect in lockstep.
- * However long Redis was away, a node retries within about 4.1 s of its return.
- */
-export function reconnectDelayMs(attempt: number): number {
-  return Math.min(MAX_RECONNECT_DELAY_MS, 100 * 2 ** Math.min(Math.max(attempt, 1), 6)) + Math.floor(Math.random() * 100);
-}
 
 /**
  * This node's link to Redis: two connections, their reconnection with
@@ -99,6 +62,12 @@ export function reconnectDelayMs(attempt: number): number {
  * Redis down: publishes go to a bounded outbox; ioredis reconnects with
  * backoff. The outbox goes out once the nodes known before the outage listen
  * again (each reconnects on its own schedule), in batches.
+ *
+ * On a Redis Cluster both are ioredis `Cluster` clients: publishes use
+ * `SPUBLISH` and the subscriber `SSUBSCRIBE`s the cluster channel, its own and
+ * every bucket's (`RedisKeys`), one connection per master; when a master fails
+ * the link counts as down until ioredis has subscribed again on the new
+ * topology, and its return runs the same catch-up as after an outage.
  *
  * ioredis is imported only when the app boots in cluster mode.
  *
@@ -114,7 +83,15 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('WebSocketTool');
   private readonly listeners: RedisLinkListener[] = [];
   private pub: ScriptedRedis | null = null;
-  private sub: Redis | null = null;
+  private sub: Redis | Cluster | null = null;
+  /** Classic pub/sub on one Redis, sharded on a Redis Cluster. */
+  readonly pubsub: PubSub;
+  /** False on a Redis Cluster until the publishing client's connections to the masters answered (see `settle`). */
+  private settled: boolean;
+  /** On a Redis Cluster: the channels are registered with ioredis, which subscribes them again on every new topology. */
+  private channelsKept = false;
+  /** The shards and their health, on a Redis Cluster. */
+  private shards: RedisShards | null = null;
   private subscribed = false;
   private wasUp = false;
   private everUp = false;
@@ -136,9 +113,11 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
 
   constructor(private readonly config: ClusterConfig) {
     this.nodeId = config.nodeId;
-    this.keys = new RedisKeys(config.keyPrefix);
+    this.keys = new RedisKeys(config.keyPrefix, config.redisCluster);
     this.channelSelf = this.keys.nodeChannel(config.nodeId);
-    this.redactedUrl = redactRedisUrl(config.url);
+    this.redactedUrl = config.url.split(',').map(redactRedisUrl).join(',');
+    this.pubsub = pubSubFor(config);
+    this.settled = !config.redisCluster;
     this.outbox = new ClusterOutbox(config.outboxSize);
   }
 
@@ -148,7 +127,7 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   get connected(): boolean {
-    return this.subscribed && !this.closed && this.pub !== null && this.pub.status === 'ready';
+    return this.subscribed && !this.closed && this.pub !== null && this.isReady(this.pub);
   }
 
   get state(): BackplaneState {
@@ -160,7 +139,7 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
   /** The publishing connection if it is ready and the node is not shutting down. */
   openPub(): ScriptedRedis | null {
     const pub = this.pub;
-    return pub !== null && !this.closed && pub.status === 'ready' ? pub : null;
+    return pub !== null && !this.closed && this.isReady(pub) ? pub : null;
   }
 
   /** The publishing connection if this node's presence may be written now (ready, not leaving). */
@@ -187,7 +166,7 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
   send(channel: string, payload: string): boolean {
     if (this.closed) return false;
     const pub = this.pub;
-    if (pub !== null && pub.status === 'ready' && this.outbox.size === 0 && this.flight.count < MAX_IN_FLIGHT) {
+    if (pub !== null && this.isReady(pub) && this.outbox.size === 0 && this.flight.count < MAX_IN_FLIGHT) {
       this.publishNow(pub, channel, payload);
       return true;
     }
@@ -198,7 +177,7 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
     this.flight.count++;
     this.published++;
     // At most once: a publish lost with the connection is not retried (the client does not resend it).
-    pub.publish(channel, payload).then(this.onPublished, this.onPublished);
+    this.pubsub.publish(pub, channel, payload).then(this.onPublished, this.onPublished);
   }
 
   /**
@@ -216,7 +195,13 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** The publishing connection closed: what it had in flight is lost with it, and is no longer counted. */
+  /** Ready, and on a Redis Cluster its connections to the masters settled. */
+  private isReady(pub: ScriptedRedis): boolean {
+    return pub.status === 'ready' && this.settled;
+  }
+
   private onPubClosed(): void {
+    if (this.config.redisCluster) this.settled = false;
     this.flight = { count: 0 };
     this.onPublished = this.acknowledger(this.flight);
     this.onLinkDown();
@@ -259,9 +244,10 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Connections subscribed to the cluster channel: one per node whose link is up. */
   private async countListeners(): Promise<number> {
+    const pub = this.pub;
+    if (pub === null) return 0;
     try {
-      const reply = await this.pub?.pubsub('NUMSUB', this.keys.channelAll);
-      return Number(reply?.[1] ?? 0);
+      return await this.pubsub.countSubscribers(pub, this.keys.channelAll);
     } catch {
       return 0;
     }
@@ -275,7 +261,6 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { Redis: RedisClient } = await import('ioredis');
     const options: RedisOptions = {
       // Offline commands would queue without bound; the outbox is the bounded queue.
       enableOfflineQueue: false,
@@ -285,36 +270,14 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 5000,
-      retryStrategy: (attempt: number) => reconnectDelayMs(attempt),
     };
-    const pub = new RedisClient(this.config.url, {
-      ...options,
-      connectionName: `wst-pub-${this.nodeId}`,
-      scripts: {
-        wstIpAdmit: { lua: IP_ADMIT_SCRIPT, numberOfKeys: 1 },
-        wstRefresh: { lua: REFRESH_SCRIPT, numberOfKeys: 2 },
-        wstJoin: { lua: JOIN_SCRIPT, numberOfKeys: 1 },
-        wstLeave: { lua: LEAVE_SCRIPT, numberOfKeys: 1 },
-        wstMailboxKeep: { lua: MAILBOX_KEEP_SCRIPT, numberOfKeys: 2 },
-        wstMailboxTake: { lua: MAILBOX_TAKE_SCRIPT, numberOfKeys: 2 },
-        wstHistoryPublish: { lua: HISTORY_PUBLISH_SCRIPT, numberOfKeys: 3 },
-        wstHistoryCount: { lua: HISTORY_COUNT_SCRIPT, numberOfKeys: 1 },
-        wstHistoryRead: { lua: HISTORY_READ_SCRIPT, numberOfKeys: 2 },
-        wstPresenceJoin: { lua: PRESENCE_JOIN_SCRIPT, numberOfKeys: 4 },
-        wstPresenceLeave: { lua: PRESENCE_LEAVE_SCRIPT, numberOfKeys: 4 },
-        wstPresenceRefresh: { lua: PRESENCE_REFRESH_SCRIPT, numberOfKeys: 3 },
-        wstPresenceSweep: { lua: PRESENCE_SWEEP_SCRIPT, numberOfKeys: 1 },
-        wstPresenceRead: { lua: PRESENCE_READ_SCRIPT, numberOfKeys: 0 },
-        wstOccupancyAdd: { lua: OCCUPANCY_ADD_SCRIPT, numberOfKeys: 4 },
-        wstOccupancyRemove: { lua: OCCUPANCY_REMOVE_SCRIPT, numberOfKeys: 3 },
-        wstOccupancyCheck: { lua: OCCUPANCY_CHECK_SCRIPT, numberOfKeys: 2 },
-        wstOccupancyReconcile: { lua: OCCUPANCY_RECONCILE_SCRIPT, numberOfKeys: 3 },
-        wstOccupancySweep: { lua: OCCUPANCY_SWEEP_SCRIPT, numberOfKeys: 3 },
-      },
-    }) as ScriptedRedis;
-    const sub = new RedisClient(this.config.url, { ...options, connectionName: `wst-sub-${this.nodeId}` });
+    const { pub, sub } = await openConnections(this.config, this.nodeId, options, reconnectDelayMs);
     this.pub = pub;
     this.sub = sub;
+    if (this.config.redisCluster) {
+      this.shards = new RedisShards(pub as unknown as Cluster, this.keys);
+      this.shards.start();
+    }
     // Connection errors repeat on every retry; the state changes are logged instead.
     pub.on('error', noop);
     sub.on('error', noop);
@@ -325,7 +288,16 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
       this.subscribed = false;
       this.onLinkDown();
     });
-    sub.on('message', (_channel: string, message: string) => this.onMessage(message));
+    sub.on(this.pubsub.messageEvent, (_channel: string, message: string) => this.onMessage(message));
+    if (this.config.redisCluster) {
+      // A shard's subscriber lost (its master failed) is an outage of part of the link; ioredis
+      // subscribes again on the new topology, then the link is up again and the listeners catch up.
+      // Only the subscriber group names the node it lost; the connection pool's own '-node' does not.
+      sub.on('-node', (_node: unknown, subscriberOf?: string) => {
+        if (subscriberOf !== undefined) this.onShardLost();
+      });
+      sub.on('subscribersReady', () => this.onShardsBack());
+    }
 
     const up = new Promise<void>((resolve) => {
       this.firstUp = resolve;
@@ -336,16 +308,28 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private onPubReady(): void {
     if (this.closed) return;
+    if (!this.settled) {
+      void this.settle();
+      return;
+    }
     for (const listener of this.listeners) listener.pubReady?.();
     this.onLinkUp();
   }
 
-  private onSubReady(sub: Redis): void {
-    if (this.closed) return;
-    sub.subscribe(this.keys.channelAll, this.channelSelf).then(() => {
-      this.subscribed = true;
-      this.onLinkUp();
-    }, noop);
+  private onSubReady(sub: Redis | Cluster): void {
+    if (this.closed || sub !== this.sub) return;
+    this.pubsub.subscribe(sub, this.keys.subscribedChannels(this.nodeId)).then(
+      () => {
+        this.channelsKept = this.config.redisCluster;
+        this.subscribed = true;
+        this.onLinkUp();
+      },
+      () => {
+        // On a Redis Cluster the subscribers of the shards may not be set up yet when the slot map is
+        // first read: the subscription is tried again until it holds.
+        if (this.config.redisCluster && sub.status === 'ready') void delay(SUBSCRIBE_RETRY_MS).then(() => this.onSubReady(sub));
+      },
+    );
   }
 
   /** Both connections are up again: the listeners catch up, and the outbox goes out once the nodes known before the outage listen again. */
@@ -362,6 +346,33 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
     });
   }
 
+  /**
+   * On a Redis Cluster the client is ready before its connections to the
+   * masters are: commands sent meanwhile may reach Redis after commands sent
+   * later (a presence rewrite after a join it predates). The link counts as
+   * ready once every master has answered a ping.
+   */
+  private async settle(): Promise<void> {
+    const pub = this.pub as unknown as Cluster | null;
+    if (pub === null) return;
+    await Promise.all(pub.nodes('master').map((node) => node.ping().catch(noop)));
+    if (this.closed || pub.status !== 'ready' || this.settled) return;
+    this.settled = true;
+    this.onPubReady();
+  }
+
+  private onShardLost(): void {
+    if (this.closed || !this.subscribed) return;
+    this.subscribed = false;
+    this.onLinkDown();
+  }
+
+  private onShardsBack(): void {
+    if (this.closed || this.subscribed || !this.channelsKept || this.sub?.status !== 'ready') return;
+    this.subscribed = true;
+    this.onLinkUp();
+  }
+
   private onLinkDown(): void {
     if (!this.wasUp || this.connected) return;
     this.wasUp = false;
@@ -370,10 +381,16 @@ export class RedisLink implements OnApplicationBootstrap, OnApplicationShutdown 
     if (!this.leaving && !this.closed) this.logger.warn(redisLostMessage(this.redactedUrl));
   }
 
+  /** The shards of the Redis Cluster and their health; null on one Redis. */
+  get redisShards(): RedisShards | null {
+    return this.shards;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.leaving = true;
     this.closed = true;
-    const connections = [this.pub, this.sub].filter((c): c is Redis => c !== null);
+    this.shards?.stop();
+    const connections = [this.pub, this.sub].filter((c): c is Redis | Cluster => c !== null);
     await Promise.race([Promise.allSettled(connections.map((c) => c.quit())), delay(SHUTDOWN_WAIT_MS)]);
     for (const connection of connections) connection.disconnect();
     this.firstUp?.();

@@ -2,7 +2,8 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, ty
 import { addListener, type Unsubscribe } from '../cluster-listener.js';
 import { nodeIdInUseMessage } from '../cluster.messages.js';
 import { encodeWire, type WireHeader } from './cluster-wire.js';
-import { delay, type RedisLink } from './redis-link.js';
+import { delay } from './link-timing.js';
+import type { RedisLink } from './redis-link.js';
 
 /** Told which nodes are live. @internal */
 export interface RedisNodeSetListener {
@@ -95,11 +96,12 @@ export class RedisNodeSet implements OnApplicationBootstrap, BeforeApplicationSh
     const pub = this.link.readyPub();
     this.link.markLeaving();
     if (!pub) return;
-    const pipeline = pub.pipeline();
-    pipeline.del(this.clientsKey);
-    pipeline.zrem(this.link.keys.nodes, this.link.nodeId);
-    pipeline.publish(this.link.keys.channelAll, encodeWire({ k: 'y', o: this.link.nodeId }));
-    await Promise.race([pipeline.exec().catch(noop), delay(SHUTDOWN_WAIT_MS)]);
+    const sent = Promise.all([
+      pub.del(this.clientsKey),
+      pub.zrem(this.link.keys.nodes, this.link.nodeId),
+      this.link.pubsub.publish(pub, this.link.keys.channelAll, encodeWire({ k: 'y', o: this.link.nodeId })),
+    ]);
+    await Promise.race([sent.catch(noop), delay(SHUTDOWN_WAIT_MS)]);
   }
 
   onApplicationShutdown(): void {

@@ -41,7 +41,15 @@ export type ScriptedRedis = Redis & {
   ): Promise<number>;
   wstPresenceRefresh(members: string, expiry: string, users: string, ttlMs: number, ...clientIds: string[]): Promise<string[]>;
   wstPresenceSweep(topics: string, prefix: string, channel: string, head: string, limit: number): Promise<number>;
-  wstPresenceRead(prefix: string, channel: string, head: string, limit: number, topic: string, mode: 'm' | 's'): Promise<unknown>;
+  wstPresenceRead(
+    members: string,
+    prefix: string,
+    channel: string,
+    head: string,
+    limit: number,
+    topic: string,
+    mode: 'm' | 's',
+  ): Promise<unknown>;
   wstOccupancyAdd(
     topicKey: string,
     nodeKey: string,

@@ -77,7 +77,7 @@ export class RedisClusterRequests extends ClusterRequests implements OnApplicati
       this.pending.set(id, { expected: new Set(others), replies, resolve, timer });
       const payload = encodeWire({ k: 'q', o: self, id, op }, JSON.stringify(args ?? null));
       const channel = target ? this.link.keys.nodeChannel(target) : this.link.keys.channelAll;
-      pub.publish(channel, payload).catch(() => this.finish(id));
+      this.link.pubsub.publish(pub, channel, payload).catch(() => this.finish(id));
     });
   }
 
@@ -110,7 +110,7 @@ export class RedisClusterRequests extends ClusterRequests implements OnApplicati
       value = 'null';
     }
     const response = encodeWire({ k: 'r', o: this.link.nodeId, id: header.id, ok: reply.ok, e: reply.error }, value);
-    pub.publish(this.link.keys.nodeChannel(header.o), response).catch(noop);
+    this.link.pubsub.publish(pub, this.link.keys.nodeChannel(header.o), response).catch(noop);
   }
 
   private onReply(header: { o: string; id: string; ok: boolean; e?: string }, body: string): void {

@@ -139,7 +139,7 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
       if (mark !== this.mark || (behind && !this.settling)) await this.reconcile();
       // While the cluster settles after a loss, the live nodes may not all have written their entry back yet.
       if (this.settling) return;
-      const vacated = await pub.wstOccupancySweep(keys.occupancyNodes, keys.nodes, keys.occupancyMark, keys.prefix, this.mark);
+      const vacated = await pub.wstOccupancySweep(keys.occupancyNodes, keys.nodes, keys.occupancyMark, keys.controlPrefix, this.mark);
       for (const topic of vacated) this.tell('vacated', topic);
     } catch {
       // Redis went away; the next sweep tries again.
@@ -179,7 +179,7 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
       keys.occupancyNodes,
       keys.occupancyMark,
       this.link.nodeId,
-      keys.prefix,
+      keys.controlPrefix,
       this.mark,
       randomUUID(),
       judged.length,

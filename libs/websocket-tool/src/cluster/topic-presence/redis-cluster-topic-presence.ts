@@ -1,7 +1,8 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { addListener, type Unsubscribe } from '../cluster-listener.js';
 import { encodeWire, type WireHeader } from '../redis/cluster-wire.js';
-import { delay, type RedisLink } from '../redis/redis-link.js';
+import { delay } from '../redis/link-timing.js';
+import type { RedisLink } from '../redis/redis-link.js';
 import { ClusterTopicPresence, type TopicPresenceListener } from './cluster-topic-presence.js';
 import { parsePresenceMember, type PresenceMember, type PresenceStats } from './presence-member.js';
 
@@ -79,10 +80,10 @@ export class RedisClusterTopicPresence
         keys.presenceMembers(topic),
         keys.presenceExpiry(topic),
         keys.presenceUsers(topic),
-        keys.presenceTopics,
+        keys.presenceTopics(topic),
         clientId,
         this.node,
-        keys.channelAll,
+        keys.topicChannel(topic),
         encodeWire({ k: 'pl', o: this.node, t: topic }),
         topic,
       )
@@ -137,12 +138,12 @@ export class RedisClusterTopicPresence
         keys.presenceMembers(topic),
         keys.presenceExpiry(topic),
         keys.presenceUsers(topic),
-        keys.presenceTopics,
+        keys.presenceTopics(topic),
         member.clientId,
         json,
         member.userId ?? '',
         this.ttlMs,
-        keys.channelAll,
+        keys.topicChannel(topic),
         encodeWire({ k: 'pj', o: this.node, t: topic }, json),
         topic,
       )
@@ -152,7 +153,16 @@ export class RedisClusterTopicPresence
   private read(topic: string, mode: 'm' | 's'): Promise<unknown> {
     const pub = this.link.connectedPub();
     if (!pub) return Promise.reject(new Error('Redis is unreachable: presence cannot be read.'));
-    return pub.wstPresenceRead(this.link.keys.prefix, this.link.keys.channelAll, this.leaveHead, PURGE_LIMIT, topic, mode);
+    const keys = this.link.keys;
+    return pub.wstPresenceRead(
+      keys.presenceMembers(topic),
+      keys.presencePrefix(topic),
+      keys.topicChannel(topic),
+      this.leaveHead,
+      PURGE_LIMIT,
+      topic,
+      mode,
+    );
   }
 
   /**
@@ -184,7 +194,13 @@ export class RedisClusterTopicPresence
           if (member) this.write(topic, member);
         }
       });
-      await pub.wstPresenceSweep(keys.presenceTopics, keys.prefix, keys.channelAll, this.leaveHead, PURGE_LIMIT);
+      // One sweep per bucket: on a Redis Cluster a script touches one slot.
+      const buckets = keys.bucketPrefixes();
+      await Promise.all(
+        buckets.map((prefix, b) =>
+          pub.wstPresenceSweep(keys.presenceTopicsOf(prefix), prefix, keys.bucketChannel(b), this.leaveHead, PURGE_LIMIT),
+        ),
+      );
     } catch {
       // Redis went away; the link's return refreshes again.
     } finally {

@@ -143,7 +143,8 @@ return n
  * Reads one topic's members ('m': their JSON) or counts ('s': members,
  * users), after removing the expired ones: an expired member is never read.
  *
- * KEYS (none); ARGV prefix, channel, header start, limit, topic, mode.
+ * KEYS the topic's member hash (which routes the script to its slot; the names are built from the prefix);
+ * ARGV prefix, channel, header start, limit, topic, mode.
  */
 export const PRESENCE_READ_SCRIPT = `
 ${NOW}

@@ -114,7 +114,12 @@ export interface SendAnswer {
 
 /** `GET /ws/topics` */
 export interface TopicsAnswer {
-  topics: Array<{ topic: string; subscribers: number; history: { epoch: string; offset: number; size: number } | null }>;
+  topics: Array<{
+    topic: string;
+    subscribers: number;
+    history: { epoch: string; offset: number; size: number } | null;
+    shard?: { bucket: number; slot: number; master: string | null };
+  }>;
   total: number;
   missing_nodes?: string[];
 }

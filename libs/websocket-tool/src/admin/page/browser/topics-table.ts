@@ -4,15 +4,16 @@ import { fmt } from './format.js';
 
 type TopicRow = TopicsAnswer['topics'][number];
 
-/** Cells of a topic's row, as text: name, subscribers, offset, messages kept, epoch. */
+/** Cells of a topic's row, as text: name, subscribers, offset, messages kept, epoch, shard (on a Redis Cluster). */
 const cells = (t: TopicRow): string[] => [
   t.topic,
   fmt(t.subscribers),
   t.history ? fmt(t.history.offset) : '—',
   t.history ? fmt(t.history.size) : '—',
   t.history ? t.history.epoch : 'no history',
+  t.shard ? (t.shard.master ?? '?') + ' (slot ' + t.shard.slot + ')' : '—',
 ];
-const CLASSES = ['id', 'num', 'num', 'num', 'id muted'];
+const CLASSES = ['id', 'num', 'num', 'num', 'id muted', 'id muted'];
 
 const rows = new Map<string, HTMLElement>();
 
