@@ -91,7 +91,7 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
     this.held.delete(topic);
     const pub = this.link.openPub();
     if (!pub || this.settling) {
-      if (written) this.departed.set(topic, false);
+      this.departedUnwritten(topic, written);
       return;
     }
     const keys = this.link.keys;
@@ -104,13 +104,22 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
         topic,
         this.mark,
       )
-      .then((result) => {
-        if (result === -1) {
-          if (written && !this.held.has(topic)) this.departed.set(topic, false);
-          return void this.reconcile();
-        }
-        if (result === 1) this.tell('vacated', topic);
-      }, noop);
+      .then(
+        (result) => {
+          if (result === -1) {
+            this.departedUnwritten(topic, written);
+            return void this.reconcile();
+          }
+          if (result === 1) this.tell('vacated', topic);
+        },
+        // The link went down with the removal: the next reconciliation judges it.
+        () => this.departedUnwritten(topic, written),
+      );
+  }
+
+  /** A topic left whose removal Redis did not take: kept for the next reconciliation, unless held again meanwhile. */
+  private departedUnwritten(topic: string, written: boolean): void {
+    if (written && !this.held.has(topic)) this.departed.set(topic, false);
   }
 
   onApplicationBootstrap(): void {
