@@ -66,21 +66,19 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * A subscriber of `topic` asks for its joins and leaves (`join_leave: true`): true when it will hear them, i.e.
-   * the topic has presence events, for everyone or on request.
+   * A subscriber of `topic` asks for its joins and leaves (`join_leave: true`): it hears them from now on if the
+   * topic's events are `'on-request'` (with `events: true` it hears them anyway, otherwise nobody does).
    *
    * @internal
    */
-  requestEvents(connection: ClientConnection, topic: string): boolean {
-    const events = this.rules.match(topic)?.events;
-    if (events !== 'on-request') return events === true;
+  requestEvents(connection: ClientConnection, topic: string): void {
+    if (this.rules.match(topic)?.events !== 'on-request') return;
     let listeners = this.listeners.get(topic);
     if (!listeners) {
       listeners = new Set();
       this.listeners.set(topic, listeners);
     }
     listeners.add(connection);
-    return true;
   }
 
   /** True when `topic` has presence (a `topics` entry with `presence`). */

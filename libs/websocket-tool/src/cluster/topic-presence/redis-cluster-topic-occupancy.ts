@@ -34,8 +34,7 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
   private readonly departed = new Map<string, boolean>();
   /** The occupancy mark this node last saw in Redis ('' before it has read one). */
   private mark = '';
-  /** Until when changes wait for the other nodes to write their topics back after a loss (0: they do not wait). */
-  private settlingUntil = 0;
+  /** Set while changes wait, after a loss, for the other nodes to write their topics back (see `settle`). */
   private settleTimer: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private active = false;
@@ -135,7 +134,7 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
   }
 
   private get settling(): boolean {
-    return this.settlingUntil > Date.now();
+    return this.settleTimer !== null;
   }
 
   private async sweep(): Promise<void> {
@@ -210,11 +209,9 @@ export class RedisClusterTopicOccupancy extends ClusterTopicOccupancy implements
 
   /** Holds changes back for one presence TTL, then reconciles: by then every live node has written its topics back. */
   private settle(): void {
-    this.settlingUntil = Date.now() + this.ttlMs;
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => {
       this.settleTimer = null;
-      this.settlingUntil = 0;
       void this.reconcile();
     }, this.ttlMs);
     this.settleTimer.unref();

@@ -55,7 +55,7 @@ describe('MessageDispatcher', () => {
       new PendingDeliveries(),
       new TopicDeltas(settings, {} as OutboundSender),
       // No topic has presence here.
-      { requestEvents: () => false } as unknown as PresenceService,
+      { requestEvents: () => undefined } as unknown as PresenceService,
     );
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);

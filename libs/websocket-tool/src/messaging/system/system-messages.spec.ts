@@ -31,7 +31,7 @@ function setUp(options: SubscriptionOptions = {}) {
     // No topic has deltas here: nothing is ever sent through it.
     new TopicDeltas(settings, {} as OutboundSender),
     // No topic has presence here.
-    { requestEvents: () => false } as unknown as PresenceService,
+    { requestEvents: () => undefined } as unknown as PresenceService,
   );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {
