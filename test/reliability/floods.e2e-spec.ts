@@ -1,4 +1,3 @@
-import { getPriority, setPriority } from 'node:os';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
 import { ABUSE_SERVER_ENV, expectProbeServed, useAbuseTarget, type AbuseTarget } from './support/abuse-server.js';
@@ -16,30 +15,6 @@ const BUFFERED_CHUNK_LIMIT = 1024;
 const MAX_PAYLOAD = 65_536;
 const CLIENT_QUEUE_CAP = Number(ABUSE_SERVER_ENV.FP_WST_MAX_CLIENT_QUEUE_SIZE);
 const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * Runs `work` with this thread (the test's main thread, where the attackers
- * live) at a lower scheduling priority; the probes run on their own threads at
- * normal priority. Best effort: where the OS refuses, nothing changes.
- */
-async function asBackgroundThread<T>(work: () => Promise<T>): Promise<T> {
-  let before: number | null = null;
-  try {
-    before = getPriority();
-    setPriority(Math.max(before, 10));
-  } catch {
-    before = null;
-  }
-  try {
-    return await work();
-  } finally {
-    try {
-      if (before !== null) setPriority(before);
-    } catch {
-      // Without the right to raise it again, the thread stays lower for the rest of this file: it only attacks.
-    }
-  }
-}
 
 /** Writes `frame` over and over in batches until `stop()` says so, the socket dies or `maxFrames` went out. */
 async function pump(attacker: RawWebSocket, frame: Buffer, maxFrames: number, stop: () => boolean, batch = 256): Promise<number> {
@@ -277,39 +252,37 @@ describe('message flood (its own server: 600 messages per minute per client, bur
     const mark = fine.mark();
     const frame = '{"type":"echo","content":"flood"}';
     const floods: Array<{ code: number; reason: string; echoes: number; closedAfterBudgetMs: number }> = [];
-    // The flooders run at a lower priority than the server and the probe, as if they were on other machines.
-    await asBackgroundThread(async () => {
-      for (let n = 0; n < 40; n++) {
-        const flooder = new WebSocket(`${server.ws}/ws`, { headers: forwardedFor() });
-        onTestFinished(() => flooder.terminate());
-        await new Promise((resolve, reject) => flooder.once('open', resolve).once('error', reject));
-        let firstLimitedAt = 0;
-        let echoes = 0;
-        flooder.on('message', (data) => {
-          // Replies are told apart by their first bytes: the flooder has no time to spare.
-          const head = (data as Buffer).toString('latin1', 0, 32);
-          if (head.startsWith('{"type":"echo"')) echoes++;
-          else if (head.startsWith('{"type":"system.rate_limited"') && firstLimitedAt === 0) firstLimitedAt = Date.now();
-        });
-        const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) =>
-          flooder.once('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now() })),
-        );
-        const flood = { open: true };
-        void closed.then(() => (flood.open = false));
-        // As fast as it can while still reading its replies: the rate limit, not the queue cap, must stop it.
-        for (let sent = 0; flood.open && sent < 100_000; sent += 50) {
-          for (let i = 0; i < 50; i++) flooder.send(frame);
-          await yieldToIo();
-        }
-        const close = await closed;
-        floods.push({
-          code: close.code,
-          reason: close.reason,
-          echoes,
-          closedAfterBudgetMs: firstLimitedAt ? close.at - firstLimitedAt : -1,
-        });
+    // The flooders run on the test's main thread, at the server's own priority.
+    for (let n = 0; n < 40; n++) {
+      const flooder = new WebSocket(`${server.ws}/ws`, { headers: forwardedFor() });
+      onTestFinished(() => flooder.terminate());
+      await new Promise((resolve, reject) => flooder.once('open', resolve).once('error', reject));
+      let firstLimitedAt = 0;
+      let echoes = 0;
+      flooder.on('message', (data) => {
+        // Replies are told apart by their first bytes: the flooder has no time to spare.
+        const head = (data as Buffer).toString('latin1', 0, 32);
+        if (head.startsWith('{"type":"echo"')) echoes++;
+        else if (head.startsWith('{"type":"system.rate_limited"') && firstLimitedAt === 0) firstLimitedAt = Date.now();
+      });
+      const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) =>
+        flooder.once('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now() })),
+      );
+      const flood = { open: true };
+      void closed.then(() => (flood.open = false));
+      // As fast as it can while still reading its replies: the rate limit, not the queue cap, must stop it.
+      for (let sent = 0; flood.open && sent < 100_000; sent += 50) {
+        for (let i = 0; i < 50; i++) flooder.send(frame);
+        await yieldToIo();
       }
-    });
+      const close = await closed;
+      floods.push({
+        code: close.code,
+        reason: close.reason,
+        echoes,
+        closedAfterBudgetMs: firstLimitedAt ? close.at - firstLimitedAt : -1,
+      });
+    }
     const end = fine.mark();
     for (const f of floods) {
       expect(f).toMatchObject({ code: 1008, reason: 'rate_limited' });

@@ -66,7 +66,6 @@ describe(
           FP_WST_RATE_LIMIT_CONNECTIONS_PER_WINDOW: '1000000',
           FP_WST_MAX_CONNECTIONS_PER_IP: '0',
         },
-        priority: -5,
       });
       // A first batch opened and closed, so what is compiled or pooled on first use is not counted per connection.
       for (const socket of await openIdle(`${server.ws}/ws`, 250, { closed: 0, pings: 0 })) socket.terminate();

@@ -23,9 +23,13 @@ export interface AbuseTarget {
   probe: EchoProbe;
 }
 
-/** Starts the server (as its own process) and the probe. */
+/**
+ * Starts the server (as its own process) and the probe. The server runs at
+ * the attackers' own scheduling priority unless `options.priority` says
+ * otherwise: what a test measures is what one machine shared by both gives.
+ */
 export async function startAbuseTarget(options: ServerProcessOptions = {}): Promise<AbuseTarget> {
-  const server = await ServerProcess.start({ priority: -10, ...options, env: { ...ABUSE_SERVER_ENV, ...options.env } });
+  const server = await ServerProcess.start({ ...options, env: { ...ABUSE_SERVER_ENV, ...options.env } });
   try {
     const probe = await EchoProbe.start(`${server.ws}/ws/probe`, forwardedFor());
     return { server, probe };

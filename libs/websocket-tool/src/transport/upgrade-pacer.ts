@@ -7,9 +7,11 @@ import type { Duplex } from 'node:stream';
  * thousand clients come back at once (a deploy, a network blip), one TCP poll
  * holds hundreds of upgrade requests and handling them in a row held the loop
  * for 80 ms while the connected clients waited. Past this budget the next
- * upgrades wait for the following turns, in the order they arrived.
+ * upgrades wait for the following turns, in the order they arrived. Kept as
+ * short as the frames' budget (`TURN_BUDGET_MS`): both run in the same turns
+ * of such a storm, and their sum is what a connected client waits.
  */
-export const UPGRADE_BUDGET_MS = 5;
+export const UPGRADE_BUDGET_MS = 2;
 
 /** What the pacer hands an upgrade to: the arguments of the HTTP server's `upgrade` event. */
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;

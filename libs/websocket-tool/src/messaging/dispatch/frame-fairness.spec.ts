@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeConnection } from '../../../../../test/utils/dispatch-fakes.js';
 import type { ClientConnection } from '../../connection/client-connection.js';
-import { BYTES_AFTER_CLOSE, BYTES_PER_TURN, FRAMES_PER_TURN, FrameFairness, TURN_BUDGET_MS } from './frame-fairness.js';
+import { BYTES_AFTER_CLOSE, BYTES_PER_TURN, FRAMES_PER_TURN, FrameFairness, NEWCOMER_MS, TURN_BUDGET_MS } from './frame-fairness.js';
 import type { InboundData } from './inbound-data.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -30,6 +30,14 @@ describe('FrameFairness', () => {
     recorder = new Recorder();
     clock.at = 0;
     fairness = new FrameFairness(recorder, clock);
+  };
+  /** From now on, handling a frame moves the clock past a whole turn budget. */
+  const everyFrameTakesABudget = () => {
+    const record = recorder.process.bind(recorder);
+    recorder.process = (connection, data) => {
+      record(connection, data);
+      clock.at += TURN_BUDGET_MS + 1;
+    };
   };
 
   it(`handles ${FRAMES_PER_TURN} frames of a connection in a row, then pauses it and drains the rest in order on later turns`, async () => {
@@ -108,11 +116,7 @@ describe('FrameFairness', () => {
     clock.at += TURN_BUDGET_MS + 1;
     for (const w of waiting) fairness.handle(w, Buffer.from(w.clientId), false);
     // Each drained frame costs a whole budget: one backlog per turn.
-    const slowRecorder = recorder.process.bind(recorder);
-    recorder.process = (connection, data) => {
-      slowRecorder(connection, data);
-      clock.at += TURN_BUDGET_MS + 1;
-    };
+    everyFrameTakesABudget();
     await nextTurn();
     expect(recorder.frames.map((f) => f.text)).toEqual(['first', 'w1']);
     // The probe's frame arrives while w2 and w3 still wait: it does not queue behind them.
@@ -121,6 +125,26 @@ describe('FrameFairness', () => {
     await nextTurn();
     await nextTurn();
     expect(recorder.frames.map((f) => f.text)).toEqual(['first', 'w1', 'probe', 'w2', 'w3']);
+  });
+
+  it(`when frames wait, those of connections older than ${NEWCOMER_MS} ms come first, newcomers after them in order`, async () => {
+    setUp();
+    const old = Date.now() - NEWCOMER_MS - 1;
+    const newcomers = ['n1', 'n2', 'n3'].map((id) => fakeConnection(id));
+    const settled = fakeConnection('settled', undefined, old);
+    fairness.handle(fakeConnection('first'), Buffer.from('first'), false);
+    clock.at += TURN_BUDGET_MS + 1;
+    // A reconnect storm: the newcomers' frames arrive first, the settled client's last.
+    for (const n of newcomers) fairness.handle(n, Buffer.from(n.clientId), false);
+    fairness.handle(settled, Buffer.from('settled'), false);
+    expect(recorder.frames.map((f) => f.text)).toEqual(['first']);
+    // Each drained frame costs a whole budget: one backlog per turn.
+    everyFrameTakesABudget();
+    await nextTurn();
+    expect(recorder.frames.map((f) => f.text)).toEqual(['first', 'settled']);
+    for (let i = 0; i < 3; i++) await nextTurn();
+    expect(recorder.frames.map((f) => f.text)).toEqual(['first', 'settled', 'n1', 'n2', 'n3']);
+    expect([...newcomers, settled].map((c) => c.socket.paused)).toEqual([false, false, false, false]);
   });
 
   it(`stops reading a closed peer once ${BYTES_AFTER_CLOSE} bytes arrived after the close`, () => {
