@@ -1,0 +1,121 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ClusterHistory, type HistoryTop } from '../cluster/history/cluster-history.js';
+import type { Unsubscribe } from '../cluster/cluster-listener.js';
+import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { SystemMessageType, UnsubscribeReason } from '../protocol/message-types.js';
+import { DeliveredPositions } from './delivered-positions.js';
+import { TopicHistoryStore } from './topic-history-store.js';
+
+/** `content.reason` of `system.topic_gap`: this node's link to the cluster was down. */
+const LINK_LOST = 'link_lost';
+
+/**
+ * Cluster mode: keeps this node's subscribers whole when its Redis link (or,
+ * on a Redis Cluster, the shard of a topic) was lost for a while and messages
+ * published meanwhile never reached it, though its clients stayed connected.
+ *
+ * A topic with history: its live stream is followed by offset
+ * (`DeliveredPositions`). Once this node is found to have missed messages of
+ * it (a message whose offset is not the next one, or, for a topic that got
+ * nothing since, a history whose last position moved while the link was
+ * down, or could not be read), each local subscriber is unsubscribed and told
+ * with `system.unsubscribed`, `reason: 'insufficient_state'`, before anything
+ * newer reaches it: its last position is then exactly where the gap starts,
+ * and the recovery of its next `system.subscribe` with `since` replays what
+ * was missed or answers `recovered: false`. A topic without history: its
+ * subscribers get `system.topic_gap` when the link is back, since what was
+ * lost cannot be known.
+ *
+ * @internal
+ */
+@Injectable()
+export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
+  private readonly positions = new DeliveredPositions();
+  private stops: Unsubscribe[] = [];
+  private down = false;
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly topics: TopicHistoryStore,
+    private readonly cluster: ClusterHistory,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.topics.shared) return;
+    this.stops = [
+      this.cluster.watchLink({ lost: () => this.lost(), back: () => this.back() }),
+      this.registry.listen({
+        unsubscribed: (_connection, topic) => {
+          if (this.registry.subscribers(topic) === undefined) this.positions.forget(topic);
+        },
+      }),
+    ];
+  }
+
+  onModuleDestroy(): void {
+    for (const stop of this.stops) stop();
+    this.stops = [];
+  }
+
+  /**
+   * A stamped message of `topic`, about to reach this node's subscribers.
+   * False when it showed that messages before it were missed: the
+   * subscribers were unsubscribed and told, and must not get it.
+   */
+  follow(topic: string, offset: number, epoch: string): boolean {
+    if (this.positions.delivered(topic, offset, epoch) === 'in_order') return true;
+    this.resubscribeAll(topic);
+    return false;
+  }
+
+  /** The position a subscriber's recovery read in Redis, for a topic this node has no position of yet. */
+  seed(topic: string, top: HistoryTop): void {
+    if (this.topics.shared) this.positions.seed(topic, top);
+  }
+
+  private hasHistory(topic: string): boolean {
+    return this.topics.rule(topic)?.history != null;
+  }
+
+  private lost(): void {
+    this.down = true;
+    this.positions.lost(this.registry.topics().filter((topic) => this.hasHistory(topic)));
+  }
+
+  private back(): void {
+    if (!this.down) return;
+    this.down = false;
+    const subscribed = this.registry.topics();
+    const unsure = this.positions.back(subscribed.filter((topic) => this.hasHistory(topic)));
+    for (const topic of subscribed) {
+      if (!this.hasHistory(topic)) this.tellAll(topic, { type: SystemMessageType.TopicGap, content: { topic, reason: LINK_LOST } });
+    }
+    if (unsure.length === 0) return;
+    this.cluster.tops(unsure).then(
+      (tops) => unsure.forEach((topic, i) => this.settle(topic, tops[i])),
+      () => unsure.forEach((topic) => this.settle(topic, null)),
+    );
+  }
+
+  private settle(topic: string, top: HistoryTop | null): void {
+    if (this.positions.compare(topic, top)) this.resubscribeAll(topic);
+  }
+
+  /** Unsubscribes every local subscriber of `topic` and tells it to subscribe again with its last position. */
+  private resubscribeAll(topic: string): void {
+    const members = this.registry.subscribers(topic);
+    if (members === undefined) return;
+    const content = { topic, was_subscribed: true, reason: UnsubscribeReason.InsufficientState };
+    // Deleting the visited entry of a Set does not disturb the iteration.
+    for (const connection of members) {
+      if (connection.closing || !this.registry.unsubscribeConnection(connection, topic)) continue;
+      this.registry.sendTo(connection, { type: SystemMessageType.Unsubscribed, content });
+    }
+  }
+
+  private tellAll(topic: string, message: { type: string; content: Record<string, unknown> }): void {
+    const members = this.registry.subscribers(topic);
+    if (members === undefined) return;
+    for (const connection of members) if (!connection.closing) this.registry.sendTo(connection, message);
+  }
+}
