@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { WebSocketToolClient, type WsMessage } from '@websocket-tool/client';
-import type { WebSocketToolModuleOptions } from '@websocket-tool/nestjs';
+import { WsStatsService, type WebSocketToolModuleOptions } from '@websocket-tool/nestjs';
 import {
   deleteKeys,
   redisAnswers,
@@ -126,6 +126,9 @@ describe('cluster mode: an instance that lost its subscriber connection while it
     expect(reader.messages.filter(isNotice('feed:quiet'))).toEqual([]);
     expect(onB.messages.filter((m) => m.type === 'system.unsubscribed' || m.type === 'system.topic_gap')).toEqual([]);
     expect(onB.ofType('feed').map((m) => m.content)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    // Counted per subscriber told, for the metrics.
+    expect(a.app.get(WsStatsService).missedMessageNotices).toEqual({ insufficient_state: 2, topic_gap: 1 });
+    expect(b.app.get(WsStatsService).missedMessageNotices).toEqual({ insufficient_state: 0, topic_gap: 0 });
   }, 30_000);
 
   it('the client SDK resubscribes by itself and its application sees every message exactly once, in order', async () => {

@@ -3,6 +3,7 @@ import { ClusterHistory, type HistoryTop } from '../cluster/history/cluster-hist
 import type { Unsubscribe } from '../cluster/cluster-listener.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
 import { SystemMessageType, UnsubscribeReason } from '../protocol/message-types.js';
+import { WsStatsService } from '../stats/ws-stats.service.js';
 import { DeliveredPositions } from './delivered-positions.js';
 import { TopicHistoryStore } from './topic-history-store.js';
 
@@ -38,6 +39,7 @@ export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
     private readonly registry: ConnectionRegistry,
     private readonly topics: TopicHistoryStore,
     private readonly cluster: ClusterHistory,
+    private readonly stats: WsStatsService,
   ) {}
 
   onModuleInit(): void {
@@ -110,12 +112,17 @@ export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
     for (const connection of members) {
       if (connection.closing || !this.registry.unsubscribeConnection(connection, topic)) continue;
       this.registry.sendTo(connection, { type: SystemMessageType.Unsubscribed, content });
+      this.stats.missedMessageNotices.insufficient_state++;
     }
   }
 
   private tellAll(topic: string, message: { type: string; content: Record<string, unknown> }): void {
     const members = this.registry.subscribers(topic);
     if (members === undefined) return;
-    for (const connection of members) if (!connection.closing) this.registry.sendTo(connection, message);
+    for (const connection of members) {
+      if (connection.closing) continue;
+      this.registry.sendTo(connection, message);
+      this.stats.missedMessageNotices.topic_gap++;
+    }
   }
 }

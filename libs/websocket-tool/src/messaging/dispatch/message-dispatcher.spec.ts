@@ -58,7 +58,7 @@ describe('MessageDispatcher', () => {
       new TopicDeltas(settings, {} as OutboundSender),
       // No topic has presence here.
       { requestEvents: () => undefined } as unknown as PresenceService,
-      new StreamContinuity(registry, new TopicHistoryStore(settings), new InMemoryClusterHistory()),
+      new StreamContinuity(registry, new TopicHistoryStore(settings), new InMemoryClusterHistory(), new WsStatsService()),
     );
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);

@@ -34,7 +34,7 @@ function setUp(options: SubscriptionOptions = {}) {
     new TopicDeltas(settings, {} as OutboundSender),
     // No topic has presence here.
     { requestEvents: () => undefined } as unknown as PresenceService,
-    new StreamContinuity(registry, new TopicHistoryStore(settings), new InMemoryClusterHistory()),
+    new StreamContinuity(registry, new TopicHistoryStore(settings), new InMemoryClusterHistory(), new WsStatsService()),
   );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {
