@@ -9,6 +9,11 @@ import { TopicHistoryStore } from './topic-history-store.js';
 
 /** `content.reason` of `system.topic_gap`: this node's link to the cluster was down. */
 const LINK_LOST = 'link_lost';
+/**
+ * How long the link stays up before the subscribers of topics without history are told: while a failover
+ * settles it may drop and return every few tens of milliseconds, and one notice covers all of it.
+ */
+const LINK_STABLE_MS = 300;
 
 /**
  * Cluster mode: keeps this node's subscribers whole when its Redis link (or,
@@ -34,6 +39,9 @@ export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
   private readonly positions = new DeliveredPositions();
   private stops: Unsubscribe[] = [];
   private down = false;
+  /** Counts the link's losses: a position read answers for the return it was sent after, not for a later one. */
+  private losses = 0;
+  private gapNotices: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -57,6 +65,7 @@ export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const stop of this.stops) stop();
     this.stops = [];
+    this.cancelGapNotices();
   }
 
   /**
@@ -81,21 +90,24 @@ export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
 
   private lost(): void {
     this.down = true;
+    this.losses++;
+    this.cancelGapNotices();
     this.positions.lost(this.registry.topics().filter((topic) => this.hasHistory(topic)));
   }
 
   private back(): void {
     if (!this.down) return;
     this.down = false;
-    const subscribed = this.registry.topics();
-    const unsure = this.positions.back(subscribed.filter((topic) => this.hasHistory(topic)));
-    for (const topic of subscribed) {
-      if (!this.hasHistory(topic)) this.tellAll(topic, { type: SystemMessageType.TopicGap, content: { topic, reason: LINK_LOST } });
-    }
+    const unsure = this.positions.back(this.registry.topics().filter((topic) => this.hasHistory(topic)));
+    this.gapNotices = setTimeout(() => this.tellGaps(), LINK_STABLE_MS);
+    this.gapNotices.unref();
     if (unsure.length === 0) return;
+    // While a failover settles the link may drop again before the read answers (or fails): that read says
+    // nothing about the later outage, whose own return reads again.
+    const losses = this.losses;
     this.cluster.tops(unsure).then(
-      (tops) => unsure.forEach((topic, i) => this.settle(topic, tops[i])),
-      () => unsure.forEach((topic) => this.settle(topic, null)),
+      (tops) => losses === this.losses && unsure.forEach((topic, i) => this.settle(topic, tops[i])),
+      () => losses === this.losses && unsure.forEach((topic) => this.settle(topic, null)),
     );
   }
 
@@ -116,13 +128,22 @@ export class StreamContinuity implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private tellAll(topic: string, message: { type: string; content: Record<string, unknown> }): void {
-    const members = this.registry.subscribers(topic);
-    if (members === undefined) return;
-    for (const connection of members) {
-      if (connection.closing) continue;
-      this.registry.sendTo(connection, message);
-      this.stats.missedMessageNotices.topic_gap++;
+  /** The link stayed up: the subscribers of the topics without history are told messages may have been lost. */
+  private tellGaps(): void {
+    this.gapNotices = null;
+    for (const topic of this.registry.topics()) {
+      if (this.hasHistory(topic)) continue;
+      const message = { type: SystemMessageType.TopicGap, content: { topic, reason: LINK_LOST } };
+      for (const connection of this.registry.subscribers(topic) ?? []) {
+        if (connection.closing) continue;
+        this.registry.sendTo(connection, message);
+        this.stats.missedMessageNotices.topic_gap++;
+      }
     }
+  }
+
+  private cancelGapNotices(): void {
+    if (this.gapNotices !== null) clearTimeout(this.gapNotices);
+    this.gapNotices = null;
   }
 }
