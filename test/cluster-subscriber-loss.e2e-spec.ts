@@ -156,6 +156,7 @@ describe('cluster mode: an instance that lost its subscriber connection while it
       last = await publisher;
     }
     await waitFor(() => numbers.length >= last, 'every message', 10_000);
+    await waitFor(() => events.includes('gap link_lost'), 'the gap of the topic without history');
     await sleep(200);
     expect(numbers).toEqual(Array.from({ length: last }, (_, i) => i + 1));
     const recovered = events.find((e) => e.startsWith('recovered')) as string;
