@@ -11,7 +11,7 @@ import {
   waitFor,
   type ClusterNode,
 } from './fixtures/cluster.fixture.js';
-import { feed, positionOf, subscribeTo, type Position } from './utils/topic-pump.js';
+import { feed, isResubscribeNotice, positionOf, subscribeTo, type Position } from './utils/topic-pump.js';
 import { sleep, WsTestClient, type Envelope } from './utils/ws-test-client.js';
 
 const TOPICS: WebSocketToolModuleOptions['topics'] = [
@@ -161,8 +161,16 @@ describe('cluster mode: lost history and faults give recovered: false, never a s
 
     await redis.restart();
     await waitFor(() => nodes.every((n) => n.backplane.connected), 'every node to reconnect', 20_000);
+    // The two clients that stayed connected are told their node lost track of the topic; resubscribing with their
+    // last position, they learn that the history is gone (a new epoch).
+    for (const s of subscribers.slice(1)) {
+      await s.next(isResubscribeNotice('feed:1'), 10_000);
+      const answer = answerOf(await subscribeTo(s, 'feed:1', positionOf(feed(s, 'feed:1')[19])));
+      expect(answer).toMatchObject({ recovered: false, replayed: 0, offset: 0 });
+      expect(answer.epoch).not.toBe(earlySince.epoch);
+    }
     publish(nodes[2], 'feed:1', 21, 25);
-    // The two clients that stayed see the new epoch start; each comes back on another node with its last position.
+    // They follow the new epoch; each comes back on another node with its last position.
     await Promise.all(subscribers.slice(1).map((s) => waitFor(() => feed(s, 'feed:1').length === 25, 'the five after the restart')));
     const outcomes: Array<{ since: Position; answer: Subscribed; got: Envelope[] }> = [];
     for (const [i, s] of subscribers.entries()) {

@@ -234,7 +234,7 @@ describe('Prometheus metrics', () => {
     const identities = ['alice', 'bob', 'carol', 'silent', 'flood', 'slow', '127.0.0.1', ...registry.list().map((c) => c.clientId)];
     for (const sample of ours(s)) {
       for (const [key, value] of Object.entries(sample.labels)) {
-        expect(['reason', 'outcome', 'type', 'policy', 'le']).toContain(key);
+        expect(['reason', 'outcome', 'type', 'policy', 'notice', 'le']).toContain(key);
         expect(identities).not.toContain(value);
       }
     }

@@ -35,6 +35,10 @@ describe('metrics of topic history and recovery', () => {
     expect(s.types.get(`${PREFIX}recoveries_total`)).toBe('counter');
     expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'recovered' })).toBe(0);
     expect(s.value(`${PREFIX}recoveries_total`, { outcome: 'not_recovered' })).toBe(0);
+    // Only a node whose Redis link was lost sends these (cluster mode); both are always exported.
+    expect(s.types.get(`${PREFIX}missed_message_notices_total`)).toBe('counter');
+    expect(s.value(`${PREFIX}missed_message_notices_total`, { notice: 'insufficient_state' })).toBe(0);
+    expect(s.value(`${PREFIX}missed_message_notices_total`, { notice: 'topic_gap' })).toBe(0);
     expect(s.value(`${PREFIX}replayed_messages_total`)).toBe(0);
     expect(s.value(`${PREFIX}history_messages`)).toBe(0);
 

@@ -3,7 +3,8 @@ import { Cluster } from 'ioredis';
 import { PresenceService, type WebSocketToolModuleOptions } from '@websocket-tool/nestjs';
 import { adminJson, redisServerInstalled, startNode, uniquePrefix, waitFor, type ClusterNode } from './fixtures/cluster.fixture.js';
 import { TestRedisCluster } from './utils/redis-cluster-server.js';
-import { feed, positionOf, subscribeTo, type Position } from './utils/topic-pump.js';
+import { WebSocketToolClient, type WsMessage } from '@websocket-tool/client';
+import { feed, isResubscribeNotice, positionOf, resubscribeOnNotice, subscribeTo, type Position } from './utils/topic-pump.js';
 import { sleep, WsTestClient, type Envelope } from './utils/ws-test-client.js';
 import { RedisKeys } from '../libs/websocket-tool/src/cluster/redis/redis-keys.js';
 import { keySlot } from '../libs/websocket-tool/src/cluster/redis/key-slot.js';
@@ -184,9 +185,24 @@ describe('cluster mode on a Redis Cluster (3 masters, 3 replicas)', () => {
     const victim = await server.masterOf(keySlot(keys.topicChannel(topic)));
     const live = await connect(nodes[1]);
     await subscribeTo(live, topic);
+    // A topic of the same shard that gets nothing during the failover: the instance reads its position when its link
+    // is back, finds it unchanged and tells nobody.
+    let suffix = 0;
+    while (keys.bucketOf(`feed:quiet-${suffix}`) !== keys.bucketOf(topic)) suffix++;
+    const quiet = `feed:quiet-${suffix}`;
+    await subscribeTo(live, quiet);
+    nodes[0].broadcast.publish(quiet, { type: 'feed', content: 0 });
+    await waitFor(() => feed(live, quiet).length === 1, 'the quiet topic message');
+    // A client of the SDK that stays connected to the same instance throughout.
+    const sdk = new WebSocketToolClient(`${nodes[1].ws}/ws/failover-sdk`, { backoff: { initialDelayMs: 50, maxDelayMs: 400 } });
+    const sdkOffsets: number[] = [];
+    const sdkEvents: string[] = [];
+    sdk.on('feed', (m: WsMessage) => void sdkOffsets.push(m.meta.offset as number));
+    sdk.on('topic.recovered', (m) => void sdkEvents.push(`recovered ${m.content.replayed}`));
+    sdk.on('topic.gap', (m) => void sdkEvents.push(`gap ${m.content.reason} ${String(m.content.missed)}`));
     let sent = 0;
     let refused = 0;
-    const run = { publishing: true };
+    const run = { publishing: true, on: true };
     const publishingNode = nodes[0].broadcast;
     const publisher = (async () => {
       while (run.publishing) {
@@ -195,9 +211,13 @@ describe('cluster mode on a Redis Cluster (3 masters, 3 replicas)', () => {
         await sleep(10);
       }
     })();
+    // The raw client does what the SDK does when the server says it missed messages: subscribe again with `since`.
+    const resubscribes = resubscribeOnNotice(live, topic, run);
     let before: Position;
+    let answers: Envelope[] = [];
     try {
-      await waitFor(() => feed(live, topic).length >= 20, 'messages before the kill');
+      await sdk.subscribe(topic);
+      await waitFor(() => feed(live, topic).length >= 20 && sdkOffsets.length >= 20, 'messages before the kill');
       before = positionOf(feed(live, topic).at(-1) as Envelope);
       await server.kill(victim);
       await server.waitFailover(victim);
@@ -207,7 +227,35 @@ describe('cluster mode on a Redis Cluster (3 masters, 3 replicas)', () => {
     } finally {
       run.publishing = false;
       await publisher;
+      // Everything published is delivered, or the clients were told.
+      const top = (await nodes[2].broadcast.history(topic, { limit: 0 }))?.offset;
+      await waitFor(
+        () => feed(live, topic).at(-1)?.meta.offset === top && sdkOffsets.at(-1) === top,
+        'the last message everywhere',
+        10_000,
+      );
+      run.on = false;
+      answers = await resubscribes;
     }
+
+    expect(live.messages.filter(isResubscribeNotice(quiet))).toEqual([]);
+    // The subscriber that stayed connected: every offset once and in order; a gap only where it was told recovered: false.
+    const told = answers.some((a) => (a.content as { recovered?: boolean }).recovered === false);
+    const liveOffsets = feed(live, topic).map((m) => m.meta.offset as number);
+    expect(liveOffsets.every((o, i) => i === 0 || o > liveOffsets[i - 1])).toBe(true);
+    if (!told) expect(liveOffsets.every((o, i) => i === 0 || o === liveOffsets[i - 1] + 1)).toBe(true);
+    // The SDK client ends whole through its own resubscribe, or with a gap event it can act on.
+    expect(
+      sdkOffsets.every((o, i) => i === 0 || o > sdkOffsets[i - 1]),
+      sdkEvents.join('\n'),
+    ).toBe(true);
+    if (!sdkEvents.some((e) => e.startsWith('gap'))) {
+      expect(
+        sdkOffsets.every((o, i) => i === 0 || o === sdkOffsets[i - 1] + 1),
+        sdkEvents.join('\n'),
+      ).toBe(true);
+    }
+    await sdk.close();
 
     // The subscriber that saw the kill resumes from its last position before it.
     const back = await connect(nodes[2]);
@@ -223,9 +271,6 @@ describe('cluster mode on a Redis Cluster (3 masters, 3 replicas)', () => {
       expect(content.recovered).toBe(false);
     }
     expect(sent - refused).toBeGreaterThan(0);
-    // The live subscriber's offsets never go back or repeat.
-    const offsets = feed(live, topic).map((m) => m.meta.offset as number);
-    expect(offsets.every((o, i) => i === 0 || o > offsets[i - 1])).toBe(true);
     const { body } = await adminJson<Stats>(nodes[0].http, '/ws/stats');
     const shards = body.cluster.nodes[0].backplane.redis_cluster?.shards ?? [];
     expect(shards.filter((s) => s.role === 'master' && s.reachable)).toHaveLength(3);

@@ -47,3 +47,24 @@ export async function subscribeTo(client: WsTestClient, topic: string, since?: P
   if (answer.type !== 'system.subscribed') throw new Error(`subscribe refused: ${JSON.stringify(answer)}`);
   return answer;
 }
+
+/** The notice of the server unsubscribing `topic` on its own (no `meta.id`): it missed messages of it. */
+export const isResubscribeNotice =
+  (topic: string) =>
+  (m: Envelope): boolean =>
+    m.type === 'system.unsubscribed' && (m.content as { topic?: string }).topic === topic && m.meta?.id === undefined;
+
+/**
+ * What the client SDK does, for a raw client: every time the server unsubscribes `topic` on its own, subscribe
+ * again with the position of the last message received. Resolves with the answers once `run.on` is false.
+ */
+export async function resubscribeOnNotice(client: WsTestClient, topic: string, run: { on: boolean }): Promise<Envelope[]> {
+  const answers: Envelope[] = [];
+  while (run.on) {
+    const notice = await client.next(isResubscribeNotice(topic), 200).catch(() => null);
+    if (notice === null) continue;
+    const last = feed(client, topic).at(-1);
+    answers.push(await subscribeTo(client, topic, last ? positionOf(last) : undefined));
+  }
+  return answers;
+}

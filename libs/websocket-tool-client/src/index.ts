@@ -23,6 +23,7 @@ export {
   ACK_ID_META,
   REQUEST_ID_META,
   ClientReplyErrorCode,
+  UnsubscribeReason,
   isTerminalCloseCode,
   shouldReconnectByDefault,
 } from './protocol/index.js';

@@ -7,7 +7,10 @@
 export const TopicEventType = {
   /** A resubscribe with `since` got every missed message back; they follow the event. */
   Recovered: 'topic.recovered',
-  /** A resubscribe with `since` could not be recovered: messages may be missing, refetch the state. */
+  /**
+   * Messages may be missing, refetch the state: a resubscribe with `since` could not be recovered, or the server
+   * lost messages of a topic without history.
+   */
   Gap: 'topic.gap',
 } as const;
 
@@ -21,13 +24,17 @@ export interface TopicRecoveredEvent {
 
 /** Content of `topic.gap`: the topic whose missed messages could not be recovered. @publicApi */
 export interface TopicGapEvent {
-  /** The topic subscribed again. */
+  /** The topic. */
   topic: string;
-  /** Why: the server could not replay from the position sent (history lost, expired or too short). */
-  reason: 'not_recovered';
+  /**
+   * Why: `not_recovered`, the server could not replay from the position sent (history lost, expired or too
+   * short); `link_lost`, a topic without history whose messages may have been lost while the server's link to
+   * the other servers was down (`system.topic_gap`).
+   */
+  reason: 'not_recovered' | 'link_lost';
   /**
    * How many messages were published since the position sent, when the server still knows that history
-   * (it was only too short or expired); null when the history itself was lost (a new epoch).
+   * (it was only too short or expired); null when the history itself was lost (a new epoch), or unknown.
    */
   missed: number | null;
 }

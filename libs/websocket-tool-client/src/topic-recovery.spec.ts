@@ -243,6 +243,77 @@ describe('WebSocketToolClient topic recovery (unit, fake socket)', () => {
     expect(client.topicPosition('room:a')).toBeNull();
   });
 
+  it('subscribes again with since when the server unsubscribes a topic for insufficient state, on the same connection', async () => {
+    const { client, seen, first } = await subscribed();
+    first.receive(chat(3, 'e1'));
+    first.receive({
+      type: 'system.unsubscribed',
+      content: { topic: 'room:a', was_subscribed: true, reason: 'insufficient_state' },
+      meta: {},
+    });
+    expect(latest()).toBe(first);
+    expect(first.subscribes().at(-1)!.content).toEqual({ topic: 'room:a', since: { offset: 3, epoch: 'e1' } });
+    first.answer({ topic: 'room:a', offset: 5, epoch: 'e1', recovered: true, replayed: 2 });
+    first.receive(chat(4, 'e1'));
+    first.receive(chat(5, 'e1'));
+    await settle();
+    expect(seen.slice(-4)).toEqual(['subscribed', 'recovered:room:a:2', 'chat:m4', 'chat:m5']);
+    expect(client.topics).toEqual(['room:a']);
+    expect(client.topicPosition('room:a')).toEqual({ offset: 5, epoch: 'e1' });
+  });
+
+  it('does not follow the answer of a subscribe the server overtook with its own unsubscribe', async () => {
+    const { client, seen, first } = await subscribed();
+    first.receive(chat(3, 'e1'));
+    const notice = {
+      type: 'system.unsubscribed',
+      content: { topic: 'room:a', was_subscribed: true, reason: 'insufficient_state' },
+      meta: {},
+    };
+    first.receive(notice);
+    const overtaken = first.subscribes().at(-1)!;
+    first.receive(notice);
+    const current = first.subscribes().at(-1)!;
+    expect(current.content).toEqual({ topic: 'room:a', since: { offset: 3, epoch: 'e1' } });
+    first.receive({ type: 'system.subscribed', content: { topic: 'room:a', offset: 9, epoch: 'e1' }, meta: { id: overtaken.meta.id } });
+    expect(client.topicPosition('room:a')).toEqual({ offset: 3, epoch: 'e1' });
+    first.receive({
+      type: 'system.subscribed',
+      content: { topic: 'room:a', offset: 9, epoch: 'e1', recovered: true, replayed: 6 },
+      meta: { id: current.meta.id },
+    });
+    await settle();
+    expect(seen.filter((s) => s.startsWith('recovered') || s.startsWith('gap'))).toEqual(['recovered:room:a:6']);
+    expect(client.topicPosition('room:a')).toEqual({ offset: 9, epoch: 'e1' });
+  });
+
+  it('ignores an answer to its own unsubscribe and notices about topics it does not hold', async () => {
+    const { first } = await subscribed();
+    const before = first.subscribes().length;
+    first.receive({
+      type: 'system.unsubscribed',
+      content: { topic: 'room:a', was_subscribed: true, reason: 'insufficient_state' },
+      meta: { id: 'x' },
+    });
+    first.receive({
+      type: 'system.unsubscribed',
+      content: { topic: 'room:z', was_subscribed: true, reason: 'insufficient_state' },
+      meta: {},
+    });
+    first.receive({ type: 'system.unsubscribed', content: { topic: 'room:a', was_subscribed: true }, meta: {} });
+    expect(first.subscribes()).toHaveLength(before);
+  });
+
+  it('turns system.topic_gap for a held topic into a topic.gap of unknown size', async () => {
+    const { client, first } = await subscribed();
+    const gaps: TopicGapEvent[] = [];
+    client.on('topic.gap', (m) => void gaps.push(m.content));
+    first.receive({ type: 'system.topic_gap', content: { topic: 'room:a', reason: 'link_lost' }, meta: {} });
+    first.receive({ type: 'system.topic_gap', content: { topic: 'room:z', reason: 'link_lost' }, meta: {} });
+    expect(gaps).toEqual([{ topic: 'room:a', reason: 'link_lost', missed: null }]);
+    expect(client.topicPosition('room:a')).toEqual({ offset: 2, epoch: 'e1' });
+  });
+
   it('types the event payloads, also for a client with its own message map', () => {
     const typed = new WebSocketToolClient<{ 'chat.message': { text: string } }>('ws://server.test/ws', {
       WebSocket: FakeSocket,

@@ -1,7 +1,7 @@
 import type { ClientLogger } from './client-logger.interface.js';
 import type { WsMessage } from './message.interface.js';
 import { isPlainObject } from './protocol/is-plain-object.js';
-import { SystemMessageType } from './protocol/index.js';
+import { SystemMessageType, UnsubscribeReason } from './protocol/index.js';
 import { WsRequestError, WsRequestFailedError } from './request-errors.js';
 import type { Requests } from './requests.js';
 import { TopicEventType, type TopicGapEvent, type TopicRecoveredEvent } from './topic-events.js';
@@ -43,6 +43,13 @@ export class Topics {
   private readonly joinLeave = new Set<string>();
   /** Subscribes sent with `since` and not answered yet: request id → topic. */
   private readonly recovering = new Map<string, string>();
+  /** Every subscribe not answered yet: request id → topic. */
+  private readonly inFlight = new Map<string, string>();
+  /**
+   * Subscribes sent before the server ended the subscription on its own: their answers describe a
+   * subscription that no longer holds and are not followed (their position would skip what it missed).
+   */
+  private readonly outdated = new Set<string>();
   private readonly isHeld = (topic: string): boolean => this.subscriptions.has(topic);
 
   constructor(
@@ -103,14 +110,40 @@ export class Topics {
    */
   observe(message: WsMessage): TopicEvent | null {
     if (message.type === SystemMessageType.Subscribed) return this.answered(message);
-    this.positions.observeMessage(message, this.isHeld);
+    if (message.type === SystemMessageType.Unsubscribed) this.endedByServer(message);
+    else if (message.type === SystemMessageType.TopicGap) return this.lost(message);
+    else this.positions.observeMessage(message, this.isHeld);
     return null;
+  }
+
+  /**
+   * The server unsubscribed a held topic because it missed messages of it: subscribe again at once, with the
+   * last position seen as `since`, so the answer replays exactly what was missed or reports a gap.
+   */
+  private endedByServer(message: WsMessage): void {
+    const content = isPlainObject(message.content) ? message.content : {};
+    const topic = content.topic;
+    if (requestId(message.meta) !== undefined || content.reason !== UnsubscribeReason.InsufficientState) return;
+    if (typeof topic !== 'string' || !this.subscriptions.has(topic)) return;
+    for (const [id, pending] of this.inFlight) if (pending === topic) this.outdated.add(id);
+    this.sendSubscribe(topic);
+  }
+
+  /** A held topic without history may have lost messages while the server's link was down. */
+  private lost(message: WsMessage): TopicEvent | null {
+    const topic = isPlainObject(message.content) ? message.content.topic : undefined;
+    if (typeof topic !== 'string' || !this.subscriptions.has(topic)) return null;
+    return { type: TopicEventType.Gap, content: { topic, reason: 'link_lost', missed: null }, meta: {} };
   }
 
   private answered(message: WsMessage): TopicEvent | null {
     const id = requestId(message.meta);
     const sinceTopic = id === undefined ? undefined : this.recovering.get(id);
-    if (id !== undefined) this.recovering.delete(id);
+    if (id !== undefined) {
+      this.recovering.delete(id);
+      this.inFlight.delete(id);
+      if (this.outdated.delete(id)) return null;
+    }
     const content = isPlainObject(message.content) ? message.content : {};
     const topic = sinceTopic ?? (typeof content.topic === 'string' ? content.topic : undefined);
     if (topic === undefined || !this.subscriptions.has(topic)) return null;
@@ -140,16 +173,21 @@ export class Topics {
     const since = this.positions.get(topic);
     const id = this.requests.nextId();
     if (since) this.recovering.set(id, topic);
+    this.inFlight.set(id, topic);
     const content: Record<string, unknown> = since ? { topic, since } : { topic };
     if (this.deltas.wants(topic)) content.delta = true;
     if (this.joinLeave.has(topic)) content.join_leave = true;
     this.requests.system(SystemMessageType.Subscribe, content, {}, id).then(
       () => {
         this.recovering.delete(id);
+        this.inFlight.delete(id);
         this.subscriptions.confirm(topic);
       },
       (error: unknown) => {
         this.recovering.delete(id);
+        this.inFlight.delete(id);
+        // A subscribe the server's own unsubscribe overtook: the one sent after it decides.
+        if (this.outdated.delete(id)) return;
         // A refusal is final; after a lost connection the next connect subscribes again.
         if (!(error instanceof WsRequestError) || !this.subscriptions.has(topic)) return;
         if (this.subscriptions.remove(topic, error) === 0) {

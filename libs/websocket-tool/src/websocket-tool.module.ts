@@ -13,6 +13,7 @@ import { ConnectionLifecycle } from './transport/connection-lifecycle.service.js
 import { ConnectionRegistry } from './connection/connection-registry.js';
 import { HandshakeService } from './transport/handshake.service.js';
 import { WebSocketToolGateway } from './transport/websocket-tool.gateway.js';
+import { StreamContinuity } from './history/stream-continuity.service.js';
 import { TopicHistoryStore } from './history/topic-history-store.js';
 import { HeartbeatService } from './heartbeat/heartbeat.service.js';
 import { TokenExpiryService } from './heartbeat/token-expiry.service.js';
@@ -75,6 +76,7 @@ import {
     TokenExpiryService,
     SupervisorService,
     TopicHistoryStore,
+    StreamContinuity,
     PresenceService,
     LifecycleEvents,
     BroadcastService,

@@ -7,6 +7,7 @@ export {
   ACK_ID_META,
   REQUEST_ID_META,
   ClientReplyErrorCode,
+  UnsubscribeReason,
 } from './message-types.js';
 export {
   CloseCode,

@@ -15,7 +15,17 @@ export const SystemMessageType = {
   Subscribe: 'system.subscribe',
   Subscribed: 'system.subscribed',
   Unsubscribe: 'system.unsubscribe',
+  /**
+   * The answer to `system.unsubscribe`, or the server ending a subscription itself: with
+   * `reason: 'insufficient_state'` it missed messages of a topic with history, and the client should subscribe
+   * again with its last `since` to get them (or be told they are lost).
+   */
   Unsubscribed: 'system.unsubscribed',
+  /**
+   * To the subscribers of a topic without history: `{topic, reason: 'link_lost'}`, messages published meanwhile
+   * may have been lost (the server's link to the other servers was down) and cannot be recovered.
+   */
+  TopicGap: 'system.topic_gap',
   /** Right after the welcome of a named client whose offline mailbox kept something: `{delivered, dropped}`; the kept messages follow. */
   Mailbox: 'system.mailbox',
   /** From the client: it received the message whose `meta.ack_id` it echoes (an acknowledged send). */
@@ -43,6 +53,22 @@ export const SystemMessageType = {
 
 /** @publicApi */
 export type SystemMessageType = (typeof SystemMessageType)[keyof typeof SystemMessageType];
+
+/**
+ * `content.reason` of a `system.unsubscribed` the server sent on its own (without `meta.id`).
+ *
+ * @publicApi
+ */
+export const UnsubscribeReason = {
+  /**
+   * The server missed messages of the topic (its link to the other servers was down for a while): subscribe
+   * again with `since`, the last position seen, to get exactly what was missed or `recovered: false`.
+   */
+  InsufficientState: 'insufficient_state',
+} as const;
+
+/** @publicApi */
+export type UnsubscribeReason = (typeof UnsubscribeReason)[keyof typeof UnsubscribeReason];
 
 /** Inbound `pong` without prefix, answered by clients written for the original plugin. */
 export const LEGACY_PONG_TYPE = 'pong';

@@ -149,9 +149,20 @@ export const SYSTEM_MESSAGES: readonly ProtocolMessage[] = [
   sys({
     type: SystemMessageType.Unsubscribed,
     direction: 'toClient',
-    content: obj({ topic: str, was_subscribed: { type: 'boolean' } }, ['topic', 'was_subscribed']),
+    content: obj({ topic: str, was_subscribed: { type: 'boolean' }, reason: { type: 'string', enum: ['insufficient_state'] } }, [
+      'topic',
+      'was_subscribed',
+    ]),
     meta: obj({ id: correlation }),
-    description: 'The subscription has ended.',
+    description:
+      'The subscription has ended: the answer to `system.unsubscribe` (with its `meta.id`), or, without `meta.id` and with `reason: insufficient_state`, ended by the server in cluster mode because it missed messages of a topic with history while its Redis link was down. Subscribe again with `since` (the last position seen) to get exactly what was missed, or `recovered: false`; nothing newer was sent before this message.',
+  }),
+  sys({
+    type: SystemMessageType.TopicGap,
+    direction: 'toClient',
+    content: obj({ topic: str, reason: { type: 'string', enum: ['link_lost'] } }, ['topic', 'reason']),
+    description:
+      "Cluster mode, to the subscribers of a topic without history: the server's Redis link was down for a while, and messages published meanwhile may have been lost; they cannot be recovered.",
   }),
   sys({
     type: SystemMessageType.Mailbox,

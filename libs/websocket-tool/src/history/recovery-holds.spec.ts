@@ -22,6 +22,7 @@ describe('RecoveryHolds', () => {
     const holds = new RecoveryHolds();
     const first = holds.hold('room', 'alice');
     const second = holds.hold('room', 'alice');
+    expect([first.superseded, second.superseded]).toEqual([true, false]);
     holds.release(first);
     expect([...(holds.capture('room', 1, 'e', 'm1') ?? [])]).toEqual(['alice']);
     expect(holds.release(second).map((m) => m.json)).toEqual(['m1']);

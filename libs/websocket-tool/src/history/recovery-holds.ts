@@ -10,6 +10,11 @@ export interface RecoveryHold {
   readonly topic: string;
   readonly clientId: string;
   readonly held: HeldMessage[];
+  /**
+   * A later subscribe of the same client to the same topic started its own recovery meanwhile (the server
+   * had unsubscribed it after missing messages): that one answers with the replay, this one must not.
+   */
+  superseded: boolean;
 }
 
 interface TopicHolds {
@@ -35,7 +40,9 @@ export class RecoveryHolds {
       entry = { ids: new Set(), holds: new Map() };
       this.topics.set(topic, entry);
     }
-    const hold: RecoveryHold = { topic, clientId, held: [] };
+    const hold: RecoveryHold = { topic, clientId, held: [], superseded: false };
+    const previous = entry.holds.get(clientId);
+    if (previous !== undefined) previous.superseded = true;
     entry.ids.add(clientId);
     entry.holds.set(clientId, hold);
     return hold;

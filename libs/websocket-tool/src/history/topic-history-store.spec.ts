@@ -162,7 +162,13 @@ describe('TopicHistoryStore', () => {
       keptMessages(): Promise<number> {
         return Promise.resolve(this.published.length);
       }
+      tops(): Promise<never[]> {
+        return Promise.resolve([]);
+      }
       subscribe(): () => void {
+        return () => undefined;
+      }
+      watchLink(): () => void {
         return () => undefined;
       }
     }

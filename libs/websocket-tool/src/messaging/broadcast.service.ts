@@ -5,6 +5,7 @@ import { ClusterDedup } from '../cluster/dedup/cluster-dedup.js';
 import { ClusterPresence } from '../cluster/presence/cluster-presence.js';
 import type { ClientConnection } from '../connection/client-connection.js';
 import { ConnectionRegistry } from '../connection/connection-registry.js';
+import { StreamContinuity } from '../history/stream-continuity.service.js';
 import { TopicHistoryStore } from '../history/topic-history-store.js';
 import type { TopicHistoryPage, TopicHistoryQuery } from '../history/topic-history.interface.js';
 import type { TopicSettings } from '../config/topic-options.interface.js';
@@ -73,6 +74,7 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
     private readonly acked: AcknowledgedDelivery,
     private readonly dedup: ClusterDedup,
     private readonly deltas: TopicDeltas,
+    private readonly continuity: StreamContinuity,
   ) {}
 
   onModuleInit(): void {
@@ -304,7 +306,9 @@ export class BroadcastService implements OnModuleInit, OnModuleDestroy {
    * with `ackId`, an acknowledged publish (each node tallies its own subscribers, none included).
    */
   private deliverStamped(topic: string, offset: number, epoch: string, json: string, ackId?: string): void {
-    const members = this.registry.subscribers(topic);
+    let members = this.registry.subscribers(topic);
+    // A message past a gap in this node's stream goes to none of the subscribers it unsubscribed: they recover it.
+    if (members && !this.continuity.follow(topic, offset, epoch)) members = this.registry.subscribers(topic);
     // Subscribers whose recovery is being read get it after their replay instead.
     const held = members ? this.topics.capture(topic, offset, epoch, json) : null;
     if (ackId !== undefined) {

@@ -17,6 +17,7 @@ describe('the protocol values on the wire', () => {
       'system.subscribed',
       'system.unsubscribe',
       'system.unsubscribed',
+      'system.topic_gap',
       'system.mailbox',
       'system.ack',
       'system.reply',

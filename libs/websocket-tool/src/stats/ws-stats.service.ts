@@ -33,6 +33,11 @@ export class WsStatsService {
   readonly overflowByPolicy = new Map<string, Map<string, number>>();
   /** Missed messages sent again to subscribers that recovered. */
   replayedMessages = 0;
+  /**
+   * Cluster mode: notices sent to subscribers whose node missed topic messages while its Redis link was down,
+   * by notice (`insufficient_state`: a topic with history, to resubscribe with `since`; `topic_gap`: without).
+   */
+  readonly missedMessageNotices = { insufficient_state: 0, topic_gap: 0 };
   /** Memberships of this node's connections in topics with presence (now, not a total). */
   presenceMembers = 0;
   /** Topics with presence in which this node has members (now). */

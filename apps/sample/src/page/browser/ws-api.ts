@@ -166,10 +166,16 @@ export interface ServerMessages {
     /** Epoch seconds; null for a token without `exp`. */
     expires_at: number | null;
   };
-  /** The subscription has ended. */
+  /** Cluster mode, to the subscribers of a topic without history: the server's Redis link was down for a while, and messages published meanwhile may have been lost; they cannot be recovered. */
+  "system.topic_gap": {
+    topic: string;
+    reason: "link_lost";
+  };
+  /** The subscription has ended: the answer to `system.unsubscribe` (with its `meta.id`), or, without `meta.id` and with `reason: insufficient_state`, ended by the server in cluster mode because it missed messages of a topic with history while its Redis link was down. Subscribe again with `since` (the last position seen) to get exactly what was missed, or `recovered: false`; nothing newer was sent before this message. */
   "system.unsubscribed": {
     topic: string;
     was_subscribed: boolean;
+    reason?: "insufficient_state";
   };
   /** One line of a task's log. */
   "tasks_worker.logs": string;
@@ -268,7 +274,9 @@ export interface ServerMeta {
   };
   /** The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one. */
   "system.token_expiring": Record<string, unknown>;
-  /** The subscription has ended. */
+  /** Cluster mode, to the subscribers of a topic without history: the server's Redis link was down for a while, and messages published meanwhile may have been lost; they cannot be recovered. */
+  "system.topic_gap": Record<string, unknown>;
+  /** The subscription has ended: the answer to `system.unsubscribe` (with its `meta.id`), or, without `meta.id` and with `reason: insufficient_state`, ended by the server in cluster mode because it missed messages of a topic with history while its Redis link was down. Subscribe again with `since` (the last position seen) to get exactly what was missed, or `recovered: false`; nothing newer was sent before this message. */
   "system.unsubscribed": {
     /** The `meta.id` of the message this answers. */
     id?: string | number;
@@ -393,7 +401,9 @@ export function createWsApi(client: WebSocketToolClient) {
       systemSubscribed: on("system.subscribed"),
       /** The connection's token expires within `tokenExpiryNotice`: send `system.refresh` with a new one. */
       systemTokenExpiring: on("system.token_expiring"),
-      /** The subscription has ended. */
+      /** Cluster mode, to the subscribers of a topic without history: the server's Redis link was down for a while, and messages published meanwhile may have been lost; they cannot be recovered. */
+      systemTopicGap: on("system.topic_gap"),
+      /** The subscription has ended: the answer to `system.unsubscribe` (with its `meta.id`), or, without `meta.id` and with `reason: insufficient_state`, ended by the server in cluster mode because it missed messages of a topic with history while its Redis link was down. Subscribe again with `since` (the last position seen) to get exactly what was missed, or `recovered: false`; nothing newer was sent before this message. */
       systemUnsubscribed: on("system.unsubscribed"),
       /** One line of a task's log. */
       tasksWorkerLogs: on("tasks_worker.logs"),
@@ -930,6 +940,32 @@ export type WsApi = ReturnType<typeof createWsApi>;
    "reply": null
   },
   {
+   "type": "system.topic_gap",
+   "direction": "toClient",
+   "content": {
+    "type": "object",
+    "properties": {
+     "topic": {
+      "type": "string"
+     },
+     "reason": {
+      "type": "string",
+      "enum": [
+       "link_lost"
+      ]
+     }
+    },
+    "required": [
+     "topic",
+     "reason"
+    ]
+   },
+   "contentRequired": true,
+   "meta": null,
+   "description": "Cluster mode, to the subscribers of a topic without history: the server's Redis link was down for a while, and messages published meanwhile may have been lost; they cannot be recovered.",
+   "reply": null
+  },
+  {
    "type": "system.unsubscribed",
    "direction": "toClient",
    "content": {
@@ -940,6 +976,12 @@ export type WsApi = ReturnType<typeof createWsApi>;
      },
      "was_subscribed": {
       "type": "boolean"
+     },
+     "reason": {
+      "type": "string",
+      "enum": [
+       "insufficient_state"
+      ]
      }
     },
     "required": [
@@ -960,7 +1002,7 @@ export type WsApi = ReturnType<typeof createWsApi>;
      }
     }
    },
-   "description": "The subscription has ended.",
+   "description": "The subscription has ended: the answer to `system.unsubscribe` (with its `meta.id`), or, without `meta.id` and with `reason: insufficient_state`, ended by the server in cluster mode because it missed messages of a topic with history while its Redis link was down. Subscribe again with `since` (the last position seen) to get exactly what was missed, or `recovered: false`; nothing newer was sent before this message.",
    "reply": null
   },
   {

@@ -25,6 +25,23 @@ export interface ClusterHistoryListener {
   deliverStamped(topic: string, offset: number, epoch: string, json: string, ackId?: string): void;
 }
 
+/** The last position of a topic's shared history: the offset of its last message and its epoch. @internal */
+export interface HistoryTop {
+  readonly offset: number;
+  readonly epoch: string;
+}
+
+/**
+ * Hears when this node's subscription to the cluster's messages was lost and
+ * when it holds again: stamped messages published meanwhile never reached it.
+ *
+ * @internal
+ */
+export interface ClusterHistoryLinkListener {
+  lost(): void;
+  back(): void;
+}
+
 /**
  * What a read of a topic's shared history found: its epoch, the offset of its
  * last message at the time of the read, and the frames asked for.
@@ -87,6 +104,13 @@ export abstract class ClusterHistory {
    * like `resume`.
    */
   abstract keptMessages(): Promise<number>;
+  /**
+   * The last position of each topic (null for one whose history is not kept
+   * any more), in the order asked, read in batches. Rejects like `resume`.
+   */
+  abstract tops(topics: readonly string[]): Promise<Array<HistoryTop | null>>;
   /** Registers the receiver of stamped messages. */
   abstract subscribe(listener: ClusterHistoryListener): Unsubscribe;
+  /** Registers a listener of the link's losses and returns (never called on a single node). */
+  abstract watchLink(listener: ClusterHistoryLinkListener): Unsubscribe;
 }

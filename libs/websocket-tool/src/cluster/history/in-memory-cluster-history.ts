@@ -1,5 +1,5 @@
 import { NO_SUBSCRIPTION, type Unsubscribe } from '../cluster-listener.js';
-import { ClusterHistory, type ClusterHistoryRead } from './cluster-history.js';
+import { ClusterHistory, type ClusterHistoryRead, type HistoryTop } from './cluster-history.js';
 
 const NOT_SHARED = <T = ClusterHistoryRead>(): Promise<T> =>
   Promise.reject(new Error('Topic history is kept in memory on a single node, not through the cluster seam.'));
@@ -30,7 +30,15 @@ export class InMemoryClusterHistory extends ClusterHistory {
     return NOT_SHARED();
   }
 
+  tops(): Promise<Array<HistoryTop | null>> {
+    return NOT_SHARED();
+  }
+
   subscribe(): Unsubscribe {
+    return NO_SUBSCRIPTION;
+  }
+
+  watchLink(): Unsubscribe {
     return NO_SUBSCRIPTION;
   }
 }

@@ -4,8 +4,10 @@ import type { WireHeader } from '../redis/cluster-wire.js';
 import type { RedisLink } from '../redis/redis-link.js';
 import {
   ClusterHistory,
+  type ClusterHistoryLinkListener,
   type ClusterHistoryListener,
   type ClusterHistoryRead,
+  type HistoryTop,
   type HistoryLimits,
   type StampableFrame,
 } from './cluster-history.js';
@@ -21,6 +23,11 @@ export const COUNTED_STREAMS_MAX = 10_000;
 export const LATEST_TTL_MS = 24 * 60 * 60 * 1000;
 
 type ReadReply = [string, number | string, number | string, ...string[]];
+
+/** Topics whose last position one pipeline reads (all of one bucket: on a Redis Cluster a pipeline serves one slot). */
+const TOPS_BATCH = 200;
+/** Pipelines of position reads in flight at once, so a node with many topics does not flood Redis when its link is back. */
+const TOPS_IN_FLIGHT = 4;
 
 /**
  * Topic history in Redis: per topic a hash (epoch, last offset) and a stream
@@ -38,6 +45,7 @@ export class RedisClusterHistory extends ClusterHistory {
   readonly shared = true;
   private readonly logger = new Logger('WebSocketTool');
   private readonly listeners: ClusterHistoryListener[] = [];
+  private readonly linkListeners: ClusterHistoryLinkListener[] = [];
   /** Publishes Redis refused since start (the message was neither kept nor sent). */
   failed = 0;
   private readonly onFailed = (err: unknown): void => {
@@ -51,11 +59,53 @@ export class RedisClusterHistory extends ClusterHistory {
     private readonly timeoutMs: number,
   ) {
     super();
-    link.subscribe({ receive: (header, body) => this.receive(header, body) });
+    link.subscribe({
+      receive: (header, body) => this.receive(header, body),
+      linkDown: () => this.linkListeners.forEach((listener) => listener.lost()),
+      linkUp: () => this.linkListeners.forEach((listener) => listener.back()),
+    });
   }
 
   subscribe(listener: ClusterHistoryListener): Unsubscribe {
     return addListener(this.listeners, listener);
+  }
+
+  watchLink(listener: ClusterHistoryLinkListener): Unsubscribe {
+    return addListener(this.linkListeners, listener);
+  }
+
+  tops(topics: readonly string[]): Promise<Array<HistoryTop | null>> {
+    const pub = this.link.openPub();
+    if (pub === null) return Promise.reject(new Error('Redis is not reachable'));
+    const keys = this.link.keys;
+    const byBucket = new Map<number, number[]>();
+    topics.forEach((topic, index) => {
+      const bucket = keys.bucketOf(topic);
+      const indexes = byBucket.get(bucket);
+      if (indexes === undefined) byBucket.set(bucket, [index]);
+      else indexes.push(index);
+    });
+    const batches: number[][] = [];
+    for (const indexes of byBucket.values()) {
+      for (let i = 0; i < indexes.length; i += TOPS_BATCH) batches.push(indexes.slice(i, i + TOPS_BATCH));
+    }
+    const found: Array<HistoryTop | null> = topics.map(() => null);
+    const readBatch = async (batch: number[]): Promise<void> => {
+      const pipeline = pub.pipeline();
+      for (const index of batch) pipeline.hmget(keys.historyMeta(topics[index]), 'e', 'o');
+      const replies = (await pipeline.exec()) ?? [];
+      batch.forEach((index, i) => {
+        const [err, reply] = replies[i] ?? [new Error('No reply')];
+        if (err) throw err;
+        const [epoch, offset] = reply as [string | null, string | null];
+        found[index] = epoch === null || offset === null ? null : { epoch, offset: Number(offset) };
+      });
+    };
+    const worker = async (): Promise<void> => {
+      for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) await readBatch(batch);
+    };
+    const workers = Array.from({ length: Math.min(TOPS_IN_FLIGHT, batches.length) }, () => worker());
+    return this.bounded(Promise.all(workers)).then(() => found);
   }
 
   publish(topic: string, frame: StampableFrame, limits: HistoryLimits, ackId?: string): boolean {

@@ -12,6 +12,8 @@ import type { OutboundSender } from '../../outbound/outbound-sender.js';
 import { WsHandlerRegistry, type HandlerEntry } from '../discovery/ws-handler-registry.js';
 import type { PresenceService } from '../../presence/presence.service.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
+import { StreamContinuity } from '../../history/stream-continuity.service.js';
+import { InMemoryClusterHistory } from '../../cluster/history/in-memory-cluster-history.js';
 import { SystemMessages } from '../system/system-messages.js';
 import { HandlerInvoker } from './handler-invoker.js';
 import { MessageDispatcher } from './message-dispatcher.js';
@@ -56,6 +58,7 @@ describe('MessageDispatcher', () => {
       new TopicDeltas(settings, {} as OutboundSender),
       // No topic has presence here.
       { requestEvents: () => undefined } as unknown as PresenceService,
+      new StreamContinuity(registry, new TopicHistoryStore(settings), new InMemoryClusterHistory(), new WsStatsService()),
     );
     invoker = new HandlerInvoker(settings, handlers, registry, replies, admission);
     const dispatcher = new MessageDispatcher(settings, handlers, stats, admission, system, invoker, replies);

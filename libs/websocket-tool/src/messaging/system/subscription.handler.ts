@@ -7,6 +7,7 @@ import { WsErrorCode } from '../../protocol/error-codes.js';
 import { SystemMessageType } from '../../protocol/message-types.js';
 import type { MessageAdmission } from '../../rate-limit/message-admission.js';
 import type { TopicSettings } from '../../config/topic-options.interface.js';
+import type { StreamContinuity } from '../../history/stream-continuity.service.js';
 import type { TopicHistoryStore } from '../../history/topic-history-store.js';
 import type { PresenceService } from '../../presence/presence.service.js';
 import type { TopicDeltas } from '../delivery/topic-deltas.js';
@@ -49,6 +50,7 @@ export class SubscriptionHandler implements SystemMessageHandler {
     private readonly stats: WsStatsService,
     private readonly deltas: TopicDeltas,
     private readonly presence: PresenceService,
+    private readonly continuity: StreamContinuity,
   ) {}
 
   handle(connection: ClientConnection, envelope: ParsedEnvelope, id: Correlation): void {
@@ -148,8 +150,9 @@ export class SubscriptionHandler implements SystemMessageHandler {
         content: deltas ? { topic, ...resumed.fields, delta: true } : { topic, ...resumed.fields },
         meta: id !== undefined ? { id } : {},
       });
-      // Unsubscribed while the read ran: the answer only.
-      if (connection.topics.has(topic)) {
+      // Unsubscribed while the read ran, or subscribed again since (a later recovery replays): the answer only.
+      if (connection.topics.has(topic) && !hold.superseded) {
+        if (resumed.epoch !== null) this.continuity.seed(topic, { offset: resumed.offset, epoch: resumed.epoch });
         // A live message held meanwhile is newer than a latest value read.
         if (!(resumed.latest && held.length > 0)) for (const json of resumed.frames) this.replies.sendJson(connection, json);
         for (const message of held) {

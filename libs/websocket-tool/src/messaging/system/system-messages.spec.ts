@@ -12,6 +12,8 @@ import type { ParsedEnvelope } from '../dispatch/envelope-parser.js';
 import { SystemMessages } from './system-messages.js';
 import type { PresenceService } from '../../presence/presence.service.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
+import { StreamContinuity } from '../../history/stream-continuity.service.js';
+import { InMemoryClusterHistory } from '../../cluster/history/in-memory-cluster-history.js';
 
 const settings = settingsOf({ maxTopicsPerClient: 2, maxTopicLength: 20 });
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -32,6 +34,7 @@ function setUp(options: SubscriptionOptions = {}) {
     new TopicDeltas(settings, {} as OutboundSender),
     // No topic has presence here.
     { requestEvents: () => undefined } as unknown as PresenceService,
+    new StreamContinuity(registry, new TopicHistoryStore(settings), new InMemoryClusterHistory(), new WsStatsService()),
   );
   /** Routes a message the way the dispatcher does: keep-alive table first, then the others. */
   const send = (connection: ClientConnection, envelope: ParsedEnvelope, id?: string | number, now = 1_000) => {

@@ -6,6 +6,7 @@ import { ConnectionRegistry } from '../../connection/connection-registry.js';
 import { WsErrorCode } from '../../protocol/error-codes.js';
 import { MessageAdmission } from '../../rate-limit/message-admission.js';
 import { WEBSOCKET_TOOL_MODULE_OPTIONS, WEBSOCKET_TOOL_SETTINGS } from '../../config/config.constants.js';
+import { StreamContinuity } from '../../history/stream-continuity.service.js';
 import { TopicHistoryStore } from '../../history/topic-history-store.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { WsStatsService } from '../../stats/ws-stats.service.js';
@@ -52,10 +53,11 @@ export class SystemMessages {
     deliveries: PendingDeliveries,
     deltas: TopicDeltas,
     presence: PresenceService,
+    continuity: StreamContinuity,
   ) {
     this.register(new PingHandler(replies));
     this.register(new SignOfLifeHandler());
-    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats, deltas, presence));
+    this.register(new SubscriptionHandler(settings, options, registry, replies, admission, topics, stats, deltas, presence, continuity));
     this.register(new DeltaResetHandler(deltas));
     this.solicited = new DeliveryAnswerHandler(deliveries);
     this.register(this.solicited);

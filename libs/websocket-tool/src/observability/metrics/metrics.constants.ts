@@ -69,6 +69,12 @@ export const WS_METRICS = {
     ['outcome'],
   ),
   replayedMessagesTotal: define('replayed_messages_total', 'counter', 'Missed messages replayed to subscribers that recovered.'),
+  missedMessageNoticesTotal: define(
+    'missed_message_notices_total',
+    'counter',
+    'Notices to subscribers whose node missed topic messages while its Redis link was down (cluster mode), by notice: insufficient_state (a topic with history: subscribe again with since) or topic_gap (a topic without history: messages may be lost).',
+    ['notice'],
+  ),
   activeConnections: define('active_connections', 'gauge', 'Open WebSocket connections.'),
   activeNamedConnections: define('active_named_connections', 'gauge', 'Open connections with a client id in the URL.'),
   activeAnonymousConnections: define('active_anonymous_connections', 'gauge', 'Open connections without a client id in the URL.'),

@@ -248,6 +248,19 @@ export class WsMetricsService implements OnModuleInit, OnApplicationShutdown, Ha
         }),
       ),
       counter(m.replayedMessagesTotal, () => stats.replayedMessages),
+      entry(
+        m.missedMessageNoticesTotal,
+        new prom.Counter({
+          name: prefix + m.missedMessageNoticesTotal.name,
+          help: m.missedMessageNoticesTotal.help,
+          labelNames: m.missedMessageNoticesTotal.labels,
+          registers: [],
+          collect() {
+            this.reset();
+            for (const [notice, count] of Object.entries(stats.missedMessageNotices)) this.inc({ notice }, count);
+          },
+        }),
+      ),
       gauge(m.activeConnections, () => this.connections.count()),
       gauge(m.activeNamedConnections, () => this.connections.countNamed()),
       gauge(m.activeAnonymousConnections, () => this.connections.countAnonymous()),
